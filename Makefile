@@ -1,0 +1,53 @@
+# PeerPulse: `make run` serves the sample community; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SAMPLE := corpora/sample
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install install-dev run sample test lint eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+sample: install
+	$(BIN)/peerpulse db upgrade
+	@for f in $(SAMPLE)/google_forms_*.csv $(SAMPLE)/surveymonkey_*.csv $(SAMPLE)/qualtrics_*.csv $(SAMPLE)/checkins.jsonl; do \
+		$(BIN)/peerpulse ingest "$$f" --community admin-circle || exit $$?; \
+	done
+
+run: sample
+	@echo "Admin token (shown once): $$($(BIN)/peerpulse tokens create --role admin --name make-run)"
+	$(BIN)/peerpulse serve --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check service tests evaluation
+	$(BIN)/ruff format --check service tests evaluation
+
+eval: install-dev
+	$(BIN)/python -m evaluation all
+
+bench: install-dev
+	$(BIN)/python -m evaluation speed
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,11 @@
+"""Include every router; nothing else lives here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.api.routes import communities, health, imports, questions, tokens
+
+api_router = APIRouter()
+for module in (health, communities, imports, questions, tokens):
+    api_router.include_router(module.router)

@@ -1,0 +1,178 @@
+"""The ``peerpulse`` command line (Typer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from service.auth.roles import Role
+from service.config import get_settings
+from service.errors import PeerPulseError
+from service.storage import db
+
+app = typer.Typer(help="PeerPulse: themes and worries in peer-learning feedback.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+communities_app = typer.Typer(help="Communities (tenants).", no_args_is_help=True)
+users_app = typer.Typer(help="Web users.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(communities_app, name="communities")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _fail(error: PeerPulseError) -> None:
+    print(json.dumps(error.as_dict(), ensure_ascii=False), file=sys.stderr)
+    raise typer.Exit(code=2)
+
+
+def _engine() -> Any:
+    engine = db.engine_for(get_settings().database_url)
+    db.upgrade(engine)
+    return engine
+
+
+@app.callback()
+def main() -> None:
+    """Errors are printed to stderr as JSON and exit with code 2."""
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    settings = get_settings()
+    db.upgrade(db.engine_for(settings.database_url))
+    print(f"database at {db.engine_for(settings.database_url).url!r} is up to date")
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="The exported file")],
+    community: Annotated[str, typer.Option("--community", help="Community slug")],
+    format: Annotated[str, typer.Option("--format", help="auto|google_forms|surveymonkey|"  # noqa: A002
+                                        "qualtrics|ms_forms|typeform|checkins|csv|jsonl")] = "auto",
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="MAPPING.json")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Import one export file into a community (created on first use)."""
+    from service.ingest.service import parse_mapping
+    from service.storage.importer import run_import
+
+    try:
+        if not path.is_file():
+            raise _missing(path)
+        mapping_doc = parse_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
+        result = run_import(
+            _engine(), get_settings(), slug=community, data=path.read_bytes(), filename=path.name,
+            format_name=format, mapping=mapping_doc, create_community=True,
+        )
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    print(f"{path.name}: {result['format']}, {result['responses_added']} responses added, "
+          f"{result['duplicates_skipped']} duplicates skipped, {result['respondents']} respondents")
+    for warning in result["warnings"]:
+        print(f"  warning: {warning}")
+
+
+def _missing(path: Path) -> PeerPulseError:
+    from service.errors import InvalidInput
+
+    return InvalidInput(f"No file at {path}", hint="Check the path.")
+
+
+@communities_app.command("create")
+def communities_create(
+    slug: str, name: Annotated[str | None, typer.Option("--name")] = None
+) -> None:
+    """Create a community."""
+    from service.storage.repositories import communities
+
+    try:
+        with db.transaction(_engine(), write=True) as session:
+            created = communities.create(session, slug, name)
+            print(f"created community {created.slug}")
+    except PeerPulseError as error:
+        _fail(error)
+
+
+@communities_app.command("list")
+def communities_list() -> None:
+    """List communities."""
+    from service.storage.repositories import communities
+
+    with db.transaction(_engine()) as session:
+        for community in communities.list_all(session):
+            print(f"{community.slug}\t{community.name}")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Option("--username")],
+    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True,
+                                          confirmation_prompt=True,
+                                          envvar="PEERPULSE_NEW_USER_PASSWORD")],
+    role: Annotated[str, typer.Option("--role")] = "viewer",
+    community: Annotated[str | None, typer.Option("--community")] = None,
+) -> None:
+    """Create a web user; an admin needs no community, other roles need one."""
+    from service.storage.repositories import auth, communities
+
+    try:
+        chosen = auth.parse_role(role)
+        with db.transaction(_engine(), write=True) as session:
+            user = auth.create_user(session, username, password, is_admin=chosen == Role.ADMIN)
+            if community:
+                auth.add_membership(session, user, communities.get_or_create(session, community),
+                                    chosen)
+            elif chosen != Role.ADMIN:
+                from service.errors import InvalidInput
+
+                raise InvalidInput("Only admins may be created without --community")
+        print(f"created user {username} ({chosen.value})")
+    except PeerPulseError as error:
+        _fail(error)
+
+
+@tokens_app.command("create")
+def tokens_create(
+    role: Annotated[str, typer.Option("--role")],
+    community: Annotated[str | None, typer.Option("--community")] = None,
+    name: Annotated[str, typer.Option("--name")] = "",
+) -> None:
+    """Create an API token and print it alone on stdout (it is not shown again)."""
+    from service.storage.repositories import auth, communities
+
+    try:
+        chosen = auth.parse_role(role)
+        with db.transaction(_engine(), write=True) as session:
+            target = communities.get_or_create(session, community) if community else None
+            token = auth.create_token(session, role=chosen, community=target, name=name)
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    print(token)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """Serve the API and web pages."""
+    import uvicorn
+
+    print(f"PeerPulse is serving at http://{host}:{port}/", flush=True)
+    uvicorn.run("service.main:app", host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,76 @@
+"""Settings, read from the environment with the ``PEERPULSE_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+class LimitSettings(BaseModel):
+    """Upper bounds on what one import may hold."""
+
+    max_rows: int = 200_000
+    max_columns: int = 2_000
+    max_cell_chars: int = 20_000
+
+
+class Settings(BaseSettings):
+    """All of PeerPulse's configuration; see the README for each variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PEERPULSE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./data/peerpulse.db"
+    secret_key: str = DEFAULT_SECRET_KEY
+    data_dir: Path = Path("./data")
+    max_upload_mb: float = 50
+    max_rows: int = 200_000
+    max_columns: int = 2_000
+    max_cell_chars: int = 20_000
+    spacy_model: str = "en_core_web_sm"
+    min_group_size: int = Field(default=5, ge=2)
+    min_quote_group_size: int = Field(default=10, ge=2)
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    max_concurrent_analyses: int = Field(default=2, ge=1)
+    session_hours: int = Field(default=12, ge=1)
+    public_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise ValueError(
+                "PEERPULSE_SECRET_KEY is the built-in development key; set a long random "
+                "secret (for example `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                " before running with PEERPULSE_ENVIRONMENT=production"
+            )
+        if self.environment == "production" and len(self.secret_key) < 32:
+            raise ValueError("PEERPULSE_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def limits(self) -> LimitSettings:
+        """The import limits as one object for the ingest core."""
+        return LimitSettings(
+            max_rows=self.max_rows,
+            max_columns=self.max_columns,
+            max_cell_chars=self.max_cell_chars,
+        )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings; tests clear the cache or override the dependency."""
+    return Settings()

@@ -1,0 +1,286 @@
+"""Shared machinery: turn a table and its column plan into normalised records."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from service.config import LimitSettings
+from service.errors import InvalidInput, Location, TooLarge
+from service.ingest import classify
+from service.ingest.dates import parse_datetime
+from service.ingest.decode import Table
+from service.ingest.schemas import (
+    Answer,
+    Channel,
+    ColumnPlan,
+    ColumnRole,
+    ParsedImport,
+    ParsedRecord,
+    QuestionKind,
+    QuestionSpec,
+)
+
+_IDENTIFYING = {ColumnRole.PERSONAL, ColumnRole.RESPONDENT_ID}
+_BOOKKEEPING = {
+    ColumnRole.RESPONSE_ID,
+    ColumnRole.SUBMITTED_AT,
+    ColumnRole.STARTED_AT,
+    ColumnRole.FINISHED,
+    ColumnRole.PROGRESS,
+    ColumnRole.CHANNEL,
+    ColumnRole.METADATA,
+}
+_UNFINISHED = {"0", "false", "partial", "incomplete"}
+_ANONYMOUS = {"", "anonymous", "anon", "n/a"}
+
+
+@dataclass
+class Layout:
+    """What a format module found: header rows and how to read each column."""
+
+    format: str
+    header_rows: int
+    columns: list[ColumnPlan]
+    key_with_start: bool = False  # the tool's ID is only unique together with the start time
+    default_channel: Channel = Channel.SURVEY
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_column(index: int, header: str, values: list[str]) -> ColumnPlan:
+    """Plan a column from its (cleaned) header alone: personal, metadata or an answer."""
+    if not header and not any(v.strip() for v in values):
+        return ColumnPlan(index, header, ColumnRole.IGNORE)
+    if classify.is_personal_header(header):
+        return ColumnPlan(index, header, ColumnRole.PERSONAL)
+    if classify.is_metadata_header(header):
+        return ColumnPlan(index, header, ColumnRole.METADATA)
+    return ColumnPlan(
+        index, header, ColumnRole.ANSWER, question=header, segment=classify.segment_of(header, values)
+    )
+
+
+def disambiguate(columns: list[ColumnPlan]) -> list[ColumnPlan]:
+    """Give repeated question headers distinct texts ("Other", "Other (2)"): parse by position."""
+    seen: dict[str, int] = {}
+    for plan in columns:
+        if plan.role != ColumnRole.ANSWER or plan.question is None:
+            continue
+        seen[plan.question] = seen.get(plan.question, 0) + 1
+        if seen[plan.question] > 1:
+            plan.question = f"{plan.question} ({seen[plan.question]})"
+    return columns
+
+
+def column_values(table: Table, header_rows: int, index: int) -> list[str]:
+    """The data cells of one column."""
+    return [row[index] if index < len(row) else "" for row in table.rows[header_rows:]]
+
+
+def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSettings) -> None:
+    """Refuse ragged rows and over-long cells, naming the row and column."""
+    width = len(table.rows[layout.header_rows - 1]) if layout.header_rows else len(table.rows[0])
+    kept: list[list[str]] = table.rows[: layout.header_rows]
+    for number, row in enumerate(table.rows[layout.header_rows :], start=layout.header_rows + 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise InvalidInput(
+                f"{filename}: row {number} has {len(row)} cells but the header has {width}",
+                detail=f"Unexpected value {row[width][:60]!r} beyond the last header column.",
+                location=Location(row=number, column=width + 1),
+                hint="A cell probably contains an unquoted delimiter; export the file again from "
+                "the survey tool rather than editing it.",
+            )
+        if len(row) < width:
+            raise InvalidInput(
+                f"{filename}: row {number} has {len(row)} cells but the header has {width}",
+                detail="The row is shorter than the header: the file may be truncated or edited.",
+                location=Location(row=number, column=len(row) + 1),
+                hint="Export the file again from the survey tool.",
+            )
+        for column, cell in enumerate(row, start=1):
+            if len(cell) > limits.max_cell_chars:
+                raise TooLarge(
+                    f"{filename}: a cell holds {len(cell)} characters, more than "
+                    f"{limits.max_cell_chars}",
+                    location=Location(row=number, column=column),
+                    hint="Raise PEERPULSE_MAX_CELL_CHARS if such long answers are expected.",
+                )
+        kept.append(row[:width])
+    if len(kept) == layout.header_rows:
+        raise InvalidInput(
+            f"{filename} has a header but no responses",
+            detail=f"Found {layout.header_rows} header row(s) and no data rows.",
+            location=Location(row=layout.header_rows + 1),
+            hint="Export again after responses have been collected.",
+        )
+    table.rows = kept
+
+
+def build_import(table: Table, layout: Layout, filename: str, limits: LimitSettings) -> ParsedImport:
+    """Build questions and records from a checked table and its layout."""
+    check_rows(table, layout, filename, limits)
+    questions = _questions(table, layout)
+    by_text = {q.text: q for q in questions}
+    records = [
+        _record(row, number, layout, by_text)
+        for number, row in enumerate(table.rows[layout.header_rows :], start=layout.header_rows + 1)
+    ]
+    warnings = list(layout.warnings)
+    unfinished = [r.row for r in records if not r.finished]
+    if unfinished:
+        warnings.append(
+            f"{len(unfinished)} unfinished response(s) kept and flagged (rows "
+            f"{', '.join(map(str, unfinished[:10]))}{'…' if len(unfinished) > 10 else ''})"
+        )
+    return ParsedImport(format=layout.format, questions=questions, records=records, warnings=warnings)
+
+
+def _questions(table: Table, layout: Layout) -> list[QuestionSpec]:
+    specs: dict[str, QuestionSpec] = {}
+    for plan in layout.columns:
+        if plan.role in _IDENTIFYING or plan.role in _BOOKKEEPING:
+            kind = QuestionKind.PERSONAL if plan.role in _IDENTIFYING else QuestionKind.METADATA
+            header = plan.header or f"column {plan.index + 1}"
+            specs.setdefault(header, QuestionSpec(header, kind))
+            continue
+        if plan.role == ColumnRole.IGNORE or plan.question is None:
+            continue
+        if plan.role == ColumnRole.CHOICE_FLAG:
+            spec = specs.setdefault(plan.question, QuestionSpec(plan.question, QuestionKind.MULTI_CHOICE))
+            if plan.choice and plan.choice not in spec.choices:
+                spec.choices.append(plan.choice)
+            continue
+        values = column_values(table, layout.header_rows, plan.index)
+        kind = plan.kind or classify.infer_kind(plan.question, values)
+        spec = QuestionSpec(plan.question, kind, segment=plan.segment)
+        if kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTI_CHOICE):
+            spec.choices = _choices(values, plan, kind)
+        specs.setdefault(plan.question, spec)
+    return [s for s in specs.values() if s.text]
+
+
+def _choices(values: list[str], plan: ColumnPlan, kind: QuestionKind) -> list[str]:
+    seen: dict[str, None] = {}
+    if kind == QuestionKind.SINGLE_CHOICE:
+        for value in values:
+            if value.strip():
+                seen.setdefault(value.strip(), None)
+        return list(seen)
+    separator = plan.separator or _separator(values)
+    whole = {v.strip() for v in values if v.strip() and separator.strip() not in v}
+    for value in values:
+        for label in classify.split_multi(value.rstrip(";"), separator, whole):
+            seen.setdefault(label, None)
+    return list(seen)
+
+
+def _separator(values: list[str]) -> str:
+    return ";" if any(v.strip().endswith(";") for v in values) else ", "
+
+
+def _record(
+    row: list[str], number: int, layout: Layout, questions: dict[str, QuestionSpec]
+) -> ParsedRecord:
+    record = ParsedRecord(
+        row=number, source_key="", respondent_ref="", submitted_at=None,
+        channel=layout.default_channel,
+    )
+    response_id = started = ""
+    respondent_refs: list[str] = []
+    ticks: dict[str, list[str]] = {}
+    raw: list[tuple[str, str]] = []
+    for plan in layout.columns:
+        cell = row[plan.index].strip() if plan.index < len(row) else ""
+        role = plan.role
+        if role in (ColumnRole.ANSWER, ColumnRole.CHOICE_FLAG):
+            raw.append((plan.header, cell))
+        if role == ColumnRole.RESPONSE_ID:
+            response_id = response_id or cell
+        elif role == ColumnRole.RESPONDENT_ID:
+            respondent_refs.append(cell)
+        elif role == ColumnRole.SUBMITTED_AT:
+            record.submitted_at = record.submitted_at or parse_datetime(cell)
+        elif role == ColumnRole.STARTED_AT:
+            started = cell
+        elif role == ColumnRole.FINISHED:
+            record.finished = record.finished and cell.lower() not in _UNFINISHED
+        elif role == ColumnRole.PROGRESS:
+            progress = classify.parse_number(cell)
+            record.finished = record.finished and (progress is None or progress >= 100)
+        elif role == ColumnRole.CHANNEL:
+            record.channel = channel_of(cell)
+        elif role == ColumnRole.PERSONAL:
+            if cell:
+                record.personal_values.append(cell)
+        elif role == ColumnRole.CHOICE_FLAG and plan.question:
+            if cell and cell != "0":
+                ticks.setdefault(plan.question, []).append(plan.choice or cell)
+        elif role == ColumnRole.ANSWER and plan.question in questions and cell:
+            spec = questions[plan.question]
+            record.answers.append(typed_answer(spec, cell))
+            if spec.segment:
+                record.segments[spec.segment] = cell
+    record.answers.extend(Answer(question=q, choices=labels) for q, labels in ticks.items())
+    if record.submitted_at is None and started:
+        record.submitted_at = parse_datetime(started)
+    content = _content_hash(raw)
+    if response_id:
+        suffix = f":{started}" if layout.key_with_start else ""
+        record.source_key = f"{layout.format}:{response_id}{suffix}"
+    else:
+        when = record.submitted_at.isoformat() if record.submitted_at else ""
+        record.source_key = f"{layout.format}:{when}:{content}"
+    record.respondent_ref = respondent_ref(respondent_refs) or f"response:{record.source_key}"
+    return record
+
+
+def respondent_ref(candidates: list[str]) -> str:
+    """The person's identifier from the first usable candidate (e-mails normalised)."""
+    for value in candidates:
+        cleaned = value.strip()
+        if cleaned.lower() in _ANONYMOUS:
+            continue
+        if "@" in cleaned:
+            return f"email:{cleaned.lower()}"
+        return f"id:{cleaned}"
+    return ""
+
+
+def channel_of(value: str) -> Channel:
+    """Map a free-form channel name to a :class:`Channel`."""
+    lowered = value.strip().lower()
+    if "phone" in lowered or "call" in lowered:
+        return Channel.CHECKIN_PHONE
+    if "mail" in lowered:
+        return Channel.CHECKIN_EMAIL
+    if "survey" in lowered:
+        return Channel.SURVEY
+    return Channel.NOTE
+
+
+def typed_answer(spec: QuestionSpec, cell: str) -> Answer:
+    """Store a cell as text and, where the kind has one, as a typed value."""
+    answer = Answer(question=spec.text, text=cell)
+    if spec.kind in (QuestionKind.NUMERIC, QuestionKind.LIKERT, QuestionKind.NPS):
+        answer.number = classify.parse_number(cell)
+    elif spec.kind == QuestionKind.YES_NO:
+        flag = classify.yes_no_value(cell)
+        number = classify.parse_number(cell)
+        answer.number = float(flag) if flag is not None else number
+    elif spec.kind == QuestionKind.MULTI_CHOICE:
+        separator = ";" if cell.endswith(";") or ";" in cell else ", "
+        answer.choices = classify.split_multi(cell.rstrip(";"), separator, set(spec.choices))
+        answer.text = None
+    elif spec.kind == QuestionKind.DATE:
+        answer.when = parse_datetime(cell)
+    return answer
+
+
+def _content_hash(cells: list[tuple[str, str]]) -> str:
+    """A hash of the raw answer cells: independent of the kinds inferred for this one file."""
+    digest = hashlib.sha256()
+    for header, cell in sorted(cells):
+        digest.update(f"{header}\x1f{cell}\x1e".encode())
+    return digest.hexdigest()[:24]

@@ -1,0 +1,118 @@
+"""The normalised shape every export format is read into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class QuestionKind(StrEnum):
+    """What kind of answer a column holds."""
+
+    FREE_TEXT = "free_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    NUMERIC = "numeric"
+    LIKERT = "likert"
+    NPS = "nps"
+    YES_NO = "yes_no"
+    DATE = "date"
+    METADATA = "metadata"
+    PERSONAL = "personal"
+
+
+class ColumnRole(StrEnum):
+    """What a column is used for when records are built."""
+
+    ANSWER = "answer"
+    CHOICE_FLAG = "choice_flag"  # one column of a split multi-select
+    RESPONSE_ID = "response_id"
+    RESPONDENT_ID = "respondent_id"
+    SUBMITTED_AT = "submitted_at"
+    STARTED_AT = "started_at"
+    FINISHED = "finished"
+    PROGRESS = "progress"
+    CHANNEL = "channel"
+    PERSONAL = "personal"
+    METADATA = "metadata"
+    IGNORE = "ignore"
+
+
+class Channel(StrEnum):
+    """How a response reached the program."""
+
+    SURVEY = "survey"
+    CHECKIN_PHONE = "checkin_phone"
+    CHECKIN_EMAIL = "checkin_email"
+    NOTE = "note"
+
+
+SEGMENT_NAMES = ("role", "level", "experience", "function")
+
+
+@dataclass
+class ColumnPlan:
+    """How one column of the file is read."""
+
+    index: int
+    header: str
+    role: ColumnRole
+    question: str | None = None  # the question this column answers (its text)
+    choice: str | None = None  # for CHOICE_FLAG: the label a tick means
+    segment: str | None = None  # role / level / experience / function, when it describes a member
+    separator: str | None = None  # for joined multi-select answers
+    kind: QuestionKind | None = None  # forced kind (mapping file or the tool's own encoding)
+
+
+@dataclass
+class QuestionSpec:
+    """A question as found in one import."""
+
+    text: str
+    kind: QuestionKind
+    choices: list[str] = field(default_factory=list)
+    segment: str | None = None
+
+    def summary(self) -> dict[str, str]:
+        """The shape used in the import summary."""
+        return {"text": self.text, "kind": self.kind.value}
+
+
+@dataclass
+class Answer:
+    """One answer of one record: text, or a typed value."""
+
+    question: str
+    text: str | None = None
+    number: float | None = None
+    choices: list[str] | None = None
+    when: datetime | None = None
+
+
+@dataclass
+class ParsedRecord:
+    """One response (a survey row or a check-in note) before storage."""
+
+    row: int  # 1-based row in the file (header rows count)
+    source_key: str  # what identifies this response in its tool (hashed before storage)
+    respondent_ref: str  # what identifies the person (hashed before storage)
+    submitted_at: datetime | None
+    channel: Channel = Channel.SURVEY
+    finished: bool = True
+    segments: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
+    personal_values: list[str] = field(default_factory=list)  # for the redaction gazetteer only
+
+
+@dataclass
+class ParsedImport:
+    """Everything read from one file."""
+
+    format: str
+    questions: list[QuestionSpec]
+    records: list[ParsedRecord]
+    warnings: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)

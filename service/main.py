@@ -1,0 +1,41 @@
+"""The FastAPI application: ``uvicorn service.main:app`` or ``peerpulse serve``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service.api import handlers
+from service.api.router import api_router
+from service.api.security import RateLimiter
+from service.config import Settings, get_settings
+from service.storage import db
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the database is upgraded to the newest schema at start-up."""
+    chosen = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = db.engine_for(chosen.database_url)
+        db.upgrade(engine)
+        app.state.engine = engine
+        yield
+
+    app = FastAPI(
+        title="PeerPulse",
+        version="0.1.0",
+        summary="What members of peer-learning communities talk and worry about.",
+        lifespan=lifespan,
+    )
+    app.state.settings = chosen
+    app.state.rate_limiter = RateLimiter()
+    handlers.install(app)
+    app.include_router(api_router)
+    return app
+
+
+app = create_app()

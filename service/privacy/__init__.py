@@ -1,0 +1,1 @@
+"""Confidentiality: pseudonyms, redaction and minimum group sizes (framework-free)."""

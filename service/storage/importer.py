@@ -1,0 +1,81 @@
+"""The import use case: parse a file, then store it in one all-or-nothing transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from service.config import Settings
+from service.errors import Conflict, TooLarge
+from service.ingest.schemas import ParsedImport
+from service.ingest.service import parse_export
+from service.storage import db
+from service.storage.repositories import communities, imports
+
+log = logging.getLogger(__name__)
+_ATTEMPTS = 5
+
+
+def summary(parsed: ParsedImport, batch: Any, slug: str) -> dict[str, Any]:
+    """The JSON object the CLI prints and the endpoint returns."""
+    return {
+        "community": slug,
+        "format": parsed.format,
+        "responses_added": batch.responses_added,
+        "duplicates_skipped": batch.duplicates_skipped,
+        "respondents": batch.respondents,
+        "questions": [q.summary() for q in parsed.questions],
+        "warnings": list(parsed.warnings),
+    }
+
+
+def run_import(
+    engine: Engine,
+    settings: Settings,
+    *,
+    slug: str,
+    data: bytes,
+    filename: str,
+    format_name: str = "auto",
+    mapping: dict[str, Any] | None = None,
+    create_community: bool = False,
+) -> dict[str, Any]:
+    """Parse and store one file; retried when a concurrent import stored the same rows first."""
+    if len(data) > settings.max_upload_bytes:
+        raise TooLarge(
+            f"{filename} is {len(data) / 1_048_576:.1f} MB, more than the "
+            f"{settings.max_upload_mb:g} MB limit",
+            hint="Split the export, or raise PEERPULSE_MAX_UPLOAD_MB.",
+        )
+    parsed = parse_export(
+        data, filename, limits=settings.limits, format_name=format_name, mapping=mapping
+    )
+    file_info: dict[str, object] = {
+        "filename": filename[:500],
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size_bytes": len(data),
+    }
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with db.transaction(engine, write=True) as session:
+                if create_community:
+                    community = communities.get_or_create(session, slug)
+                else:
+                    community = communities.get(session, slug)
+                batch = imports.store(
+                    session, community, parsed, secret_key=settings.secret_key,
+                    file_info=file_info,
+                )
+                return summary(parsed, batch, slug)
+        except (IntegrityError, OperationalError) as exc:
+            log.info("import of %s collided with another (attempt %d): %s", filename, attempt, exc)
+            if attempt == _ATTEMPTS:
+                raise Conflict(
+                    "The import collided with concurrent imports too often",
+                    hint="Retry the upload; nothing from this attempt was stored.",
+                ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover

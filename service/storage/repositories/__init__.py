@@ -1,0 +1,1 @@
+"""Every query, one module per domain; repositories flush, callers commit."""

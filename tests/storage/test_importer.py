@@ -1,0 +1,125 @@
+"""Storing imports on SQLite and PostgreSQL: exactly once, all or nothing, nothing personal."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from service.config import Settings
+from service.errors import InvalidInput, NotFound
+from service.privacy.pseudonyms import respondent_key
+from service.storage import db
+from service.storage.importer import run_import
+from service.storage.tables import Import, Question, Respondent, Response, Submission
+from tests.conftest import fixture_bytes
+
+
+def _count(engine: Engine, model: type) -> int:
+    with db.transaction(engine) as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _import(engine: Engine, settings: Settings, path: str, **kwargs: object) -> dict:
+    return run_import(engine, settings, slug="circle", data=fixture_bytes(path),
+                      filename=path.rsplit("/", 1)[-1], create_community=True, **kwargs)
+
+
+def test_import_stores_responses_and_answers(any_engine: Engine, settings: Settings) -> None:
+    result = _import(any_engine, settings, "google_forms/basic.csv")
+    assert result["responses_added"] == 5
+    assert result["duplicates_skipped"] == 0
+    assert result["respondents"] == 5
+    assert _count(any_engine, Submission) == 5
+    assert _count(any_engine, Response) > 5
+    assert set(result) == {"community", "format", "responses_added", "duplicates_skipped",
+                           "respondents", "questions", "warnings"}
+
+
+def test_same_file_twice_stores_nothing_new(any_engine: Engine, settings: Settings) -> None:
+    _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+    answers = _count(any_engine, Response)
+    again = _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+    assert (again["responses_added"], again["duplicates_skipped"]) == (0, 5)
+    assert _count(any_engine, Submission) == 5
+    assert _count(any_engine, Response) == answers
+    assert _count(any_engine, Import) == 2
+
+
+def test_overlapping_exports_store_each_response_once(any_engine: Engine, settings: Settings) -> None:
+    first = _import(any_engine, settings, "google_forms/overlap_a.csv")
+    second = _import(any_engine, settings, "google_forms/overlap_b.csv")
+    assert first["responses_added"] == 4
+    assert (second["responses_added"], second["duplicates_skipped"]) == (2, 2)
+    assert _count(any_engine, Submission) == 6
+
+
+def test_reimport_links_the_same_respondents(any_engine: Engine, settings: Settings) -> None:
+    _import(any_engine, settings, "google_forms/overlap_a.csv")
+    _import(any_engine, settings, "google_forms/overlap_b.csv")
+    assert _count(any_engine, Respondent) == 6
+    expected = respondent_key(settings.secret_key, "email:carla.mendes@example.org")
+    with db.transaction(any_engine) as session:
+        keys = set(session.scalars(select(Respondent.key)))
+    assert expected in keys
+
+
+def test_personal_data_is_never_stored(any_engine: Engine, settings: Settings) -> None:
+    _import(any_engine, settings, "surveymonkey/two_header_rows.csv")
+    _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+    with db.transaction(any_engine) as session:
+        dump = " ".join(
+            str(value)
+            for table in ("respondents", "responses", "submissions", "questions", "imports")
+            for row in session.execute(text(f"SELECT * FROM {table}"))
+            for value in row
+        )
+    assert "@example.org" not in dump
+    assert "203.0.113." not in dump and "192.0.2." not in dump and "198.51.100." not in dump
+
+
+def test_unfinished_responses_are_kept_and_flagged(any_engine: Engine, settings: Settings) -> None:
+    result = _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+    with db.transaction(any_engine) as session:
+        flags = list(session.scalars(select(Submission.finished)))
+    assert flags.count(False) == 1
+    assert any("unfinished" in w for w in result["warnings"])
+
+
+def test_failed_import_stores_nothing(any_engine: Engine, settings: Settings) -> None:
+    _import(any_engine, settings, "google_forms/basic.csv")
+    before = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
+    with pytest.raises(InvalidInput):
+        _import(any_engine, settings, "bad/ragged.csv")
+    after = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
+    assert before == after
+
+
+def test_unknown_community_is_refused_without_create(engine: Engine, settings: Settings) -> None:
+    with pytest.raises(NotFound):
+        run_import(engine, settings, slug="nowhere", data=fixture_bytes("google_forms/basic.csv"),
+                   filename="basic.csv")
+
+
+def test_concurrent_overlapping_imports_store_each_response_once(
+    any_engine: Engine, settings: Settings
+) -> None:
+    files = ["google_forms/overlap_a.csv", "google_forms/overlap_b.csv"] * 10
+    errors: list[BaseException] = []
+
+    def work(path: str) -> None:
+        try:
+            _import(any_engine, settings, path)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(p,)) for p in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _count(any_engine, Submission) == 6
+    assert _count(any_engine, Respondent) == 6
+    assert _count(any_engine, Import) == 20

@@ -1,0 +1,85 @@
+"""The ``peerpulse`` command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.config import get_settings
+from service.storage import db
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("PEERPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PEERPULSE_SECRET_KEY", "cli-test-secret-key-long-enough-0123456789")
+    get_settings.cache_clear()
+    db.engine_for.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+    db.engine_for.cache_clear()
+
+
+def test_ingest_json_prints_exactly_one_object(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ingest", str(FIXTURES / "qualtrics/tab.tsv"),
+                                 "--community", "circle", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert list(body) == ["community", "format", "responses_added", "duplicates_skipped",
+                          "respondents", "questions", "warnings"]
+    assert body["format"] == "qualtrics" and body["responses_added"] == 5
+
+
+def test_ingest_bad_file_exits_2_with_json_on_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ingest", str(FIXTURES / "bad/truncated.csv"),
+                                 "--community", "circle", "--json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    error = json.loads(result.stderr)
+    assert error["location"]["row"] == 5 and error["hint"]
+
+
+def test_ingest_missing_file_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ingest", "/no/such/file.csv", "--community", "circle"])
+    assert result.exit_code == 2
+    assert "No file" in json.loads(result.stderr)["error"]
+
+
+def test_ingest_with_mapping_file(runner: CliRunner, tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"columns": {"What is your role?": "ignore"}}')
+    result = runner.invoke(app, ["ingest", str(FIXTURES / "google_forms/basic.csv"),
+                                 "--community", "circle", "--mapping", str(mapping), "--json"])
+    assert result.exit_code == 0, result.stderr
+    texts = [q["text"] for q in json.loads(result.stdout)["questions"]]
+    assert "What is your role?" not in texts
+
+
+def test_tokens_create_prints_the_token_alone(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tokens", "create", "--community", "circle", "--role", "viewer"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("pp_") and result.stdout.count("\n") == 1
+
+
+def test_tokens_create_refuses_unknown_role(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tokens", "create", "--community", "circle", "--role", "boss"])
+    assert result.exit_code == 2
+    assert "Unknown role" in result.stderr
+
+
+def test_users_create_then_duplicate_is_refused(runner: CliRunner) -> None:
+    args = ["users", "create", "--username", "ana", "--password", "correct horse battery",
+            "--role", "committee", "--community", "circle"]
+    first, second = runner.invoke(app, args), runner.invoke(app, args)
+    assert first.exit_code == 0 and "created user ana" in first.stdout
+    assert second.exit_code == 2 and "already exists" in second.stderr
+
+
+def test_db_upgrade_reports_up_to_date(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "up to date" in result.stdout
