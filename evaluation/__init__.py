@@ -1,0 +1,1 @@
+"""Benchmarks and quality evaluations; each suite writes a report to evaluation/reports/."""

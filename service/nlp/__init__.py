@@ -1,0 +1,1 @@
+"""Language models: the spaCy pipeline, sentence units and sentence embeddings (framework-free)."""
