@@ -61,15 +61,19 @@ def ingest(
 ) -> None:
     """Import one export file into a community (created on first use)."""
     from service.ingest.service import parse_mapping
+    from service.modelstore import ModelStore
     from service.storage.importer import run_import
 
     try:
         if not path.is_file():
             raise _missing(path)
         mapping_doc = parse_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
+        settings = get_settings()
+        data = path.read_bytes()
         result = run_import(
-            _engine(), get_settings(), slug=community, data=path.read_bytes(), filename=path.name,
+            _engine(), settings, slug=community, data=data, filename=path.name,
             format_name=format, mapping=mapping_doc, create_community=True,
+            redactor=ModelStore(settings).redactor,
         )
     except PeerPulseError as error:
         _fail(error)

@@ -10,6 +10,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from service.config import Settings
+from service.modelstore import ModelStore
+from service.privacy.thresholds import Confidentiality
 from service.storage import db
 
 
@@ -23,6 +25,19 @@ def engine_dep(request: Request) -> Engine:
     return request.app.state.engine
 
 
+def models_dep(request: Request) -> ModelStore:
+    """The process's model store."""
+    return request.app.state.models
+
+
+def confidentiality_dep(request: Request) -> Confidentiality:
+    """The confidentiality rules from the settings."""
+    settings: Settings = request.app.state.settings
+    return Confidentiality(
+        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
+    )
+
+
 def session_dep(engine: Annotated[Engine, Depends(engine_dep)]) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error."""
     with db.transaction(engine) as session:
@@ -32,3 +47,5 @@ def session_dep(engine: Annotated[Engine, Depends(engine_dep)]) -> Iterator[Sess
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
 EngineDep = Annotated[Engine, Depends(engine_dep)]
 SessionDep = Annotated[Session, Depends(session_dep)]
+ModelsDep = Annotated[ModelStore, Depends(models_dep)]
+ConfidentialityDep = Annotated[Confidentiality, Depends(confidentiality_dep)]

@@ -11,10 +11,11 @@ from service.api import handlers
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
+from service.modelstore import ModelStore
 from service.storage import db
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, models: ModelStore | None = None) -> FastAPI:
     """Build the app; the database is upgraded to the newest schema at start-up."""
     chosen = settings or get_settings()
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = chosen
     app.state.rate_limiter = RateLimiter()
+    app.state.models = models or ModelStore(chosen)
     handlers.install(app)
     app.include_router(api_router)
     return app

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, text
 from service.auth.roles import Role
 from service.config import Settings
 from service.main import create_app
+from service.modelstore import ModelStore
+from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.repositories import auth, communities
 
@@ -28,6 +30,18 @@ POSTGRES_ADMIN_URL = os.environ.get(
 def fixture_bytes(relative: str) -> bytes:
     """The bytes of a fixture file under tests/fixtures/exports."""
     return (FIXTURES / relative).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def models() -> ModelStore:
+    """One model store for the whole run: the real spaCy pipeline and encoder load once."""
+    return ModelStore(Settings(environment="test"))
+
+
+@pytest.fixture(scope="session")
+def redactor(models: ModelStore) -> Redactor:
+    """The real PII redactor (spaCy NER + rules)."""
+    return models.redactor
 
 
 @pytest.fixture
@@ -83,10 +97,10 @@ def any_engine(request: pytest.FixtureRequest, settings: Settings) -> Iterator[E
 
 
 @pytest.fixture
-def app_client(settings: Settings) -> Iterator[TestClient]:
+def app_client(settings: Settings, models: ModelStore) -> Iterator[TestClient]:
     """A TestClient over an app on the test settings (lifespan runs migrations)."""
     db.engine_for.cache_clear()
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings, models)) as client:
         yield client
     db.engine_for.cache_clear()
 

@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 # Given names that are also ordinary English words: tagged only with a person cue or a surname.
 AMBIGUOUS = frozenset(
     """grace may will hope joy faith summer bill mark rose iris dawn amber jack frank art grant
@@ -28,8 +30,10 @@ NOT_NAMES = frozenset(
     copilot chatgpt excel word powerpoint google microsoft apple amazon oracle deloitte kpmg
     marriott hilton delta united uber lyft airbnb hibernate scala qt python java jira asana
     trello notion calendly docusign expensify coupa netsuite quickbooks sharepoint onedrive
-    gmail linkedin github""".split()
-)
+    gmail linkedin github email e-mail call text ping please note update reminder meeting agenda
+    budget report project client vendor travel expense expenses calendar inbox lunch coffee
+    printer payroll onboarding offsite retreat workshop session survey feedback""".split()
+) | (STOP_WORDS - AMBIGUOUS)
 CUES_BEFORE = frozenset(
     """boss manager colleague coworker co-worker teammate assistant exec executive director vp
     with from cc told asked thanked met called emailed pinged mr mrs ms miss dr

@@ -13,6 +13,8 @@ from service.config import Settings
 from service.errors import Conflict, TooLarge
 from service.ingest.schemas import ParsedImport
 from service.ingest.service import parse_export
+from service.privacy.redactor import Redactor
+from service.privacy.service import redact_import
 from service.storage import db
 from service.storage.repositories import communities, imports
 
@@ -43,8 +45,9 @@ def run_import(
     format_name: str = "auto",
     mapping: dict[str, Any] | None = None,
     create_community: bool = False,
+    redactor: Redactor,
 ) -> dict[str, Any]:
-    """Parse and store one file; retried when a concurrent import stored the same rows first."""
+    """Parse, redact and store one file; retried when a concurrent import stored rows first."""
     if len(data) > settings.max_upload_bytes:
         raise TooLarge(
             f"{filename} is {len(data) / 1_048_576:.1f} MB, more than the "
@@ -54,11 +57,15 @@ def run_import(
     parsed = parse_export(
         data, filename, limits=settings.limits, format_name=format_name, mapping=mapping
     )
+    redacted = redact_import(parsed, redactor)
+    if redacted:
+        parsed.warnings.append(f"{redacted} piece(s) of personal data redacted from free text")
     file_info: dict[str, object] = {
         "filename": filename[:500],
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
     }
+    last_error: Exception | None = None
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with db.transaction(engine, write=True) as session:
@@ -73,9 +80,8 @@ def run_import(
                 return summary(parsed, batch, slug)
         except (IntegrityError, OperationalError) as exc:
             log.info("import of %s collided with another (attempt %d): %s", filename, attempt, exc)
-            if attempt == _ATTEMPTS:
-                raise Conflict(
-                    "The import collided with concurrent imports too often",
-                    hint="Retry the upload; nothing from this attempt was stored.",
-                ) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+            last_error = exc
+    raise Conflict(
+        "The import collided with concurrent imports too often",
+        hint="Retry the upload; nothing from this attempt was stored.",
+    ) from last_error

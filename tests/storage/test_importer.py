@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 
 from service.config import Settings
 from service.errors import InvalidInput, NotFound
+from service.privacy.redactor import Redactor
 from service.privacy.pseudonyms import respondent_key
 from service.storage import db
 from service.storage.importer import run_import
@@ -21,13 +23,23 @@ def _count(engine: Engine, model: type) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _import(engine: Engine, settings: Settings, path: str, **kwargs: object) -> dict:
-    return run_import(engine, settings, slug="circle", data=fixture_bytes(path),
-                      filename=path.rsplit("/", 1)[-1], create_community=True, **kwargs)
+Load = Callable[[Engine, str], dict]
 
 
-def test_import_stores_responses_and_answers(any_engine: Engine, settings: Settings) -> None:
-    result = _import(any_engine, settings, "google_forms/basic.csv")
+@pytest.fixture
+def load(settings: Settings, redactor: Redactor) -> Load:
+    """Import a fixture file into the community ``circle`` (created on first use)."""
+
+    def run(engine: Engine, path: str) -> dict:
+        return run_import(engine, settings, slug="circle", data=fixture_bytes(path),
+                          filename=path.rsplit("/", 1)[-1], create_community=True,
+                          redactor=redactor)
+
+    return run
+
+
+def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> None:
+    result = load(any_engine, "google_forms/basic.csv")
     assert result["responses_added"] == 5
     assert result["duplicates_skipped"] == 0
     assert result["respondents"] == 5
@@ -37,27 +49,29 @@ def test_import_stores_responses_and_answers(any_engine: Engine, settings: Setti
                            "respondents", "questions", "warnings"}
 
 
-def test_same_file_twice_stores_nothing_new(any_engine: Engine, settings: Settings) -> None:
-    _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+def test_same_file_twice_stores_nothing_new(any_engine: Engine, load: Load) -> None:
+    load(any_engine, "qualtrics/three_header_rows.csv")
     answers = _count(any_engine, Response)
-    again = _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+    again = load(any_engine, "qualtrics/three_header_rows.csv")
     assert (again["responses_added"], again["duplicates_skipped"]) == (0, 5)
     assert _count(any_engine, Submission) == 5
     assert _count(any_engine, Response) == answers
     assert _count(any_engine, Import) == 2
 
 
-def test_overlapping_exports_store_each_response_once(any_engine: Engine, settings: Settings) -> None:
-    first = _import(any_engine, settings, "google_forms/overlap_a.csv")
-    second = _import(any_engine, settings, "google_forms/overlap_b.csv")
+def test_overlapping_exports_store_each_response_once(any_engine: Engine, load: Load) -> None:
+    first = load(any_engine, "google_forms/overlap_a.csv")
+    second = load(any_engine, "google_forms/overlap_b.csv")
     assert first["responses_added"] == 4
     assert (second["responses_added"], second["duplicates_skipped"]) == (2, 2)
     assert _count(any_engine, Submission) == 6
 
 
-def test_reimport_links_the_same_respondents(any_engine: Engine, settings: Settings) -> None:
-    _import(any_engine, settings, "google_forms/overlap_a.csv")
-    _import(any_engine, settings, "google_forms/overlap_b.csv")
+def test_reimport_links_the_same_respondents(
+    any_engine: Engine, load: Load, settings: Settings
+) -> None:
+    load(any_engine, "google_forms/overlap_a.csv")
+    load(any_engine, "google_forms/overlap_b.csv")
     assert _count(any_engine, Respondent) == 6
     expected = respondent_key(settings.secret_key, "email:carla.mendes@example.org")
     with db.transaction(any_engine) as session:
@@ -65,9 +79,9 @@ def test_reimport_links_the_same_respondents(any_engine: Engine, settings: Setti
     assert expected in keys
 
 
-def test_personal_data_is_never_stored(any_engine: Engine, settings: Settings) -> None:
-    _import(any_engine, settings, "surveymonkey/two_header_rows.csv")
-    _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+def test_personal_data_is_never_stored(any_engine: Engine, load: Load) -> None:
+    load(any_engine, "surveymonkey/two_header_rows.csv")
+    load(any_engine, "qualtrics/three_header_rows.csv")
     with db.transaction(any_engine) as session:
         dump = " ".join(
             str(value)
@@ -79,38 +93,40 @@ def test_personal_data_is_never_stored(any_engine: Engine, settings: Settings) -
     assert "203.0.113." not in dump and "192.0.2." not in dump and "198.51.100." not in dump
 
 
-def test_unfinished_responses_are_kept_and_flagged(any_engine: Engine, settings: Settings) -> None:
-    result = _import(any_engine, settings, "qualtrics/three_header_rows.csv")
+def test_unfinished_responses_are_kept_and_flagged(any_engine: Engine, load: Load) -> None:
+    result = load(any_engine, "qualtrics/three_header_rows.csv")
     with db.transaction(any_engine) as session:
         flags = list(session.scalars(select(Submission.finished)))
     assert flags.count(False) == 1
     assert any("unfinished" in w for w in result["warnings"])
 
 
-def test_failed_import_stores_nothing(any_engine: Engine, settings: Settings) -> None:
-    _import(any_engine, settings, "google_forms/basic.csv")
+def test_failed_import_stores_nothing(any_engine: Engine, load: Load) -> None:
+    load(any_engine, "google_forms/basic.csv")
     before = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
     with pytest.raises(InvalidInput):
-        _import(any_engine, settings, "bad/ragged.csv")
+        load(any_engine, "bad/ragged.csv")
     after = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
     assert before == after
 
 
-def test_unknown_community_is_refused_without_create(engine: Engine, settings: Settings) -> None:
+def test_unknown_community_is_refused_without_create(
+    engine: Engine, settings: Settings, redactor: Redactor
+) -> None:
     with pytest.raises(NotFound):
         run_import(engine, settings, slug="nowhere", data=fixture_bytes("google_forms/basic.csv"),
-                   filename="basic.csv")
+                   filename="basic.csv", redactor=redactor)
 
 
 def test_concurrent_overlapping_imports_store_each_response_once(
-    any_engine: Engine, settings: Settings
+    any_engine: Engine, load: Load
 ) -> None:
     files = ["google_forms/overlap_a.csv", "google_forms/overlap_b.csv"] * 10
     errors: list[BaseException] = []
 
     def work(path: str) -> None:
         try:
-            _import(any_engine, settings, path)
+            load(any_engine, path)
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 

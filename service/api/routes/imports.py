@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
 from service.api.security import FacilitatorCommunity
-from service.deps import EngineDep, SessionDep, SettingsDep
+from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
 from service.errors import TooLarge
 from service.ingest.service import parse_mapping
 from service.storage.importer import run_import
@@ -84,6 +84,7 @@ async def upload(
     community: FacilitatorCommunity,
     engine: EngineDep,
     settings: SettingsDep,
+    models: ModelsDep,
     file: Annotated[UploadFile, File(description="The export, as the survey tool wrote it")],
     format: Annotated[str, Form()] = "auto",  # noqa: A002 - the form field's public name
     mapping: Annotated[str | None, Form(description="A mapping JSON document")] = None,
@@ -93,6 +94,7 @@ async def upload(
     return await run_in_threadpool(
         run_import, engine, settings, slug=community.slug, data=data,
         filename=file.filename or "upload", format_name=format, mapping=parse_mapping(mapping),
+        redactor=models.redactor,
     )
 
 

@@ -1,0 +1,30 @@
+"""Redact an import before anything of it is stored."""
+
+from __future__ import annotations
+
+from service.ingest.schemas import ParsedImport, QuestionKind
+from service.privacy.redactor import Redactor, gazetteer_from
+
+_TEXT_KINDS = {QuestionKind.FREE_TEXT}
+
+
+def redact_import(parsed: ParsedImport, redactor: Redactor) -> int:
+    """Replace personal data in every free-text answer; return how many spans were replaced.
+
+    The import's own personal-data cells (names, e-mails) form the gazetteer, so a colleague named
+    in a respondent column is also caught when another member mentions them in free text.
+    """
+    free_text = {q.text for q in parsed.questions if q.kind in _TEXT_KINDS}
+    personal: list[str] = []
+    for record in parsed.records:
+        personal.extend(record.personal_values)
+        if record.respondent_ref.startswith("email:"):
+            personal.append(record.respondent_ref.removeprefix("email:"))
+    gazetteer = gazetteer_from(personal)
+    answers = [a for r in parsed.records for a in r.answers if a.question in free_text and a.text]
+    results = redactor.redact([a.text or "" for a in answers], gazetteer)
+    for answer, result in zip(answers, results, strict=True):
+        answer.text = result.text
+    for record in parsed.records:
+        record.personal_values.clear()
+    return sum(len(r.spans) for r in results)
