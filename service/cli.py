@@ -24,6 +24,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(communities_app, name="communities")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+respondents_app = typer.Typer(help="Respondents (right to erasure).", no_args_is_help=True)
+app.add_typer(respondents_app, name="respondents")
 
 
 def _fail(error: PeerPulseError) -> None:
@@ -164,6 +166,27 @@ def tokens_create(
         _fail(error)
         return
     print(token)
+
+
+@respondents_app.command("forget")
+def respondents_forget(
+    key: Annotated[str, typer.Argument(help="E-mail, id:TOOL_ID, or the stored respondent key")],
+    community: Annotated[str | None, typer.Option("--community", help="Only this community")] = None,
+) -> None:
+    """Delete a respondent's responses and everything derived from them (every community)."""
+    from service.storage.repositories import communities, respondents
+
+    settings = get_settings()
+    resolved = respondents.resolve_key(settings.secret_key, key)
+    try:
+        with db.transaction(_engine(), write=True) as session:
+            targets = [communities.get(session, community)] if community else None
+            removed = respondents.forget_everywhere(session, resolved, targets)
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    for slug, counts in removed.items():
+        print(f"{slug}: {counts['responses']} responses and {counts['answers']} answers removed")
 
 
 @app.command()

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.api.routes import communities, health, imports, questions, segments, tokens
+from service.api.routes import (
+    communities,
+    health,
+    imports,
+    questions,
+    respondents,
+    segments,
+    tokens,
+)
 
 api_router = APIRouter()
-for module in (health, communities, imports, questions, segments, tokens):
+for module in (health, communities, imports, questions, respondents, segments, tokens):
     api_router.include_router(module.router)

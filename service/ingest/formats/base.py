@@ -225,7 +225,7 @@ def _record(
     record.answers.extend(Answer(question=q, choices=labels) for q, labels in ticks.items())
     if record.submitted_at is None and started:
         record.submitted_at = parse_datetime(started)
-    content = _content_hash(raw)
+    content = _content_hash(raw + [("\x00respondent", ref) for ref in respondent_refs])
     if response_id:
         suffix = f":{started}" if layout.key_with_start else ""
         record.source_key = f"{layout.format}:{response_id}{suffix}"

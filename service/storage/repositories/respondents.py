@@ -1,0 +1,61 @@
+"""Right to erasure: remove a respondent and everything derived from their answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from service.errors import NotFound
+from service.privacy.pseudonyms import respondent_key
+from service.storage.tables import Community, Respondent, Response, Submission
+
+
+def resolve_key(secret_key: str, key: str) -> str:
+    """Accept the stored key, an e-mail address, or a tool identifier (``id:R-1042``)."""
+    key = key.strip()
+    if "@" in key:
+        return respondent_key(secret_key, f"email:{key.lower().removeprefix('email:')}")
+    if key.startswith("id:"):
+        return respondent_key(secret_key, key)
+    return key
+
+
+def forget(session: Session, community: Community, key: str) -> dict[str, int]:
+    """Delete the respondent's responses and every row derived from them (database cascades)."""
+    respondent = session.scalar(
+        select(Respondent).where(Respondent.community_id == community.id, Respondent.key == key)
+    )
+    if respondent is None:
+        raise NotFound(
+            "No such respondent in this community",
+            hint="Pass the e-mail the member answered with, the tool's ID as id:VALUE, or the key.",
+        )
+    counts = {
+        "responses": session.scalar(
+            select(func.count()).select_from(Submission).where(Submission.respondent_id == respondent.id)
+        ) or 0,
+        "answers": session.scalar(
+            select(func.count()).select_from(Response).where(Response.respondent_id == respondent.id)
+        ) or 0,
+    }
+    session.execute(delete(Response).where(Response.respondent_id == respondent.id))
+    session.execute(delete(Submission).where(Submission.respondent_id == respondent.id))
+    session.execute(delete(Respondent).where(Respondent.id == respondent.id))
+    session.flush()
+    return counts
+
+
+def forget_everywhere(
+    session: Session, key: str, targets: list[Community] | None = None
+) -> dict[str, dict[str, int]]:
+    """Forget the respondent in every community that knows the key (or only in ``targets``)."""
+    if targets is None:
+        targets = list(
+            session.scalars(
+                select(Community).join(Respondent, Respondent.community_id == Community.id)
+                .where(Respondent.key == key)
+            )
+        )
+    if not targets:
+        raise NotFound("No respondent with this key", hint="Check the e-mail or key.")
+    return {community.slug: forget(session, community, key) for community in targets}

@@ -1,0 +1,72 @@
+"""Right to erasure removes a respondent's data and nothing else."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.cli import app as cli_app
+from tests.conftest import fixture_bytes
+
+
+def _upload(client: TestClient, headers: dict[str, str], path: str) -> None:
+    response = client.post("/api/v1/communities/circle/imports", headers=headers,
+                           files={"file": (path.rsplit("/", 1)[-1], fixture_bytes(path))})
+    assert response.status_code == 201, response.text
+
+
+def test_admin_endpoint_forgets_a_respondent(
+    app_client: TestClient, facilitator_headers: dict[str, str], admin_headers: dict[str, str]
+) -> None:
+    _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
+    before = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
+    response = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
+                                 headers=admin_headers)
+    after = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
+    assert response.status_code == 200
+    assert response.json()["removed"]["responses"] == 1
+    assert (after["respondents"], after["responses"]) == (before["respondents"] - 1,
+                                                         before["responses"] - 1)
+    again = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
+                              headers=admin_headers)
+    assert again.status_code == 404
+
+
+def test_facilitator_cannot_forget(app_client: TestClient, facilitator_headers: dict[str, str]) -> None:
+    _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
+    response = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
+                                 headers=facilitator_headers)
+    assert response.status_code == 403
+
+
+def test_reimport_after_forgetting_is_possible_and_counted_once(
+    app_client: TestClient, facilitator_headers: dict[str, str], admin_headers: dict[str, str]
+) -> None:
+    _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
+    app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
+                      headers=admin_headers)
+    _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
+    community = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
+    assert community["responses"] == 4
+
+
+def test_cli_forget(tmp_path, monkeypatch) -> None:  # noqa: ANN001 - pytest fixtures
+    from service.config import get_settings
+    from service.storage import db
+
+    monkeypatch.setenv("PEERPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    db.engine_for.cache_clear()
+    runner = CliRunner()
+    from tests.conftest import FIXTURES
+
+    loaded = runner.invoke(cli_app, ["ingest", str(FIXTURES / "checkins/notes.json"), "--community",
+                                     "circle"])
+    assert loaded.exit_code == 0, loaded.stderr
+    result = runner.invoke(cli_app, ["respondents", "forget", "dana.whitfield@example.org"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("circle: 2 responses")
+    missing = runner.invoke(cli_app, ["respondents", "forget", "dana.whitfield@example.org"])
+    assert missing.exit_code == 2
+    get_settings.cache_clear()
+    db.engine_for.cache_clear()
