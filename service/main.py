@@ -13,6 +13,7 @@ from service.api.security import RateLimiter
 from service.config import Settings, get_settings
 from service.modelstore import ModelStore
 from service.storage import db
+from service.web import router as web
 
 
 def create_app(settings: Settings | None = None, models: ModelStore | None = None) -> FastAPI:
@@ -36,7 +37,9 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
     app.state.rate_limiter = RateLimiter()
     app.state.models = models or ModelStore(chosen)
     handlers.install(app)
+    app.add_exception_handler(web.SignInRequired, web.signin_redirect)  # type: ignore[arg-type]
     app.include_router(api_router)
+    app.include_router(web.router)
     return app
 
 
