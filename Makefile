@@ -28,6 +28,7 @@ install-dev: $(VENV)/.installed-dev
 
 sample: install
 	$(BIN)/peerpulse db upgrade
+	$(BIN)/peerpulse roster import $(SAMPLE)/members.csv --community admin-circle
 	@for f in $(SAMPLE)/google_forms_*.csv $(SAMPLE)/surveymonkey_*.csv $(SAMPLE)/qualtrics_*.csv $(SAMPLE)/checkins.jsonl; do \
 		$(BIN)/peerpulse ingest "$$f" --community admin-circle || exit $$?; \
 	done

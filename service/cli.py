@@ -26,6 +26,30 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 respondents_app = typer.Typer(help="Respondents (right to erasure).", no_args_is_help=True)
 app.add_typer(respondents_app, name="respondents")
+roster_app = typer.Typer(help="The community's member roster.", no_args_is_help=True)
+app.add_typer(roster_app, name="roster")
+
+
+@roster_app.command("import")
+def roster_import(
+    path: Annotated[Path, typer.Argument(help="members.csv: email, role, level, experience, "
+                                         "department, joined")],
+    community: Annotated[str, typer.Option("--community")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Load the roster (for response rates and turnover)."""
+    from service.storage.importer import run_roster_import
+
+    try:
+        if not path.is_file():
+            raise _missing(path)
+        result = run_roster_import(_engine(), get_settings(), slug=community, data=path.read_bytes(),
+                                   filename=path.name, create_community=True)
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    print(json.dumps(result) if as_json else
+          f"{path.name}: {result['members']} members ({result['members_added']} new)")
 
 
 def _fail(error: PeerPulseError) -> None:

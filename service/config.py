@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     max_concurrent_analyses: int = Field(default=2, ge=1)
     session_hours: int = Field(default=12, ge=1)
     public_url: str = "http://127.0.0.1:8000"
+    broker_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -11,6 +11,7 @@ from service.api import handlers
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
+from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
 from service.storage import db
 from service.web import router as web
@@ -25,7 +26,14 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
         engine = db.engine_for(chosen.database_url)
         db.upgrade(engine)
         app.state.engine = engine
+        app.state.runner = build_runner(engine, app.state.models, chosen)
+        resume = getattr(app.state.runner, "resume", None)
+        if resume is not None:
+            resume()
         yield
+        shutdown = getattr(app.state.runner, "shutdown", None)
+        if shutdown is not None:
+            shutdown()
 
     app = FastAPI(
         title="PeerPulse",

@@ -83,3 +83,16 @@ def test_users_create_then_duplicate_is_refused(runner: CliRunner) -> None:
 def test_db_upgrade_reports_up_to_date(runner: CliRunner) -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.stdout
+
+
+def test_roster_import_links_members_to_their_answers(runner: CliRunner) -> None:
+    roster = runner.invoke(app, ["roster", "import", str(FIXTURES.parent.parent.parent / "corpora"
+                                                         / "sample" / "members.csv"),
+                                 "--community", "circle", "--json"])
+    assert roster.exit_code == 0, roster.stderr
+    body = json.loads(roster.stdout)
+    assert body["members"] == body["members_added"] > 30
+    again = json.loads(runner.invoke(app, ["roster", "import", str(
+        FIXTURES.parent.parent.parent / "corpora" / "sample" / "members.csv"),
+        "--community", "circle", "--json"]).stdout)
+    assert again["members_added"] == 0 and again["members_updated"] == body["members"]

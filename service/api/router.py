@@ -5,9 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from service.api.routes import (
+    analyses,
     communities,
     health,
     imports,
+    metrics,
     questions,
     respondents,
     segments,
@@ -15,5 +17,7 @@ from service.api.routes import (
 )
 
 api_router = APIRouter()
-for module in (health, communities, imports, questions, respondents, segments, tokens):
+for module in (
+    health, communities, imports, questions, respondents, segments, tokens, metrics, analyses,
+):
     api_router.include_router(module.router)

@@ -152,3 +152,25 @@ def list_for(session: Session, community: Community) -> list[Import]:
             select(Import).where(Import.community_id == community.id).order_by(Import.id.desc())
         )
     )
+
+
+def store_roster(session: Session, community: Community, members: list, *, secret_key: str) -> dict[str, int]:
+    """Upsert roster members as respondents (hashed keys), with segments and join dates."""
+    added = updated = 0
+    for member in members:
+        key = respondent_key(secret_key, member.ref)
+        respondent = session.scalar(
+            select(Respondent).where(Respondent.community_id == community.id, Respondent.key == key)
+        )
+        if respondent is None:
+            respondent = Respondent(community_id=community.id, key=key, attributes={})
+            session.add(respondent)
+            added += 1
+        else:
+            updated += 1
+        respondent.in_roster = True
+        respondent.joined = member.joined
+        for name, value in member.segments.items():
+            setattr(respondent, name, value[:200])
+    session.flush()
+    return {"members_added": added, "members_updated": updated}

@@ -1,0 +1,19 @@
+"""Program metrics: satisfaction, NPS, attendance, participation and drivers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.api.security import ViewerCommunity
+from service.deps import ConfidentialityDep, SessionDep
+from service.storage.repositories import metrics
+
+router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["metrics"])
+
+
+@router.get("/metrics")
+def get_metrics(community: ViewerCommunity, session: SessionDep, privacy: ConfidentialityDep) -> dict[str, Any]:
+    """Weekly quantitative figures, participation and turnover, and what goes with low satisfaction."""
+    return metrics.community_metrics(session, community, privacy)

@@ -1,0 +1,1 @@
+"""Program metrics: quantitative answers, participation and what drives satisfaction (framework-free)."""
