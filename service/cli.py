@@ -26,6 +26,40 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 respondents_app = typer.Typer(help="Respondents (right to erasure).", no_args_is_help=True)
 app.add_typer(respondents_app, name="respondents")
+goals_app = typer.Typer(help="The community's purpose and goals.", no_args_is_help=True)
+app.add_typer(goals_app, name="goals")
+
+
+@goals_app.command("add")
+def goals_add(
+    text: Annotated[str, typer.Argument(help="The goal, in a sentence")],
+    community: Annotated[str, typer.Option("--community")],
+    owner: Annotated[str, typer.Option("--owner", help="sponsor|staff|members|partner")] = "staff",
+) -> None:
+    """Add a goal to a community."""
+    from service.storage.repositories import communities, goals
+
+    try:
+        with db.transaction(_engine(), write=True) as session:
+            goal = goals.add(session, communities.get_or_create(session, community), text, owner)
+            print(f"goal {goal.id} ({goal.owner}): {goal.text}")
+    except PeerPulseError as error:
+        _fail(error)
+
+
+@goals_app.command("list")
+def goals_list(community: Annotated[str, typer.Option("--community")]) -> None:
+    """List a community's goals."""
+    from service.storage.repositories import communities, goals
+
+    try:
+        with db.transaction(_engine()) as session:
+            for goal in goals.list_for(session, communities.get(session, community)):
+                print(f"{goal.id}\t{goal.owner}\t{goal.text}")
+    except PeerPulseError as error:
+        _fail(error)
+
+
 roster_app = typer.Typer(help="The community's member roster.", no_args_is_help=True)
 app.add_typer(roster_app, name="roster")
 

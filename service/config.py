@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
@@ -18,6 +18,29 @@ class LimitSettings(BaseModel):
     max_rows: int = 200_000
     max_columns: int = 2_000
     max_cell_chars: int = 20_000
+
+
+class SmtpSettings(BaseModel):
+    """Where digests are sent from (``PEERPULSE_SMTP__HOST`` and friends)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    host: str = "127.0.0.1"
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    sender: str = Field(default="PeerPulse <peerpulse@localhost>", alias="from")
+    timeout_seconds: float = 20.0
+
+
+class LlmSettings(BaseModel):
+    """An optional OpenAI-compatible endpoint for agenda angles (``PEERPULSE_LLM__BASE_URL``...)."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    timeout_seconds: float = 20.0
 
 
 class Settings(BaseSettings):
@@ -45,6 +68,11 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1)
     public_url: str = "http://127.0.0.1:8000"
     broker_url: str | None = None
+    celery_visibility_timeout: int = Field(default=3600, ge=5)
+    embedding_chunk_size: int = Field(default=512, ge=16)
+    smtp: SmtpSettings = SmtpSettings()
+    llm: LlmSettings = LlmSettings()
+    digest_scheduler: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from service.api.routes import (
     analyses,
     communities,
+    goals,
     health,
     imports,
     metrics,
@@ -19,5 +20,6 @@ from service.api.routes import (
 api_router = APIRouter()
 for module in (
     health, communities, imports, questions, respondents, segments, tokens, metrics, analyses,
+    goals,
 ):
     api_router.include_router(module.router)

@@ -1,0 +1,67 @@
+"""Goals set by sponsors, staff, members and partners."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from service.api.security import FacilitatorCommunity, ViewerCommunity
+from service.deps import SessionDep
+from service.storage.repositories import goals
+from service.storage.tables import Goal
+
+router = APIRouter(prefix="/api/v1/communities/{slug}/goals", tags=["goals"])
+Owner = Literal["sponsor", "staff", "members", "partner"]
+
+
+class GoalIn(BaseModel):
+    """A goal to add."""
+
+    text: str = Field(min_length=3, max_length=2000)
+    owner: Owner
+    target_date: date | None = None
+
+
+class GoalPatch(BaseModel):
+    """Fields of a goal to change."""
+
+    text: str | None = Field(default=None, min_length=3, max_length=2000)
+    owner: Owner | None = None
+    target_date: date | None = None
+    status: Literal["active", "archived"] | None = None
+
+
+def _out(goal: Goal) -> dict[str, Any]:
+    return {"id": goal.id, "text": goal.text, "owner": goal.owner, "status": goal.status,
+            "target_date": goal.target_date.date().isoformat() if goal.target_date else None,
+            "created_at": goal.created_at.isoformat()}
+
+
+def _when(day: date | None) -> datetime | None:
+    return datetime(day.year, day.month, day.day) if day else None
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def add_goal(body: GoalIn, community: FacilitatorCommunity, session: SessionDep) -> dict[str, Any]:
+    """Add a goal (facilitator)."""
+    return _out(goals.add(session, community, body.text, body.owner, _when(body.target_date)))
+
+
+@router.get("")
+def list_goals(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
+    """The community's active goals."""
+    return [_out(g) for g in goals.list_for(session, community)]
+
+
+@router.patch("/{goal_id}")
+def edit_goal(goal_id: int, body: GoalPatch, community: FacilitatorCommunity,
+              session: SessionDep) -> dict[str, Any]:
+    """Change a goal's text, owner, target date or status (facilitator)."""
+    goal = goals.get(session, community, goal_id)
+    changes = body.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        setattr(goal, field, _when(value) if field == "target_date" else value)
+    return _out(goal)

@@ -1,0 +1,1 @@
+"""Purpose and goals: hold what members raise against what the program set out to do."""

@@ -1,0 +1,161 @@
+"""The analysis job: units, embeddings (cached, fanned out), concerns, themes, summaries.
+
+Every stage is idempotent: units are keyed by (response, position), embeddings by (model, text
+hash), and the theme results of a run replace the previous ones in one transaction at the end,
+so a job that dies anywhere can simply be run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from service.config import Settings
+from service.modelstore import ModelStore
+from service.nlp.embeddings import text_hash
+from service.privacy.thresholds import iso_week
+from service.storage import db
+from service.storage.tables import EmbeddingCache, Question, Response, Unit
+
+log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]
+
+
+def build_units(engine: Engine, models: ModelStore, settings: Settings, community_id: int) -> int:
+    """Split every free-text answer that has no units yet; return how many units were added."""
+    from service.nlp.pipeline import load_sentence_splitter
+    from service.nlp.units import split_units
+
+    with db.transaction(engine) as session:
+        pending = session.execute(
+            select(Response.id, Response.respondent_id, Response.text, Response.submitted_at)
+            .join(Question, Question.id == Response.question_id)
+            .outerjoin(Unit, Unit.response_id == Response.id)
+            .where(Response.community_id == community_id, Question.kind == "free_text",
+                   Response.text.is_not(None), Unit.id.is_(None))
+            .order_by(Response.id)
+        ).all()
+    if not pending:
+        return 0
+    nlp = load_sentence_splitter(settings.spacy_model)
+    pieces = split_units([row.text for row in pending], nlp)
+    added = 0
+    with db.transaction(engine, write=True) as session:
+        for row, units in zip(pending, pieces, strict=True):
+            common = {"community_id": community_id, "response_id": row.id,
+                      "respondent_id": row.respondent_id, "week": iso_week(row.submitted_at),
+                      "submitted_at": row.submitted_at}
+            if not units:  # a non-answer: kept (so it is not split again) but never themed
+                session.add(Unit(position=0, text=row.text, text_hash=text_hash(row.text),
+                                 non_answer=True, **common))
+                continue
+            for position, text in enumerate(units):
+                session.add(Unit(position=position, text=text, text_hash=text_hash(text),
+                                 non_answer=False, **common))
+                added += 1
+    return added
+
+
+def missing_embeddings(engine: Engine, model: str, community_id: int) -> list[str]:
+    """Text hashes of the community's units that have no cached embedding for ``model``."""
+    with db.transaction(engine) as session:
+        rows = session.execute(
+            select(Unit.text_hash).distinct()
+            .outerjoin(EmbeddingCache, (EmbeddingCache.text_hash == Unit.text_hash)
+                       & (EmbeddingCache.model == model))
+            .where(Unit.community_id == community_id, Unit.non_answer.is_(False),
+                   EmbeddingCache.id.is_(None))
+            .order_by(Unit.text_hash)
+        )
+        return [h for (h,) in rows]
+
+
+def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]) -> int:
+    """Embed the texts behind ``text_hashes`` that are still missing; safe to run concurrently."""
+    embedder = models.embedder
+    with db.transaction(engine) as session:
+        done = set(session.scalars(
+            select(EmbeddingCache.text_hash).where(EmbeddingCache.model == embedder.name,
+                                                   EmbeddingCache.text_hash.in_(list(text_hashes)))
+        ))
+        todo = [h for h in text_hashes if h not in done]
+        texts: dict[str, str] = {}
+        for hash_, text in session.execute(
+            select(Unit.text_hash, Unit.text).where(Unit.text_hash.in_(todo))
+        ):
+            texts.setdefault(hash_, text)
+    todo = [h for h in todo if h in texts]
+    if not todo:
+        return 0
+    vectors = embedder.embed([texts[h] for h in todo])
+    rows = [EmbeddingCache(model=embedder.name, text_hash=h, vector=v.astype(np.float32).tobytes())
+            for h, v in zip(todo, vectors, strict=True)]
+    try:
+        with db.transaction(engine, write=True) as session:
+            session.add_all(rows)
+    except IntegrityError:  # another worker stored some of them first: keep the rest one by one
+        stored = 0
+        for hash_, vector in zip(todo, vectors, strict=True):
+            try:
+                with db.transaction(engine, write=True) as session:
+                    session.add(EmbeddingCache(model=embedder.name, text_hash=hash_,
+                                               vector=vector.astype(np.float32).tobytes()))
+                stored += 1
+            except IntegrityError:
+                continue
+        return stored
+    return len(rows)
+
+
+def load_embeddings(engine: Engine, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+    """Cached vectors by text hash."""
+    found: dict[str, np.ndarray] = {}
+    with db.transaction(engine) as session:
+        for start in range(0, len(text_hashes), 500):
+            chunk = list(text_hashes[start : start + 500])
+            for hash_, blob in session.execute(
+                select(EmbeddingCache.text_hash, EmbeddingCache.vector).where(
+                    EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(chunk))
+            ):
+                found[hash_] = np.frombuffer(blob, dtype=np.float32)
+    return found
+
+
+def embed_stage(engine: Engine, models: ModelStore, settings: Settings, community_id: int,
+                progress: Progress, *, start: float, end: float) -> int:
+    """Embed what is missing, in chunks; with Celery the chunks are also fanned out to workers.
+
+    The job itself walks the chunks too, skipping those another worker finished, so it never
+    waits on a subtask (no deadlock with a single worker) and the cache is filled exactly once.
+    """
+    missing = missing_embeddings(engine, models.embedder.name, community_id)
+    size = settings.embedding_chunk_size
+    chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+    if settings.broker_url and len(chunks) > 1:
+        from service.jobs.celery_app import celery_app
+
+        for chunk in chunks[1:]:
+            celery_app.send_task("peerpulse.embed_chunk", args=[chunk])
+    embedded = 0
+    for index, chunk in enumerate(chunks):
+        embedded += embed_missing(engine, models, chunk)
+        progress(start + (end - start) * (index + 1) / len(chunks),
+                 f"embedded {min((index + 1) * size, len(missing))} of {len(missing)} new texts")
+    return embedded
+
+
+def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
+    """The units to theme, in a stable order."""
+    with db.transaction(engine) as session:
+        rows = session.execute(
+            select(Unit.id, Unit.text, Unit.text_hash, Unit.week, Unit.respondent_id,
+                   Unit.concern_level, Unit.concern_probability, Unit.sentiment)
+            .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
+            .order_by(Unit.id)
+        ).all()
+    return [row._asdict() for row in rows]

@@ -1,0 +1,34 @@
+"""Celery tasks; each takes IDs and may run again after a crash without losing or doubling data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.jobs.celery_app import celery_app, worker_context
+from service.jobs.runner import execute
+
+
+@celery_app.task(name="peerpulse.run_job", acks_late=True, reject_on_worker_lost=True)
+def run_job(job_id: str) -> str:
+    """Run a stored job to its end."""
+    context = worker_context()
+    execute(context["engine"], context["models"], context["settings"], job_id)
+    return job_id
+
+
+@celery_app.task(name="peerpulse.embed_chunk", acks_late=True, reject_on_worker_lost=True)
+def embed_chunk(text_hashes: list[str]) -> int:
+    """Embed the texts of one chunk into the shared cache (skips what is already there)."""
+    from service.jobs.analysis import embed_missing
+
+    context = worker_context()
+    return embed_missing(context["engine"], context["models"], text_hashes)
+
+
+@celery_app.task(name="peerpulse.send_due_digests")
+def send_due_digests() -> Any:
+    """Celery beat's weekly digest check (the embedded mode uses APScheduler instead)."""
+    from service.digest.schedule import send_due_digests as send
+
+    context = worker_context()
+    return send(context["engine"], context["settings"])
