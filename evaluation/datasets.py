@@ -1,4 +1,4 @@
-"""Where the evaluation corpora are: ``--corpora``, ``PEERPULSE_EVAL_CORPORA`` or ../shared/corpora."""
+"""Corpora location: ``--corpora``, ``PEERPULSE_EVAL_CORPORA``, ../shared/corpora."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ REPORTS = ROOT / "evaluation" / "reports"
 
 def corpora_dir(argument: str | None = None) -> Path:
     """Resolve the public corpora folder, with a clear message when it is absent."""
-    candidates = [argument, os.environ.get("PEERPULSE_EVAL_CORPORA"), str(ROOT.parent / "shared" / "corpora")]
+    candidates = [
+        argument,
+        os.environ.get("PEERPULSE_EVAL_CORPORA"),
+        str(ROOT.parent / "shared" / "corpora"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_dir():
             return Path(candidate)

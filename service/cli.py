@@ -14,8 +14,11 @@ from service.config import get_settings
 from service.errors import PeerPulseError
 from service.storage import db
 
-app = typer.Typer(help="PeerPulse: themes and worries in peer-learning feedback.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="PeerPulse: themes and worries in peer-learning feedback.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 communities_app = typer.Typer(help="Communities (tenants).", no_args_is_help=True)
 users_app = typer.Typer(help="Web users.", no_args_is_help=True)
@@ -66,8 +69,9 @@ app.add_typer(roster_app, name="roster")
 
 @roster_app.command("import")
 def roster_import(
-    path: Annotated[Path, typer.Argument(help="members.csv: email, role, level, experience, "
-                                         "department, joined")],
+    path: Annotated[
+        Path, typer.Argument(help="members.csv: email, role, level, experience, department, joined")
+    ],
     community: Annotated[str, typer.Option("--community")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -77,13 +81,22 @@ def roster_import(
     try:
         if not path.is_file():
             raise _missing(path)
-        result = run_roster_import(_engine(), get_settings(), slug=community, data=path.read_bytes(),
-                                   filename=path.name, create_community=True)
+        result = run_roster_import(
+            _engine(),
+            get_settings(),
+            slug=community,
+            data=path.read_bytes(),
+            filename=path.name,
+            create_community=True,
+        )
     except PeerPulseError as error:
         _fail(error)
         return
-    print(json.dumps(result) if as_json else
-          f"{path.name}: {result['members']} members ({result['members_added']} new)")
+    print(
+        json.dumps(result)
+        if as_json
+        else f"{path.name}: {result['members']} members ({result['members_added']} new)"
+    )
 
 
 def _fail(error: PeerPulseError) -> None:
@@ -114,8 +127,14 @@ def db_upgrade() -> None:
 def ingest(
     path: Annotated[Path, typer.Argument(help="The exported file")],
     community: Annotated[str, typer.Option("--community", help="Community slug")],
-    format: Annotated[str, typer.Option("--format", help="auto|google_forms|surveymonkey|"  # noqa: A002
-                                        "qualtrics|ms_forms|typeform|checkins|csv|jsonl")] = "auto",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto|google_forms|surveymonkey|"  # noqa: A002
+            "qualtrics|ms_forms|typeform|checkins|csv|jsonl",
+        ),
+    ] = "auto",
     mapping: Annotated[Path | None, typer.Option("--mapping", help="MAPPING.json")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
@@ -131,8 +150,14 @@ def ingest(
         settings = get_settings()
         data = path.read_bytes()
         result = run_import(
-            _engine(), settings, slug=community, data=data, filename=path.name,
-            format_name=format, mapping=mapping_doc, create_community=True,
+            _engine(),
+            settings,
+            slug=community,
+            data=data,
+            filename=path.name,
+            format_name=format,
+            mapping=mapping_doc,
+            create_community=True,
             redactor=ModelStore(settings).redactor,
         )
     except PeerPulseError as error:
@@ -141,8 +166,10 @@ def ingest(
     if as_json:
         print(json.dumps(result, ensure_ascii=False))
         return
-    print(f"{path.name}: {result['format']}, {result['responses_added']} responses added, "
-          f"{result['duplicates_skipped']} duplicates skipped, {result['respondents']} respondents")
+    print(
+        f"{path.name}: {result['format']}, {result['responses_added']} responses added, "
+        f"{result['duplicates_skipped']} duplicates skipped, {result['respondents']} respondents"
+    )
     for warning in result["warnings"]:
         print(f"  warning: {warning}")
 
@@ -181,9 +208,16 @@ def communities_list() -> None:
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Option("--username")],
-    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True,
-                                          confirmation_prompt=True,
-                                          envvar="PEERPULSE_NEW_USER_PASSWORD")],
+    password: Annotated[
+        str,
+        typer.Option(
+            "--password",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="PEERPULSE_NEW_USER_PASSWORD",
+        ),
+    ],
     role: Annotated[str, typer.Option("--role")] = "viewer",
     community: Annotated[str | None, typer.Option("--community")] = None,
 ) -> None:
@@ -195,8 +229,9 @@ def users_create(
         with db.transaction(_engine(), write=True) as session:
             user = auth.create_user(session, username, password, is_admin=chosen == Role.ADMIN)
             if community:
-                auth.add_membership(session, user, communities.get_or_create(session, community),
-                                    chosen)
+                auth.add_membership(
+                    session, user, communities.get_or_create(session, community), chosen
+                )
             elif chosen != Role.ADMIN:
                 from service.errors import InvalidInput
 
@@ -229,7 +264,9 @@ def tokens_create(
 @respondents_app.command("forget")
 def respondents_forget(
     key: Annotated[str, typer.Argument(help="E-mail, id:TOOL_ID, or the stored respondent key")],
-    community: Annotated[str | None, typer.Option("--community", help="Only this community")] = None,
+    community: Annotated[
+        str | None, typer.Option("--community", help="Only this community")
+    ] = None,
 ) -> None:
     """Delete a respondent's responses and everything derived from them (every community)."""
     from service.storage.repositories import communities, respondents

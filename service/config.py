@@ -79,7 +79,7 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET_KEY:
             raise ValueError(
                 "PEERPULSE_SECRET_KEY is the built-in development key; set a long random "
-                "secret (for example `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                "secret (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
                 " before running with PEERPULSE_ENVIRONMENT=production"
             )
         if self.environment == "production" and len(self.secret_key) < 32:

@@ -26,18 +26,27 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 def test_ingest_json_prints_exactly_one_object(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["ingest", str(FIXTURES / "qualtrics/tab.tsv"),
-                                 "--community", "circle", "--json"])
+    result = runner.invoke(
+        app, ["ingest", str(FIXTURES / "qualtrics/tab.tsv"), "--community", "circle", "--json"]
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert list(body) == ["community", "format", "responses_added", "duplicates_skipped",
-                          "respondents", "questions", "warnings"]
+    assert list(body) == [
+        "community",
+        "format",
+        "responses_added",
+        "duplicates_skipped",
+        "respondents",
+        "questions",
+        "warnings",
+    ]
     assert body["format"] == "qualtrics" and body["responses_added"] == 5
 
 
 def test_ingest_bad_file_exits_2_with_json_on_stderr(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["ingest", str(FIXTURES / "bad/truncated.csv"),
-                                 "--community", "circle", "--json"])
+    result = runner.invoke(
+        app, ["ingest", str(FIXTURES / "bad/truncated.csv"), "--community", "circle", "--json"]
+    )
     assert result.exit_code == 2
     assert result.stdout == ""
     error = json.loads(result.stderr)
@@ -53,8 +62,18 @@ def test_ingest_missing_file_exits_2(runner: CliRunner) -> None:
 def test_ingest_with_mapping_file(runner: CliRunner, tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.json"
     mapping.write_text('{"columns": {"What is your role?": "ignore"}}')
-    result = runner.invoke(app, ["ingest", str(FIXTURES / "google_forms/basic.csv"),
-                                 "--community", "circle", "--mapping", str(mapping), "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(FIXTURES / "google_forms/basic.csv"),
+            "--community",
+            "circle",
+            "--mapping",
+            str(mapping),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     texts = [q["text"] for q in json.loads(result.stdout)["questions"]]
     assert "What is your role?" not in texts
@@ -73,8 +92,18 @@ def test_tokens_create_refuses_unknown_role(runner: CliRunner) -> None:
 
 
 def test_users_create_then_duplicate_is_refused(runner: CliRunner) -> None:
-    args = ["users", "create", "--username", "ana", "--password", "correct horse battery",
-            "--role", "committee", "--community", "circle"]
+    args = [
+        "users",
+        "create",
+        "--username",
+        "ana",
+        "--password",
+        "correct horse battery",
+        "--role",
+        "committee",
+        "--community",
+        "circle",
+    ]
     first, second = runner.invoke(app, args), runner.invoke(app, args)
     assert first.exit_code == 0 and "created user ana" in first.stdout
     assert second.exit_code == 2 and "already exists" in second.stderr
@@ -86,13 +115,31 @@ def test_db_upgrade_reports_up_to_date(runner: CliRunner) -> None:
 
 
 def test_roster_import_links_members_to_their_answers(runner: CliRunner) -> None:
-    roster = runner.invoke(app, ["roster", "import", str(FIXTURES.parent.parent.parent / "corpora"
-                                                         / "sample" / "members.csv"),
-                                 "--community", "circle", "--json"])
+    roster = runner.invoke(
+        app,
+        [
+            "roster",
+            "import",
+            str(FIXTURES.parent.parent.parent / "corpora" / "sample" / "members.csv"),
+            "--community",
+            "circle",
+            "--json",
+        ],
+    )
     assert roster.exit_code == 0, roster.stderr
     body = json.loads(roster.stdout)
     assert body["members"] == body["members_added"] > 30
-    again = json.loads(runner.invoke(app, ["roster", "import", str(
-        FIXTURES.parent.parent.parent / "corpora" / "sample" / "members.csv"),
-        "--community", "circle", "--json"]).stdout)
+    again = json.loads(
+        runner.invoke(
+            app,
+            [
+                "roster",
+                "import",
+                str(FIXTURES.parent.parent.parent / "corpora" / "sample" / "members.csv"),
+                "--community",
+                "circle",
+                "--json",
+            ],
+        ).stdout
+    )
     assert again["members_added"] == 0 and again["members_updated"] == body["members"]

@@ -26,9 +26,21 @@ def run(args: argparse.Namespace) -> Path:
     env = {**os.environ, "PEERPULSE_FUZZ_EXAMPLES": str(args.examples)}
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/api/test_fuzz.py", "-q", "-p", "no:cacheprovider",
-         "-rA"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/api/test_fuzz.py",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     seconds = time.perf_counter() - started
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
@@ -36,8 +48,11 @@ def run(args: argparse.Namespace) -> Path:
     failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", summary)) else 0
     from service.main import create_app
 
-    operations = [f"{method.upper()} {path}" for path, ops in create_app().openapi()["paths"].items()
-                  for method in ops]
+    operations = [
+        f"{method.upper()} {path}"
+        for path, ops in create_app().openapi()["paths"].items()
+        for method in ops
+    ]
     verdict = "no server error" if result.returncode == 0 else "**server errors found**"
     lines = [
         "# API fuzzing (schemathesis)",

@@ -19,7 +19,15 @@ from service.api.routes import (
 
 api_router = APIRouter()
 for module in (
-    health, communities, imports, questions, respondents, segments, tokens, metrics, analyses,
+    health,
+    communities,
+    imports,
+    questions,
+    respondents,
+    segments,
+    tokens,
+    metrics,
+    analyses,
     goals,
 ):
     api_router.include_router(module.router)

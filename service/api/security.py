@@ -40,7 +40,7 @@ class RateLimiter:
             if len(window) >= per_minute:
                 raise RateLimited(
                     f"More than {per_minute} requests in a minute with this token",
-                    hint="Slow down and retry in a minute, or raise PEERPULSE_RATE_LIMIT_PER_MINUTE.",
+                    hint="Retry in a minute, or raise PEERPULSE_RATE_LIMIT_PER_MINUTE.",
                 )
             window.append(now)
 
@@ -81,7 +81,9 @@ def require(role: Role) -> Callable[[Principal], Principal]:
 
     def check(principal: PrincipalDep) -> Principal:
         if not principal.role.allows(role):
-            raise Forbidden(f"This needs the {role.value} role; your token has {principal.role.value}")
+            raise Forbidden(
+                f"This needs the {role.value} role; your token has {principal.role.value}"
+            )
         return principal
 
     return check
@@ -95,7 +97,9 @@ def community_access(role: Role) -> Callable[..., Community]:
         if community is None or not principal.can_reach(community.id):
             raise NotFound(f"No community {slug!r}", hint="Check the slug and your token.")
         if not principal.role.allows(role):
-            raise Forbidden(f"This needs the {role.value} role; your token has {principal.role.value}")
+            raise Forbidden(
+                f"This needs the {role.value} role; your token has {principal.role.value}"
+            )
         return community
 
     return resolve

@@ -24,7 +24,9 @@ _BINARY_MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old binary Office file (.xls/.doc)",
 }
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HINT_EXPORT = "Upload the file exactly as your survey tool exported it (CSV, TSV, XLSX, JSON or JSONL)."
+_HINT_EXPORT = (
+    "Upload the file exactly as your survey tool exported it (CSV, TSV, XLSX, JSON or JSONL)."
+)
 
 
 @dataclass
@@ -236,7 +238,7 @@ def _read_json(text: str, filename: str, encoding: str, limits: LimitSettings) -
         raise InvalidInput(
             f"{filename} is JSON but not a list of records",
             detail=f"The top level is a {type(parsed).__name__}; PeerPulse expects a list of "
-            "objects such as [{\"respondent\": ..., \"date\": ..., \"note\": ...}].",
+            'objects such as [{"respondent": ..., "date": ..., "note": ...}].',
             location=Location(row=1, column=1),
             hint="Wrap the records in a JSON list, or upload JSON Lines (one object per line).",
         )

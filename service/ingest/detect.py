@@ -18,7 +18,14 @@ from service.ingest.formats import (
 from service.ingest.formats.base import Layout
 
 FORMAT_NAMES = (
-    "google_forms", "surveymonkey", "qualtrics", "ms_forms", "typeform", "checkins", "csv", "jsonl",
+    "google_forms",
+    "surveymonkey",
+    "qualtrics",
+    "ms_forms",
+    "typeform",
+    "checkins",
+    "csv",
+    "jsonl",
 )
 
 

@@ -12,10 +12,28 @@ from service.ingest.dates import parse_datetime
 from service.ingest.decode import read_table
 from service.ingest.formats.base import respondent_ref
 
-_ID = {"email", "e-mail", "email address", "respondent", "respondent_id", "member", "member_id", "id"}
-_SEGMENTS = {"role": "role", "title": "role", "job title": "role", "level": "level",
-             "seniority": "level", "experience": "experience", "tenure": "experience",
-             "department": "function", "function": "function", "team": "function"}
+_ID = {
+    "email",
+    "e-mail",
+    "email address",
+    "respondent",
+    "respondent_id",
+    "member",
+    "member_id",
+    "id",
+}
+_SEGMENTS = {
+    "role": "role",
+    "title": "role",
+    "job title": "role",
+    "level": "level",
+    "seniority": "level",
+    "experience": "experience",
+    "tenure": "experience",
+    "department": "function",
+    "function": "function",
+    "team": "function",
+}
 _JOINED = {"joined", "join date", "start date", "member since"}
 
 
@@ -56,6 +74,7 @@ def parse_roster(data: bytes, filename: str, limits: LimitSettings) -> list[Rost
                 member.joined = parse_datetime(value)
         members.append(member)
     if not members:
-        raise InvalidInput(f"{filename} lists no members", location=Location(row=2),
-                           hint="Add one row per member.")
+        raise InvalidInput(
+            f"{filename} lists no members", location=Location(row=2), hint="Add one row per member."
+        )
     return members

@@ -40,8 +40,11 @@ def parse_export(
         )
     table = read_table(data, filename, limits)
     if not table.rows or not any(c.strip() for c in table.rows[0]):
-        raise InvalidInput(f"{filename} has no header row", location=Location(row=1),
-                           hint="Upload the export with its header row.")
+        raise InvalidInput(
+            f"{filename} has no header row",
+            location=Location(row=1),
+            hint="Upload the export with its header row.",
+        )
     fmt = detect(table) if format_name == "auto" else FORMATS[format_name]
     layout = fmt.layout(table)
     if mapping:
@@ -68,7 +71,7 @@ def parse_mapping(raw: str | bytes | None) -> dict[str, Any] | None:
         ) from exc
     if not isinstance(mapping, dict) or not isinstance(mapping.get("columns"), dict):
         raise InvalidInput(
-            "The mapping has no \"columns\" object",
+            'The mapping has no "columns" object',
             hint='Write it as {"columns": {"<header or column number or letter>": "<kind>"}}.',
         )
     return mapping

@@ -36,8 +36,12 @@ def build_units(engine: Engine, models: ModelStore, settings: Settings, communit
             select(Response.id, Response.respondent_id, Response.text, Response.submitted_at)
             .join(Question, Question.id == Response.question_id)
             .outerjoin(Unit, Unit.response_id == Response.id)
-            .where(Response.community_id == community_id, Question.kind == "free_text",
-                   Response.text.is_not(None), Unit.id.is_(None))
+            .where(
+                Response.community_id == community_id,
+                Question.kind == "free_text",
+                Response.text.is_not(None),
+                Unit.id.is_(None),
+            )
             .order_by(Response.id)
         ).all()
     if not pending:
@@ -47,16 +51,34 @@ def build_units(engine: Engine, models: ModelStore, settings: Settings, communit
     added = 0
     with db.transaction(engine, write=True) as session:
         for row, units in zip(pending, pieces, strict=True):
-            common = {"community_id": community_id, "response_id": row.id,
-                      "respondent_id": row.respondent_id, "week": iso_week(row.submitted_at),
-                      "submitted_at": row.submitted_at}
+            common = {
+                "community_id": community_id,
+                "response_id": row.id,
+                "respondent_id": row.respondent_id,
+                "week": iso_week(row.submitted_at),
+                "submitted_at": row.submitted_at,
+            }
             if not units:  # a non-answer: kept (so it is not split again) but never themed
-                session.add(Unit(position=0, text=row.text, text_hash=text_hash(row.text),
-                                 non_answer=True, **common))
+                session.add(
+                    Unit(
+                        position=0,
+                        text=row.text,
+                        text_hash=text_hash(row.text),
+                        non_answer=True,
+                        **common,
+                    )
+                )
                 continue
             for position, text in enumerate(units):
-                session.add(Unit(position=position, text=text, text_hash=text_hash(text),
-                                 non_answer=False, **common))
+                session.add(
+                    Unit(
+                        position=position,
+                        text=text,
+                        text_hash=text_hash(text),
+                        non_answer=False,
+                        **common,
+                    )
+                )
                 added += 1
     return added
 
@@ -65,11 +87,17 @@ def missing_embeddings(engine: Engine, model: str, community_id: int) -> list[st
     """Text hashes of the community's units that have no cached embedding for ``model``."""
     with db.transaction(engine) as session:
         rows = session.execute(
-            select(Unit.text_hash).distinct()
-            .outerjoin(EmbeddingCache, (EmbeddingCache.text_hash == Unit.text_hash)
-                       & (EmbeddingCache.model == model))
-            .where(Unit.community_id == community_id, Unit.non_answer.is_(False),
-                   EmbeddingCache.id.is_(None))
+            select(Unit.text_hash)
+            .distinct()
+            .outerjoin(
+                EmbeddingCache,
+                (EmbeddingCache.text_hash == Unit.text_hash) & (EmbeddingCache.model == model),
+            )
+            .where(
+                Unit.community_id == community_id,
+                Unit.non_answer.is_(False),
+                EmbeddingCache.id.is_(None),
+            )
             .order_by(Unit.text_hash)
         )
         return [h for (h,) in rows]
@@ -79,10 +107,14 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
     """Embed the texts behind ``text_hashes`` that are still missing; safe to run concurrently."""
     embedder = models.embedder
     with db.transaction(engine) as session:
-        done = set(session.scalars(
-            select(EmbeddingCache.text_hash).where(EmbeddingCache.model == embedder.name,
-                                                   EmbeddingCache.text_hash.in_(list(text_hashes)))
-        ))
+        done = set(
+            session.scalars(
+                select(EmbeddingCache.text_hash).where(
+                    EmbeddingCache.model == embedder.name,
+                    EmbeddingCache.text_hash.in_(list(text_hashes)),
+                )
+            )
+        )
         todo = [h for h in text_hashes if h not in done]
         texts: dict[str, str] = {}
         for hash_, text in session.execute(
@@ -93,8 +125,10 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
     if not todo:
         return 0
     vectors = embedder.embed([texts[h] for h in todo])
-    rows = [EmbeddingCache(model=embedder.name, text_hash=h, vector=v.astype(np.float32).tobytes())
-            for h, v in zip(todo, vectors, strict=True)]
+    rows = [
+        EmbeddingCache(model=embedder.name, text_hash=h, vector=v.astype(np.float32).tobytes())
+        for h, v in zip(todo, vectors, strict=True)
+    ]
     try:
         with db.transaction(engine, write=True) as session:
             session.add_all(rows)
@@ -103,8 +137,13 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
         for hash_, vector in zip(todo, vectors, strict=True):
             try:
                 with db.transaction(engine, write=True) as session:
-                    session.add(EmbeddingCache(model=embedder.name, text_hash=hash_,
-                                               vector=vector.astype(np.float32).tobytes()))
+                    session.add(
+                        EmbeddingCache(
+                            model=embedder.name,
+                            text_hash=hash_,
+                            vector=vector.astype(np.float32).tobytes(),
+                        )
+                    )
                 stored += 1
             except IntegrityError:
                 continue
@@ -112,7 +151,9 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
     return len(rows)
 
 
-def load_embeddings(engine: Engine, model: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+def load_embeddings(
+    engine: Engine, model: str, text_hashes: Sequence[str]
+) -> dict[str, np.ndarray]:
     """Cached vectors by text hash."""
     found: dict[str, np.ndarray] = {}
     with db.transaction(engine) as session:
@@ -120,14 +161,23 @@ def load_embeddings(engine: Engine, model: str, text_hashes: Sequence[str]) -> d
             chunk = list(text_hashes[start : start + 500])
             for hash_, blob in session.execute(
                 select(EmbeddingCache.text_hash, EmbeddingCache.vector).where(
-                    EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(chunk))
+                    EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(chunk)
+                )
             ):
                 found[hash_] = np.frombuffer(blob, dtype=np.float32)
     return found
 
 
-def embed_stage(engine: Engine, models: ModelStore, settings: Settings, community_id: int,
-                progress: Progress, *, start: float, end: float) -> int:
+def embed_stage(
+    engine: Engine,
+    models: ModelStore,
+    settings: Settings,
+    community_id: int,
+    progress: Progress,
+    *,
+    start: float,
+    end: float,
+) -> int:
     """Embed what is missing, in chunks; with Celery the chunks are also fanned out to workers.
 
     The job itself walks the chunks too, skipping those another worker finished, so it never
@@ -144,8 +194,10 @@ def embed_stage(engine: Engine, models: ModelStore, settings: Settings, communit
     embedded = 0
     for index, chunk in enumerate(chunks):
         embedded += embed_missing(engine, models, chunk)
-        progress(start + (end - start) * (index + 1) / len(chunks),
-                 f"embedded {min((index + 1) * size, len(missing))} of {len(missing)} new texts")
+        progress(
+            start + (end - start) * (index + 1) / len(chunks),
+            f"embedded {min((index + 1) * size, len(missing))} of {len(missing)} new texts",
+        )
     return embedded
 
 
@@ -153,8 +205,16 @@ def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
     """The units to theme, in a stable order."""
     with db.transaction(engine) as session:
         rows = session.execute(
-            select(Unit.id, Unit.text, Unit.text_hash, Unit.week, Unit.respondent_id,
-                   Unit.concern_level, Unit.concern_probability, Unit.sentiment)
+            select(
+                Unit.id,
+                Unit.text,
+                Unit.text_hash,
+                Unit.week,
+                Unit.respondent_id,
+                Unit.concern_level,
+                Unit.concern_probability,
+                Unit.sentiment,
+            )
             .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
             .order_by(Unit.id)
         ).all()

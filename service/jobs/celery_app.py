@@ -20,8 +20,12 @@ _state: dict[str, Any] = {}
 
 def make_celery(settings: Settings) -> Celery:
     """A Celery app for ``settings.broker_url`` (results in the same Redis, for chords)."""
-    app = Celery("peerpulse", broker=settings.broker_url, backend=settings.broker_url,
-                 include=["service.jobs.tasks"])
+    app = Celery(
+        "peerpulse",
+        broker=settings.broker_url,
+        backend=settings.broker_url,
+        include=["service.jobs.tasks"],
+    )
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,

@@ -50,7 +50,9 @@ def execute(engine: Engine, models: ModelStore, settings: Settings, job_id: str)
         store.finish(engine, job_id, error=exc.message)
     except Exception as exc:  # noqa: BLE001 - a job's failure is recorded, not raised in a thread
         log.exception("job %s failed", job_id)
-        store.finish(engine, job_id, error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+        store.finish(
+            engine, job_id, error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+        )
     else:
         store.finish(engine, job_id, result=result)
 
@@ -68,14 +70,16 @@ class EmbeddedRunner:
 
     def __init__(self, engine: Engine, models: ModelStore, settings: Settings) -> None:
         self.engine, self.models, self.settings = engine, models, settings
-        self._pool = ThreadPoolExecutor(max_workers=settings.max_concurrent_analyses,
-                                        thread_name_prefix="peerpulse-job")
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.max_concurrent_analyses, thread_name_prefix="peerpulse-job"
+        )
         self.futures: dict[str, Future[None]] = {}
 
     def submit(self, job_id: str) -> None:
         """Queue the job on the thread pool."""
-        self.futures[job_id] = self._pool.submit(execute, self.engine, self.models, self.settings,
-                                                 job_id)
+        self.futures[job_id] = self._pool.submit(
+            execute, self.engine, self.models, self.settings, job_id
+        )
 
     def resume(self) -> list[str]:
         """Start again every job a previous process left unfinished."""

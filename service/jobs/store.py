@@ -14,17 +14,27 @@ from service.storage.tables import Job, utcnow
 ACTIVE = ("queued", "running")
 
 
-def create(engine: Engine, community_id: int, kind: str, params: dict[str, Any] | None = None) -> tuple[str, bool]:
+def create(
+    engine: Engine, community_id: int, kind: str, params: dict[str, Any] | None = None
+) -> tuple[str, bool]:
     """A new queued job, or the community's active job of the same kind (idempotent enqueue)."""
     with db.transaction(engine, write=True) as session:
         active = session.scalar(
-            select(Job).where(Job.community_id == community_id, Job.kind == kind,
-                              Job.status.in_(ACTIVE))
+            select(Job).where(
+                Job.community_id == community_id, Job.kind == kind, Job.status.in_(ACTIVE)
+            )
         )
         if active is not None:
             return active.id, False
-        job = Job(id=str(uuid.uuid4()), community_id=community_id, kind=kind, params=params or {},
-                  status="queued", progress=0.0, message="queued")
+        job = Job(
+            id=str(uuid.uuid4()),
+            community_id=community_id,
+            kind=kind,
+            params=params or {},
+            status="queued",
+            progress=0.0,
+            message="queued",
+        )
         session.add(job)
         return job.id, True
 
@@ -60,8 +70,9 @@ def progress(engine: Engine, job_id: str, fraction: float, message: str) -> None
             job.progress, job.message = max(0.0, min(1.0, fraction)), message[:500]
 
 
-def finish(engine: Engine, job_id: str, *, result: dict[str, Any] | None = None,
-           error: str | None = None) -> None:
+def finish(
+    engine: Engine, job_id: str, *, result: dict[str, Any] | None = None, error: str | None = None
+) -> None:
     """Record success with its result, or failure with its reason."""
     with db.transaction(engine, write=True) as session:
         job = session.get(Job, job_id)
@@ -77,14 +88,21 @@ def finish(engine: Engine, job_id: str, *, result: dict[str, Any] | None = None,
 def unfinished(engine: Engine) -> list[str]:
     """Jobs left queued or running (by a process that died): they are run again."""
     with db.transaction(engine) as session:
-        return list(session.scalars(select(Job.id).where(Job.status.in_(ACTIVE)).order_by(Job.created_at)))
+        return list(
+            session.scalars(select(Job.id).where(Job.status.in_(ACTIVE)).order_by(Job.created_at))
+        )
 
 
 def as_dict(job: Job) -> dict[str, Any]:
     """The shape of ``GET /api/v1/jobs/{id}``."""
     return {
-        "id": job.id, "kind": job.kind, "status": job.status, "progress": round(job.progress, 3),
-        "message": job.message, "result": job.result, "error": job.error,
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "progress": round(job.progress, 3),
+        "message": job.message,
+        "result": job.result,
+        "error": job.error,
         "created_at": job.created_at.isoformat() if job.created_at else None,
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,

@@ -1,1 +1,1 @@
-"""Program metrics: quantitative answers, participation and what drives satisfaction (framework-free)."""
+"""Program metrics: quantitative answers, participation, drivers of satisfaction (no framework)."""

@@ -24,15 +24,24 @@ class Driver:
         """The finding for a non-statistician."""
         direction = "lower" if self.difference < 0 else "higher"
         certain = self.high < 0 or self.low > 0
-        confidence = ("the data clearly shows this" if certain
-                      else "this could be chance: the range includes no difference")
-        return (f"Members who raised “{self.factor}” rated sessions {abs(self.difference):.1f} "
-                f"{scale} {direction} on average (likely between {self.low:+.1f} and "
-                f"{self.high:+.1f}); {confidence}.")
+        confidence = (
+            "the data clearly shows this"
+            if certain
+            else "this could be chance: the range includes no difference"
+        )
+        return (
+            f"Members who raised “{self.factor}” rated sessions {abs(self.difference):.1f} "
+            f"{scale} {direction} on average (likely between {self.low:+.1f} and "
+            f"{self.high:+.1f}); {confidence}."
+        )
 
 
 def difference(
-    with_values: Sequence[float], without_values: Sequence[float], *, seed: int = 0, draws: int = 2000
+    with_values: Sequence[float],
+    without_values: Sequence[float],
+    *,
+    seed: int = 0,
+    draws: int = 2000,
 ) -> tuple[float, float, float, float]:
     """Mean difference, its 95% bootstrap interval, and Cohen's d."""
     a, b = np.asarray(with_values, float), np.asarray(without_values, float)
@@ -40,8 +49,14 @@ def difference(
     rng = np.random.default_rng(seed)
     boot = rng.choice(a, (draws, a.size)).mean(axis=1) - rng.choice(b, (draws, b.size)).mean(axis=1)
     low, high = np.percentile(boot, [2.5, 97.5])
-    pooled = np.sqrt(((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1))
-                     / max(1, a.size + b.size - 2)) if a.size > 1 and b.size > 1 else 0.0
+    pooled = (
+        np.sqrt(
+            ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1))
+            / max(1, a.size + b.size - 2)
+        )
+        if a.size > 1 and b.size > 1
+        else 0.0
+    )
     effect = diff / pooled if pooled > 0 else 0.0
     return diff, float(low), float(high), float(effect)
 
@@ -66,6 +81,15 @@ def drivers(
         if len(with_values) < min_group or len(without_values) < min_group:
             continue
         diff, low, high, effect = difference(with_values, without_values, seed=seed)
-        found.append(Driver(factor, len(with_values), len(without_values), round(diff, 3),
-                            round(low, 3), round(high, 3), round(effect, 3)))
+        found.append(
+            Driver(
+                factor,
+                len(with_values),
+                len(without_values),
+                round(diff, 3),
+                round(low, 3),
+                round(high, 3),
+                round(effect, 3),
+            )
+        )
     return sorted(found, key=lambda d: d.difference)

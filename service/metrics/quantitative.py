@@ -42,7 +42,7 @@ def nps(values: Sequence[float]) -> float:
 
 
 def weekly(answers: Iterable[TypedAnswer]) -> dict[str, dict[str, dict[str, float]]]:
-    """Per measured role (satisfaction, nps, attendance, or the question text), per week: n and value."""
+    """Per role (satisfaction, nps, attendance, or the question text) and week: n and value."""
     grouped: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for answer in answers:
         role = role_of(answer.question, answer.kind) or answer.question
@@ -70,7 +70,10 @@ class WeekParticipation:
 
 
 def participation(
-    activity: dict[str, set[int]], *, roster_by_week: dict[str, int] | None = None, lapse_weeks: int = 2
+    activity: dict[str, set[int]],
+    *,
+    roster_by_week: dict[str, int] | None = None,
+    lapse_weeks: int = 2,
 ) -> list[WeekParticipation]:
     """Active, first-time, returning and lapsed members per week; response rate with a roster.
 
@@ -82,12 +85,17 @@ def participation(
     rows = []
     for index, week in enumerate(weeks):
         active = activity[week]
-        recent = set().union(*(activity[w] for w in weeks[max(0, index - lapse_weeks + 1): index + 1]))
+        recent = set().union(
+            *(activity[w] for w in weeks[max(0, index - lapse_weeks + 1) : index + 1])
+        )
         first = active - seen
         lapsed = seen - recent
         seen |= active
         roster = (roster_by_week or {}).get(week)
         rate = round(len(active) / roster, 3) if roster else None
-        rows.append(WeekParticipation(week, len(active), len(first), len(active) - len(first),
-                                      len(lapsed), roster, rate))
+        rows.append(
+            WeekParticipation(
+                week, len(active), len(first), len(active) - len(first), len(lapsed), roster, rate
+            )
+        )
     return rows

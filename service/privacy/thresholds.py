@@ -32,8 +32,13 @@ class Cell:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape every output uses."""
-        return {"group": self.group, "count": self.count, "value": self.value,
-                "suppressed": self.suppressed, "note": self.note}
+        return {
+            "group": self.group,
+            "count": self.count,
+            "value": self.value,
+            "suppressed": self.suppressed,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,10 @@ def run_import(
                 else:
                     community = communities.get(session, slug)
                 batch = imports.store(
-                    session, community, parsed, secret_key=settings.secret_key,
+                    session,
+                    community,
+                    parsed,
+                    secret_key=settings.secret_key,
                     file_info=file_info,
                 )
                 return summary(parsed, batch, slug)
@@ -87,14 +90,24 @@ def run_import(
     ) from last_error
 
 
-def run_roster_import(engine: Engine, settings: Settings, *, slug: str, data: bytes, filename: str,
-                      create_community: bool = False) -> dict[str, Any]:
+def run_roster_import(
+    engine: Engine,
+    settings: Settings,
+    *,
+    slug: str,
+    data: bytes,
+    filename: str,
+    create_community: bool = False,
+) -> dict[str, Any]:
     """Load a roster (all or nothing): members become known for response rates and turnover."""
     from service.ingest.roster import parse_roster
 
     members = parse_roster(data, filename, settings.limits)
     with db.transaction(engine, write=True) as session:
-        community = (communities.get_or_create(session, slug) if create_community
-                     else communities.get(session, slug))
+        community = (
+            communities.get_or_create(session, slug)
+            if create_community
+            else communities.get(session, slug)
+        )
         counts = imports.store_roster(session, community, members, secret_key=settings.secret_key)
     return {"community": slug, "members": len(members), **counts}

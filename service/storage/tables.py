@@ -150,7 +150,9 @@ class Response(Base):
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondents.id", ondelete="CASCADE"), index=True
     )
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     channel: Mapped[str] = mapped_column(String(32))
     text: Mapped[str | None] = mapped_column(Text)
@@ -210,13 +212,17 @@ class Unit(Base):
     """A sentence-level piece of a free-text answer (redacted), the thing themes are made of."""
 
     __tablename__ = "units"
-    __table_args__ = (UniqueConstraint("response_id", "position", name="uq_units_response_position"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "position", name="uq_units_response_position"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
     respondent_id: Mapped[int] = mapped_column(
         ForeignKey("respondents.id", ondelete="CASCADE"), index=True
     )
@@ -229,7 +235,9 @@ class Unit(Base):
     concern_level: Mapped[int | None] = mapped_column(Integer)
     concern_probability: Mapped[float | None] = mapped_column(Float)
     sentiment: Mapped[float | None] = mapped_column(Float)
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
 
 
 class EmbeddingCache(Base):
@@ -341,7 +349,9 @@ class Suggestion(Base):
     theme_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|accepted|rejected|deferred|merged
+    status: Mapped[str] = mapped_column(
+        String(16), default="open"
+    )  # open|accepted|rejected|deferred|merged
     session_date: Mapped[datetime | None] = mapped_column(DateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     merged_into: Mapped[int | None] = mapped_column(Integer)
@@ -368,8 +378,9 @@ class Comment(Base):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id", ondelete="CASCADE"),
-                                               index=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("suggestions.id", ondelete="CASCADE"), index=True
+    )
     author: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -20,12 +20,23 @@ from service.storage.tables import Community
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATIC = Path(__file__).parent / "static"
-SEGMENT_TITLES = {"role": "Role", "level": "Level", "experience": "Experience",
-                  "function": "Function / department"}
-FORMATS = [("auto", "Detect automatically"), ("google_forms", "Google Forms"),
-           ("surveymonkey", "SurveyMonkey"), ("qualtrics", "Qualtrics"),
-           ("ms_forms", "Microsoft Forms"), ("typeform", "Typeform"),
-           ("checkins", "Check-in notes"), ("csv", "Other CSV"), ("jsonl", "JSON Lines")]
+SEGMENT_TITLES = {
+    "role": "Role",
+    "level": "Level",
+    "experience": "Experience",
+    "function": "Function / department",
+}
+FORMATS = [
+    ("auto", "Detect automatically"),
+    ("google_forms", "Google Forms"),
+    ("surveymonkey", "SurveyMonkey"),
+    ("qualtrics", "Qualtrics"),
+    ("ms_forms", "Microsoft Forms"),
+    ("typeform", "Typeform"),
+    ("checkins", "Check-in notes"),
+    ("csv", "Other CSV"),
+    ("jsonl", "JSON Lines"),
+]
 NAV_LINKS: list[dict[str, str]] = [{"path": "imports", "label": "Imports"}]
 
 router = APIRouter(include_in_schema=False)
@@ -75,8 +86,10 @@ def plotly_js() -> FileResponse:
     """plotly.js as shipped inside the installed plotly package (never a CDN)."""
     import plotly
 
-    return FileResponse(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-                        media_type="text/javascript")
+    return FileResponse(
+        Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+        media_type="text/javascript",
+    )
 
 
 @router.get("/static/{name}")
@@ -108,20 +121,34 @@ def signin(
     try:
         if token:
             principal = auth.authenticate(session, token)
-            community = session.get(Community, principal.community_id) if principal.community_id else None
-            session_token = auth.create_token(session, role=principal.role, community=community,
-                                              kind="session", user_id=principal.user_id,
-                                              lifetime=_hours(settings.session_hours))
+            community = (
+                session.get(Community, principal.community_id) if principal.community_id else None
+            )
+            session_token = auth.create_token(
+                session,
+                role=principal.role,
+                community=community,
+                kind="session",
+                user_id=principal.user_id,
+                lifetime=_hours(settings.session_hours),
+            )
         else:
-            session_token, _user = auth.sign_in(session, username, password,
-                                                hours=settings.session_hours)
+            session_token, _user = auth.sign_in(
+                session, username, password, hours=settings.session_hours
+            )
     except Unauthorized as exc:
         response = render(request, "signin.html", next=_safe_next(next), error=exc.message)
         response.status_code = 401
         return response
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_token, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=settings.session_hours * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=settings.session_hours * 3600,
+    )
     return response
 
 
@@ -147,7 +174,10 @@ def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Res
 
 @router.get("/c/{slug}", response_class=HTMLResponse)
 def overview(
-    request: Request, community: PageCommunity, session: SessionDep, principal: PagePrincipal,
+    request: Request,
+    community: PageCommunity,
+    session: SessionDep,
+    principal: PagePrincipal,
     privacy: ConfidentialityDep,
 ) -> HTMLResponse:
     """What members talk about, who takes part, week by week."""
@@ -155,26 +185,55 @@ def overview(
     weeks = []
     for week, (responses, members) in segments.weekly_participation(session, community).items():
         cell = privacy.figure(members, float(responses), label=week)
-        weeks.append({"week": week, "members": cell.count, "responses": cell.value,
-                      "suppressed": cell.suppressed, "note": cell.note})
+        weeks.append(
+            {
+                "week": week,
+                "members": cell.count,
+                "responses": cell.value,
+                "suppressed": cell.suppressed,
+                "note": cell.note,
+            }
+        )
     counts = segments.segment_counts(session, community)
-    cells = {name: privacy.cells(values, total=stats["respondents"]) for name, values in counts.items()}
-    chart = {"x": [w["week"] for w in weeks if not w["suppressed"]],
-             "y": [w["responses"] for w in weeks if not w["suppressed"]]}
-    return render(request, "overview.html", community=community, principal=principal, stats=stats,
-                  participation=weeks, participation_chart=chart, segments=cells,
-                  segment_titles=SEGMENT_TITLES, min_group=privacy.min_group)
+    cells = {
+        name: privacy.cells(values, total=stats["respondents"]) for name, values in counts.items()
+    }
+    chart = {
+        "x": [w["week"] for w in weeks if not w["suppressed"]],
+        "y": [w["responses"] for w in weeks if not w["suppressed"]],
+    }
+    return render(
+        request,
+        "overview.html",
+        community=community,
+        principal=principal,
+        stats=stats,
+        participation=weeks,
+        participation_chart=chart,
+        segments=cells,
+        segment_titles=SEGMENT_TITLES,
+        min_group=privacy.min_group,
+    )
 
 
 @router.get("/c/{slug}/imports", response_class=HTMLResponse)
 def imports_page(
-    request: Request, community: PageCommunity, session: SessionDep, principal: PagePrincipal,
+    request: Request,
+    community: PageCommunity,
+    session: SessionDep,
+    principal: PagePrincipal,
 ) -> HTMLResponse:
     """Upload with progress and the detected format; earlier imports."""
     if not principal.role.allows(Role.FACILITATOR):
         raise NotFound("Imports are for facilitators")
-    return render(request, "imports.html", community=community, principal=principal,
-                  imports=imports.list_for(session, community), formats=FORMATS)
+    return render(
+        request,
+        "imports.html",
+        community=community,
+        principal=principal,
+        imports=imports.list_for(session, community),
+        formats=FORMATS,
+    )
 
 
 def _safe_next(target: str) -> str:
@@ -189,5 +248,6 @@ def _hours(hours: int):  # noqa: ANN202 - a timedelta
 
 def signin_redirect(_request: Request, exc: Exception) -> RedirectResponse:
     """Send a browser without a session to the sign-in page, then back."""
-    return RedirectResponse(f"/signin?next={quote(str(exc.args[0]) if exc.args else '/')}",
-                            status_code=303)
+    return RedirectResponse(
+        f"/signin?next={quote(str(exc.args[0]) if exc.args else '/')}", status_code=303
+    )

@@ -21,8 +21,11 @@ from tests.conftest import make_token
 ROLES = ["Executive Assistant", "Office Manager", "Receptionist", "Team Assistant"]
 DEPARTMENTS = ["Finance", "Legal", "Sales", "Operations", "IT"]
 
-member = st.tuples(st.sampled_from(ROLES), st.sampled_from(DEPARTMENTS + [""]),
-                   st.integers(min_value=0, max_value=5))
+member = st.tuples(
+    st.sampled_from(ROLES),
+    st.sampled_from(DEPARTMENTS + [""]),
+    st.integers(min_value=0, max_value=5),
+)
 
 
 def _export(members: list[tuple[str, str, int]]) -> bytes:
@@ -30,8 +33,15 @@ def _export(members: list[tuple[str, str, int]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["respondent_id", "submitted_at", "role", "department", "satisfaction"])
     for number, (role, department, week) in enumerate(members):
-        writer.writerow([f"R-{number}", f"2026-09-{7 + 7 * week:02d}T10:00:00", role, department,
-                         1 + number % 5])
+        writer.writerow(
+            [
+                f"R-{number}",
+                f"2026-09-{7 + 7 * week:02d}T10:00:00",
+                role,
+                department,
+                1 + number % 5,
+            ]
+        )
     return buffer.getvalue().encode()
 
 
@@ -49,17 +59,24 @@ def test_segments_and_participation_never_expose_small_groups(
     members: list[tuple[str, str, int]], minimum: int, models: ModelStore
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        config = Settings(environment="test", database_url=f"sqlite:///{Path(folder) / 'p.db'}",
-                          secret_key="property-test-secret-key-0123456789abcdef",
-                          min_group_size=minimum, min_quote_group_size=minimum * 2)
+        config = Settings(
+            environment="test",
+            database_url=f"sqlite:///{Path(folder) / 'p.db'}",
+            secret_key="property-test-secret-key-0123456789abcdef",
+            min_group_size=minimum,
+            min_quote_group_size=minimum * 2,
+        )
         db.engine_for.cache_clear()
         with TestClient(create_app(config, models)) as client:
             headers = {"Authorization": f"Bearer {make_token(client, Role.FACILITATOR, 'cc')}"}
-            uploaded = client.post("/api/v1/communities/cc/imports", headers=headers,
-                                   files={"file": ("m.csv", _export(members))})
+            uploaded = client.post(
+                "/api/v1/communities/cc/imports",
+                headers=headers,
+                files={"file": ("m.csv", _export(members))},
+            )
             assert uploaded.status_code == 201, uploaded.text
             segments = client.get("/api/v1/communities/cc/segments", headers=headers).json()
-            for name, cells in segments["dimensions"].items():
+            for cells in segments["dimensions"].values():
                 _check_cells(cells, minimum)
                 visible = [c["count"] for c in cells if not c["suppressed"]]
                 if visible:  # the community's member count is published: nothing small remains

@@ -18,22 +18,29 @@ from service.storage import db
 from service.storage.repositories import auth, communities
 
 _FOLDER = tempfile.mkdtemp(prefix="peerpulse-fuzz-")
-_SETTINGS = Settings(environment="test", database_url=f"sqlite:///{Path(_FOLDER) / 'fuzz.db'}",
-                     secret_key="fuzz-secret-key-0123456789abcdef0123456789",
-                     rate_limit_per_minute=100_000)
+_SETTINGS = Settings(
+    environment="test",
+    database_url=f"sqlite:///{Path(_FOLDER) / 'fuzz.db'}",
+    secret_key="fuzz-secret-key-0123456789abcdef0123456789",
+    rate_limit_per_minute=100_000,
+)
 APP = create_app(_SETTINGS, ModelStore(_SETTINGS))
 APP.state.engine = db.make_engine(_SETTINGS.database_url)  # what the lifespan would do
 db.upgrade(APP.state.engine)
 with db.transaction(APP.state.engine, write=True) as _session:
-    TOKEN = auth.create_token(_session, role=Role.ADMIN,
-                              community=communities.get_or_create(_session, "circle"))
+    TOKEN = auth.create_token(
+        _session, role=Role.ADMIN, community=communities.get_or_create(_session, "circle")
+    )
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("PEERPULSE_FUZZ_EXAMPLES", "8")), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=int(os.environ.get("PEERPULSE_FUZZ_EXAMPLES", "8")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_no_server_error(case: schemathesis.Case) -> None:
     response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
     case.validate_response(response, checks=[not_a_server_error])

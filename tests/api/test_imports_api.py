@@ -9,8 +9,12 @@ from tests.conftest import fixture_bytes
 
 def _upload(client: TestClient, headers: dict[str, str], path: str, **form: str):
     name = path.rsplit("/", 1)[-1]
-    return client.post("/api/v1/communities/circle/imports", headers=headers,
-                       files={"file": (name, fixture_bytes(path))}, data=form)
+    return client.post(
+        "/api/v1/communities/circle/imports",
+        headers=headers,
+        files={"file": (name, fixture_bytes(path))},
+        data=form,
+    )
 
 
 def test_upload_answers_201_with_the_summary(
@@ -25,7 +29,9 @@ def test_upload_answers_201_with_the_summary(
     assert {"text", "kind"} == set(body["questions"][0])
 
 
-def test_reupload_skips_duplicates(app_client: TestClient, facilitator_headers: dict[str, str]) -> None:
+def test_reupload_skips_duplicates(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
     _upload(app_client, facilitator_headers, "google_forms/basic.csv")
     again = _upload(app_client, facilitator_headers, "google_forms/basic.csv").json()
     assert (again["responses_added"], again["duplicates_skipped"]) == (0, 5)
@@ -43,7 +49,9 @@ def test_bad_file_answers_4xx_with_location(
     assert community["responses"] == 0
 
 
-def test_oversize_upload_is_refused(app_client: TestClient, facilitator_headers: dict[str, str]) -> None:
+def test_oversize_upload_is_refused(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
     app_client.app.state.settings.max_upload_mb = 0.001  # type: ignore[attr-defined]
     response = _upload(app_client, facilitator_headers, "google_forms/basic.csv")
     assert response.status_code == 413
@@ -53,15 +61,22 @@ def test_oversize_upload_is_refused(app_client: TestClient, facilitator_headers:
 def test_forced_format_and_mapping_are_used(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:
-    response = _upload(app_client, facilitator_headers, "google_forms/basic.csv", format="csv",
-                       mapping='{"columns": {"What is your role?": "free_text"}}')
+    response = _upload(
+        app_client,
+        facilitator_headers,
+        "google_forms/basic.csv",
+        format="csv",
+        mapping='{"columns": {"What is your role?": "free_text"}}',
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["format"] == "csv"
     assert {"text": "What is your role?", "kind": "free_text"} in body["questions"]
 
 
-def test_bad_mapping_answers_422(app_client: TestClient, facilitator_headers: dict[str, str]) -> None:
+def test_bad_mapping_answers_422(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
     response = _upload(app_client, facilitator_headers, "google_forms/basic.csv", mapping="{oops")
     assert response.status_code == 422
     assert response.json()["location"]["row"] == 1
@@ -71,7 +86,9 @@ def test_answers_csv_neutralises_formulas(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:
     _upload(app_client, facilitator_headers, "generic/formulas.csv")
-    body = app_client.get("/api/v1/communities/circle/answers.csv", headers=facilitator_headers).text
+    body = app_client.get(
+        "/api/v1/communities/circle/answers.csv", headers=facilitator_headers
+    ).text
     assert "'=HYPERLINK" in body and "'@SUM(A1)" in body and "'+1+2" in body
     assert "\n=" not in body and ",=" not in body
 
@@ -79,10 +96,12 @@ def test_answers_csv_neutralises_formulas(
 def test_create_community_needs_admin(
     app_client: TestClient, admin_headers: dict[str, str], facilitator_headers: dict[str, str]
 ) -> None:
-    denied = app_client.post("/api/v1/communities", json={"slug": "other"},
-                             headers=facilitator_headers)
-    created = app_client.post("/api/v1/communities", json={"slug": "other", "name": "Other"},
-                              headers=admin_headers)
+    denied = app_client.post(
+        "/api/v1/communities", json={"slug": "other"}, headers=facilitator_headers
+    )
+    created = app_client.post(
+        "/api/v1/communities", json={"slug": "other", "name": "Other"}, headers=admin_headers
+    )
     again = app_client.post("/api/v1/communities", json={"slug": "other"}, headers=admin_headers)
     assert denied.status_code == 403
     assert created.status_code == 201 and created.json()["name"] == "Other"
@@ -90,7 +109,8 @@ def test_create_community_needs_admin(
 
 
 def test_invalid_slug_is_refused(app_client: TestClient, admin_headers: dict[str, str]) -> None:
-    response = app_client.post("/api/v1/communities", json={"slug": "Bad Slug!"},
-                               headers=admin_headers)
+    response = app_client.post(
+        "/api/v1/communities", json={"slug": "Bad Slug!"}, headers=admin_headers
+    )
     assert response.status_code == 422
     assert set(response.json()) == {"error", "detail", "location", "hint"}

@@ -44,15 +44,19 @@ def test_anonymous_call_is_refused(app_client: TestClient, method: str, path: st
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if "{slug}" in r[1]],
-                         ids=[f"{m} {p}" for m, p in ROUTES if "{slug}" in p])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [r for r in ROUTES if "{slug}" in r[1]],
+    ids=[f"{m} {p}" for m, p in ROUTES if "{slug}" in p],
+)
 def test_other_communitys_admin_token_is_refused(
     app_client: TestClient, method: str, path: str
 ) -> None:
     make_token(app_client, Role.VIEWER, "circle")
     intruder = make_token(app_client, Role.ADMIN, "elsewhere")
-    response = app_client.request(method, _fill(path, "circle"),
-                                  headers={"Authorization": f"Bearer {intruder}"})
+    response = app_client.request(
+        method, _fill(path, "circle"), headers={"Authorization": f"Bearer {intruder}"}
+    )
     assert response.status_code in (403, 404)
 
 
@@ -74,18 +78,23 @@ def test_list_shows_only_reachable_communities(app_client: TestClient) -> None:
 
 def test_viewer_cannot_upload(app_client: TestClient) -> None:
     viewer = make_token(app_client, Role.VIEWER, "circle")
-    response = app_client.post("/api/v1/communities/circle/imports",
-                               headers={"Authorization": f"Bearer {viewer}"},
-                               files={"file": ("a.csv", b"Timestamp,Q\n1/1/2026 1:00:00,x\n")})
+    response = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers={"Authorization": f"Bearer {viewer}"},
+        files={"file": ("a.csv", b"Timestamp,Q\n1/1/2026 1:00:00,x\n")},
+    )
     assert response.status_code == 403
 
 
 def test_rate_limit_answers_429(app_client: TestClient) -> None:
     app_client.app.state.settings.rate_limit_per_minute = 3  # type: ignore[attr-defined]
     token = make_token(app_client, Role.VIEWER, "circle")
-    codes = [app_client.get("/api/v1/communities/circle",
-                            headers={"Authorization": f"Bearer {token}"}).status_code
-             for _ in range(5)]
+    codes = [
+        app_client.get(
+            "/api/v1/communities/circle", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        for _ in range(5)
+    ]
     assert codes == [200, 200, 200, 429, 429]
 
 
@@ -103,9 +112,12 @@ def test_tokens_are_stored_hashed(app_client: TestClient) -> None:
 
 def test_admin_creates_a_community_token(app_client: TestClient, admin_headers: dict) -> None:
     make_token(app_client, Role.VIEWER, "circle")
-    created = app_client.post("/api/v1/communities/circle/tokens", json={"role": "committee"},
-                              headers=admin_headers)
+    created = app_client.post(
+        "/api/v1/communities/circle/tokens", json={"role": "committee"}, headers=admin_headers
+    )
     assert created.status_code == 201
     token = created.json()["token"]
-    response = app_client.get("/api/v1/communities/circle", headers={"Authorization": f"Bearer {token}"})
+    response = app_client.get(
+        "/api/v1/communities/circle", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200

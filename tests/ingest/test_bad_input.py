@@ -68,8 +68,9 @@ def test_bad_mapping_is_refused(raw: str) -> None:
 def test_mapping_naming_a_missing_column_is_refused() -> None:
     mapping = parse_mapping('{"columns": {"No such question": "free_text"}}')
     with pytest.raises(InvalidInput, match="No such question"):
-        parse_export(fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS,
-                     mapping=mapping)
+        parse_export(
+            fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS, mapping=mapping
+        )
 
 
 def test_unknown_format_is_refused() -> None:

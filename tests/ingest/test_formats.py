@@ -40,7 +40,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("path", "fmt", "responses", "unfinished", "free_text", "personal"), CASES,
+    ("path", "fmt", "responses", "unfinished", "free_text", "personal"),
+    CASES,
     ids=[c[0] for c in CASES],
 )
 def test_fixture_is_read_as_documented(
@@ -134,16 +135,20 @@ def test_mapping_overrides_a_column() -> None:
     from service.ingest.service import parse_mapping
 
     mapping = parse_mapping('{"columns": {"What is your role?": "free_text", "H": "ignore"}}')
-    parsed = parse_export(fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS,
-                          mapping=mapping)
+    parsed = parse_export(
+        fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS, mapping=mapping
+    )
     kinds = {q.text: q.kind for q in parsed.questions}
     assert kinds["What is your role?"] == QuestionKind.FREE_TEXT
-    assert len(kinds) == len(fixture_bytes("google_forms/basic.csv").split(b"\r\n")[0].split(b",")) - 1
+    assert (
+        len(kinds) == len(fixture_bytes("google_forms/basic.csv").split(b"\r\n")[0].split(b",")) - 1
+    )
 
 
 def test_forced_format_wins_over_detection() -> None:
-    parsed = parse_export(fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS,
-                          format_name="csv")
+    parsed = parse_export(
+        fixture_bytes("google_forms/basic.csv"), "b.csv", limits=LIMITS, format_name="csv"
+    )
     assert parsed.format == "csv"
 
 

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 EXPECTED = {
-    "google_forms/UVADS-DS-4002_HotDogClassification_Responses-Form_Responses_1.csv": "google_forms",
+    "google_forms/UVADS-DS-4002_HotDogClassification_Responses-Form_Responses_1.csv": (
+        "google_forms"
+    ),
     "google_forms/UVADS-DS-4002_HotDogClassification_Responses.xlsx": "google_forms",
     "google_forms/UVADS-DS-4002_fa25_Is_hotdog_a_sandwich_Responses_BOM.csv": "google_forms",
     "google_forms/mauriciobranda-cs50_week7_favorites.csv": "google_forms",
@@ -29,8 +31,9 @@ EXPECTED = {
     "qualtrics/tufts-oir-QualtricsTools_Multiple_Answer_MC_Questions_Insights.csv": "qualtrics",
     "qualtrics/tufts-oir-QualtricsTools_Single_Answer_MC_Questions_Insights.csv": "qualtrics",
     "qualtrics/tufts-oir-QualtricsTools_Single_Answer_MC_Questions_Legacy_BOM.csv": "qualtrics",
-    "surveymonkey/ajturner-dc-elections_2022_anc_HEADER-ROWS-plus-1-redacted-row.csv":
-        "surveymonkey",
+    "surveymonkey/ajturner-dc-elections_2022_anc_HEADER-ROWS-plus-1-redacted-row.csv": (
+        "surveymonkey"
+    ),
     "typeform/tongsantan-Mental-Health-Modelling_OSMI_2018.csv": "typeform",
     "typeform/tongsantan-Mental-Health-Modelling_OSMI_2020.csv": "typeform",
 }
@@ -66,7 +69,9 @@ def test_qualtrics_personal_columns_are_marked() -> None:
 
 
 def test_surveymonkey_contact_information_is_personal() -> None:
-    path = EXPORTS / "surveymonkey/ajturner-dc-elections_2022_anc_HEADER-ROWS-plus-1-redacted-row.csv"
+    path = (
+        EXPORTS / "surveymonkey/ajturner-dc-elections_2022_anc_HEADER-ROWS-plus-1-redacted-row.csv"
+    )
     parsed = parse_export(path.read_bytes(), path.name, limits=LimitSettings())
     contact = [q for q in parsed.questions if q.text.startswith("Contact information")]
     assert contact and all(q.kind == QuestionKind.PERSONAL for q in contact)

@@ -44,9 +44,14 @@ counts_strategy = st.dictionaries(
 
 
 @settings(max_examples=300, deadline=None)
-@given(counts=counts_strategy, extra=st.integers(min_value=0, max_value=10),
-       minimum=st.integers(min_value=2, max_value=12))
-def test_no_visible_cell_reveals_a_small_group(counts: dict[str, int], extra: int, minimum: int) -> None:
+@given(
+    counts=counts_strategy,
+    extra=st.integers(min_value=0, max_value=10),
+    minimum=st.integers(min_value=2, max_value=12),
+)
+def test_no_visible_cell_reveals_a_small_group(
+    counts: dict[str, int], extra: int, minimum: int
+) -> None:
     rules = Confidentiality(min_group=minimum, min_quote_group=minimum * 2)
     total = sum(counts.values()) + extra
     cells = rules.cells(counts, total=total)

@@ -20,23 +20,43 @@ ROWS = 20_000
 def _big_export(path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["respondent_id", "submitted_at", "role", "department", "satisfaction",
-                     "attended"])
+    writer.writerow(
+        ["respondent_id", "submitted_at", "role", "department", "satisfaction", "attended"]
+    )
     for number in range(ROWS):
-        writer.writerow([f"R-{number}", f"2026-09-{1 + number % 28:02d}T10:00:00",
-                         ["EA", "Office Manager", "Receptionist"][number % 3],
-                         ["Finance", "Legal", "Sales", "IT"][number % 4], 1 + number % 5,
-                         "Yes" if number % 2 else "No"])
+        writer.writerow(
+            [
+                f"R-{number}",
+                f"2026-09-{1 + number % 28:02d}T10:00:00",
+                ["EA", "Office Manager", "Receptionist"][number % 3],
+                ["Finance", "Legal", "Sales", "IT"][number % 4],
+                1 + number % 5,
+                "Yes" if number % 2 else "No",
+            ]
+        )
     path.write_text(buffer.getvalue())
 
 
 def _ingest(db_path: Path, export: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PEERPULSE_DATABASE_URL": f"sqlite:///{db_path}",
-           "PEERPULSE_SECRET_KEY": "crash-test-secret-key-0123456789abcdef"}
+    env = {
+        **os.environ,
+        "PEERPULSE_DATABASE_URL": f"sqlite:///{db_path}",
+        "PEERPULSE_SECRET_KEY": "crash-test-secret-key-0123456789abcdef",
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "ingest", str(export), "--community", "circle",
-         "--json"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "ingest",
+            str(export),
+            "--community",
+            "circle",
+            "--json",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -44,7 +64,9 @@ def _counts(db_path: Path) -> tuple[str, int, int, int]:
     with sqlite3.connect(db_path) as connection:
         check = connection.execute("PRAGMA integrity_check").fetchone()[0]
         submissions = connection.execute("SELECT count(*) FROM submissions").fetchone()[0]
-        distinct = connection.execute("SELECT count(DISTINCT source_key) FROM submissions").fetchone()[0]
+        distinct = connection.execute(
+            "SELECT count(DISTINCT source_key) FROM submissions"
+        ).fetchone()[0]
         imports = connection.execute("SELECT count(*) FROM imports").fetchone()[0]
     return check, submissions, distinct, imports
 

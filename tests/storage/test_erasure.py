@@ -10,8 +10,11 @@ from tests.conftest import fixture_bytes
 
 
 def _upload(client: TestClient, headers: dict[str, str], path: str) -> None:
-    response = client.post("/api/v1/communities/circle/imports", headers=headers,
-                           files={"file": (path.rsplit("/", 1)[-1], fixture_bytes(path))})
+    response = client.post(
+        "/api/v1/communities/circle/imports",
+        headers=headers,
+        files={"file": (path.rsplit("/", 1)[-1], fixture_bytes(path))},
+    )
     assert response.status_code == 201, response.text
 
 
@@ -20,22 +23,30 @@ def test_admin_endpoint_forgets_a_respondent(
 ) -> None:
     _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
     before = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
-    response = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
-                                 headers=admin_headers)
+    response = app_client.delete(
+        "/api/v1/communities/circle/respondents/carla.mendes@example.org", headers=admin_headers
+    )
     after = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
     assert response.status_code == 200
     assert response.json()["removed"]["responses"] == 1
-    assert (after["respondents"], after["responses"]) == (before["respondents"] - 1,
-                                                         before["responses"] - 1)
-    again = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
-                              headers=admin_headers)
+    assert (after["respondents"], after["responses"]) == (
+        before["respondents"] - 1,
+        before["responses"] - 1,
+    )
+    again = app_client.delete(
+        "/api/v1/communities/circle/respondents/carla.mendes@example.org", headers=admin_headers
+    )
     assert again.status_code == 404
 
 
-def test_facilitator_cannot_forget(app_client: TestClient, facilitator_headers: dict[str, str]) -> None:
+def test_facilitator_cannot_forget(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
     _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
-    response = app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
-                                 headers=facilitator_headers)
+    response = app_client.delete(
+        "/api/v1/communities/circle/respondents/carla.mendes@example.org",
+        headers=facilitator_headers,
+    )
     assert response.status_code == 403
 
 
@@ -43,8 +54,9 @@ def test_reimport_after_forgetting_is_possible_and_counted_once(
     app_client: TestClient, facilitator_headers: dict[str, str], admin_headers: dict[str, str]
 ) -> None:
     _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
-    app_client.delete("/api/v1/communities/circle/respondents/carla.mendes@example.org",
-                      headers=admin_headers)
+    app_client.delete(
+        "/api/v1/communities/circle/respondents/carla.mendes@example.org", headers=admin_headers
+    )
     _upload(app_client, facilitator_headers, "google_forms/overlap_a.csv")
     community = app_client.get("/api/v1/communities/circle", headers=facilitator_headers).json()
     assert community["responses"] == 4
@@ -60,8 +72,9 @@ def test_cli_forget(tmp_path, monkeypatch) -> None:  # noqa: ANN001 - pytest fix
     runner = CliRunner()
     from tests.conftest import FIXTURES
 
-    loaded = runner.invoke(cli_app, ["ingest", str(FIXTURES / "checkins/notes.json"), "--community",
-                                     "circle"])
+    loaded = runner.invoke(
+        cli_app, ["ingest", str(FIXTURES / "checkins/notes.json"), "--community", "circle"]
+    )
     assert loaded.exit_code == 0, loaded.stderr
     result = runner.invoke(cli_app, ["respondents", "forget", "dana.whitfield@example.org"])
     assert result.exit_code == 0, result.stderr

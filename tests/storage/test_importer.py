@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, select, text
 
 from service.config import Settings
 from service.errors import InvalidInput, NotFound
-from service.privacy.redactor import Redactor
 from service.privacy.pseudonyms import respondent_key
+from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.importer import run_import
 from service.storage.tables import Import, Question, Respondent, Response, Submission
@@ -31,9 +31,15 @@ def load(settings: Settings, redactor: Redactor) -> Load:
     """Import a fixture file into the community ``circle`` (created on first use)."""
 
     def run(engine: Engine, path: str) -> dict:
-        return run_import(engine, settings, slug="circle", data=fixture_bytes(path),
-                          filename=path.rsplit("/", 1)[-1], create_community=True,
-                          redactor=redactor)
+        return run_import(
+            engine,
+            settings,
+            slug="circle",
+            data=fixture_bytes(path),
+            filename=path.rsplit("/", 1)[-1],
+            create_community=True,
+            redactor=redactor,
+        )
 
     return run
 
@@ -45,8 +51,15 @@ def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> 
     assert result["respondents"] == 5
     assert _count(any_engine, Submission) == 5
     assert _count(any_engine, Response) > 5
-    assert set(result) == {"community", "format", "responses_added", "duplicates_skipped",
-                           "respondents", "questions", "warnings"}
+    assert set(result) == {
+        "community",
+        "format",
+        "responses_added",
+        "duplicates_skipped",
+        "respondents",
+        "questions",
+        "warnings",
+    }
 
 
 def test_same_file_twice_stores_nothing_new(any_engine: Engine, load: Load) -> None:
@@ -114,8 +127,14 @@ def test_unknown_community_is_refused_without_create(
     engine: Engine, settings: Settings, redactor: Redactor
 ) -> None:
     with pytest.raises(NotFound):
-        run_import(engine, settings, slug="nowhere", data=fixture_bytes("google_forms/basic.csv"),
-                   filename="basic.csv", redactor=redactor)
+        run_import(
+            engine,
+            settings,
+            slug="nowhere",
+            data=fixture_bytes("google_forms/basic.csv"),
+            filename="basic.csv",
+            redactor=redactor,
+        )
 
 
 def test_concurrent_overlapping_imports_store_each_response_once(

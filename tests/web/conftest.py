@@ -18,8 +18,16 @@ from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("PEERPULSE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _free_port() -> int:
@@ -33,16 +41,44 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """``uvicorn service.main:app`` on a free port with its own SQLite database."""
     folder = tmp_path_factory.mktemp("live")
     port = _free_port()
-    env = {**os.environ, "PEERPULSE_DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
-           "PEERPULSE_SECRET_KEY": "live-server-secret-key-0123456789abcdef",
-           "PEERPULSE_DATA_DIR": str(folder), "PEERPULSE_ENVIRONMENT": "test"}
+    env = {
+        **os.environ,
+        "PEERPULSE_DATABASE_URL": f"sqlite:///{folder / 'live.db'}",
+        "PEERPULSE_SECRET_KEY": "live-server-secret-key-0123456789abcdef",
+        "PEERPULSE_DATA_DIR": str(folder),
+        "PEERPULSE_ENVIRONMENT": "test",
+    }
     token = subprocess.run(
-        [sys.executable, "-m", "service.cli", "tokens", "create", "--role", "admin",
-         "--community", "circle"], env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "tokens",
+            "create",
+            "--role",
+            "admin",
+            "--community",
+            "circle",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "service.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -67,8 +103,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 

@@ -18,7 +18,9 @@ def _sign_in(page, live_server: dict[str, str]) -> None:  # noqa: ANN001 - Playw
 def test_sign_in_upload_and_see_a_suppressed_cell(page, live_server: dict[str, str]) -> None:  # noqa: ANN001
     _sign_in(page, live_server)
     page.get_by_role("link", name="Imports").click()
-    page.get_by_label("Export file").set_input_files(str(FIXTURES / "surveymonkey/two_header_rows.csv"))
+    page.get_by_label("Export file").set_input_files(
+        str(FIXTURES / "surveymonkey/two_header_rows.csv")
+    )
     page.get_by_role("button", name="Upload").click()
     result = page.locator("#upload-result")
     result.wait_for(state="visible")

@@ -35,10 +35,14 @@ def test_user_signs_in_with_password_and_out_again(app_client: TestClient) -> No
 
     with db.transaction(app_client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
         user = auth.create_user(session, "ana", "correct horse battery")
-        auth.add_membership(session, user, communities.get_or_create(session, "circle"),
-                            Role.COMMITTEE)
-    signed_in = app_client.post("/signin", data={"username": "ana", "password": "correct horse battery",
-                                                 "next": "/c/circle"}, follow_redirects=False)
+        auth.add_membership(
+            session, user, communities.get_or_create(session, "circle"), Role.COMMITTEE
+        )
+    signed_in = app_client.post(
+        "/signin",
+        data={"username": "ana", "password": "correct horse battery", "next": "/c/circle"},
+        follow_redirects=False,
+    )
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/c/circle"
     assert app_client.get("/c/circle").status_code == 200
     app_client.post("/signout", headers={"Origin": "http://testserver"})
@@ -56,9 +60,11 @@ def test_session_of_another_community_gets_404(app_client: TestClient) -> None:
 def test_cookie_post_from_another_site_is_refused(app_client: TestClient) -> None:
     token = make_token(app_client, Role.FACILITATOR, "circle")
     app_client.post("/signin", data={"token": token}, follow_redirects=False)
-    response = app_client.post("/api/v1/communities/circle/imports",
-                               headers={"Origin": "https://evil.example"},
-                               files={"file": ("a.csv", b"Timestamp,Q\n1/1/2026 1:00:00,x\n")})
+    response = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers={"Origin": "https://evil.example"},
+        files={"file": ("a.csv", b"Timestamp,Q\n1/1/2026 1:00:00,x\n")},
+    )
     assert response.status_code == 403
 
 

@@ -28,7 +28,9 @@ def start_analysis(
 
 
 @router.get("/api/v1/jobs/{job_id}")
-def get_job(job_id: str, engine: EngineDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_job(
+    job_id: str, engine: EngineDep, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
     """A job's status, progress and, when finished, its result."""
     job = store.get(engine, job_id)
     community = session.get(Community, job.community_id)

@@ -35,9 +35,14 @@ class GoalPatch(BaseModel):
 
 
 def _out(goal: Goal) -> dict[str, Any]:
-    return {"id": goal.id, "text": goal.text, "owner": goal.owner, "status": goal.status,
-            "target_date": goal.target_date.date().isoformat() if goal.target_date else None,
-            "created_at": goal.created_at.isoformat()}
+    return {
+        "id": goal.id,
+        "text": goal.text,
+        "owner": goal.owner,
+        "status": goal.status,
+        "target_date": goal.target_date.date().isoformat() if goal.target_date else None,
+        "created_at": goal.created_at.isoformat(),
+    }
 
 
 def _when(day: date | None) -> datetime | None:
@@ -57,8 +62,9 @@ def list_goals(community: ViewerCommunity, session: SessionDep) -> list[dict[str
 
 
 @router.patch("/{goal_id}")
-def edit_goal(goal_id: int, body: GoalPatch, community: FacilitatorCommunity,
-              session: SessionDep) -> dict[str, Any]:
+def edit_goal(
+    goal_id: int, body: GoalPatch, community: FacilitatorCommunity, session: SessionDep
+) -> dict[str, Any]:
     """Change a goal's text, owner, target date or status (facilitator)."""
     goal = goals.get(session, community, goal_id)
     changes = body.model_dump(exclude_unset=True)

@@ -92,8 +92,14 @@ async def upload(
     """Import one file (all or nothing); re-importing stores no response twice."""
     data = await _read_limited(file, settings.max_upload_bytes, request)
     return await run_in_threadpool(
-        run_import, engine, settings, slug=community.slug, data=data,
-        filename=file.filename or "upload", format_name=format, mapping=parse_mapping(mapping),
+        run_import,
+        engine,
+        settings,
+        slug=community.slug,
+        data=data,
+        filename=file.filename or "upload",
+        format_name=format,
+        mapping=parse_mapping(mapping),
         redactor=models.redactor,
     )
 

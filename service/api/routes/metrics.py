@@ -14,6 +14,8 @@ router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["metrics"])
 
 
 @router.get("/metrics")
-def get_metrics(community: ViewerCommunity, session: SessionDep, privacy: ConfidentialityDep) -> dict[str, Any]:
-    """Weekly quantitative figures, participation and turnover, and what goes with low satisfaction."""
+def get_metrics(
+    community: ViewerCommunity, session: SessionDep, privacy: ConfidentialityDep
+) -> dict[str, Any]:
+    """Weekly quantitative figures, participation, turnover, and what goes with low satisfaction."""
     return metrics.community_metrics(session, community, privacy)

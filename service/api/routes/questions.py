@@ -51,6 +51,7 @@ def export_answers(community: FacilitatorCommunity, session: SessionDep) -> Resp
     )
     body = write_csv(["question", "submitted_at", "channel", "answer"], rows)
     return Response(
-        body, media_type="text/csv; charset=utf-8",
+        body,
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{community.slug}-answers.csv"'},
     )

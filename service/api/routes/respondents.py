@@ -16,5 +16,7 @@ def forget_respondent(
     key: str, community: AdminCommunity, session: SessionDep, settings: SettingsDep
 ) -> dict[str, object]:
     """Remove a respondent's responses and everything derived from them."""
-    removed = respondents.forget(session, community, respondents.resolve_key(settings.secret_key, key))
+    removed = respondents.forget(
+        session, community, respondents.resolve_key(settings.secret_key, key)
+    )
     return {"forgotten": True, "removed": removed}

@@ -38,6 +38,13 @@ def get_participation(
     rows = []
     for week, (responses, members) in weeks.items():
         cell = privacy.figure(members, float(responses), label=week)
-        rows.append({"week": week, "members": cell.count, "responses": cell.value,
-                     "suppressed": cell.suppressed, "note": cell.note})
+        rows.append(
+            {
+                "week": week,
+                "members": cell.count,
+                "responses": cell.value,
+                "suppressed": cell.suppressed,
+                "note": cell.note,
+            }
+        )
     return {"min_group_size": privacy.min_group, "weeks": rows}

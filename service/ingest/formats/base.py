@@ -56,7 +56,11 @@ def plan_column(index: int, header: str, values: list[str]) -> ColumnPlan:
     if classify.is_metadata_header(header):
         return ColumnPlan(index, header, ColumnRole.METADATA)
     return ColumnPlan(
-        index, header, ColumnRole.ANSWER, question=header, segment=classify.segment_of(header, values)
+        index,
+        header,
+        ColumnRole.ANSWER,
+        question=header,
+        segment=classify.segment_of(header, values),
     )
 
 
@@ -118,7 +122,9 @@ def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSetting
     table.rows = kept
 
 
-def build_import(table: Table, layout: Layout, filename: str, limits: LimitSettings) -> ParsedImport:
+def build_import(
+    table: Table, layout: Layout, filename: str, limits: LimitSettings
+) -> ParsedImport:
     """Build questions and records from a checked table and its layout."""
     check_rows(table, layout, filename, limits)
     questions = _questions(table, layout)
@@ -134,7 +140,9 @@ def build_import(table: Table, layout: Layout, filename: str, limits: LimitSetti
             f"{len(unfinished)} unfinished response(s) kept and flagged (rows "
             f"{', '.join(map(str, unfinished[:10]))}{'…' if len(unfinished) > 10 else ''})"
         )
-    return ParsedImport(format=layout.format, questions=questions, records=records, warnings=warnings)
+    return ParsedImport(
+        format=layout.format, questions=questions, records=records, warnings=warnings
+    )
 
 
 def _questions(table: Table, layout: Layout) -> list[QuestionSpec]:
@@ -148,7 +156,9 @@ def _questions(table: Table, layout: Layout) -> list[QuestionSpec]:
         if plan.role == ColumnRole.IGNORE or plan.question is None:
             continue
         if plan.role == ColumnRole.CHOICE_FLAG:
-            spec = specs.setdefault(plan.question, QuestionSpec(plan.question, QuestionKind.MULTI_CHOICE))
+            spec = specs.setdefault(
+                plan.question, QuestionSpec(plan.question, QuestionKind.MULTI_CHOICE)
+            )
             if plan.choice and plan.choice not in spec.choices:
                 spec.choices.append(plan.choice)
             continue
@@ -184,48 +194,29 @@ def _record(
     row: list[str], number: int, layout: Layout, questions: dict[str, QuestionSpec]
 ) -> ParsedRecord:
     record = ParsedRecord(
-        row=number, source_key="", respondent_ref="", submitted_at=None,
+        row=number,
+        source_key="",
+        respondent_ref="",
+        submitted_at=None,
         channel=layout.default_channel,
     )
-    response_id = started = ""
-    respondent_refs: list[str] = []
-    ticks: dict[str, list[str]] = {}
-    raw: list[tuple[str, str]] = []
+    cells: dict[ColumnRole, list[tuple[ColumnPlan, str]]] = {}
     for plan in layout.columns:
         cell = row[plan.index].strip() if plan.index < len(row) else ""
-        role = plan.role
-        if role in (ColumnRole.ANSWER, ColumnRole.CHOICE_FLAG):
-            raw.append((plan.header, cell))
-        if role == ColumnRole.RESPONSE_ID:
-            response_id = response_id or cell
-        elif role == ColumnRole.RESPONDENT_ID:
-            respondent_refs.append(cell)
-        elif role == ColumnRole.SUBMITTED_AT:
-            record.submitted_at = record.submitted_at or parse_datetime(cell)
-        elif role == ColumnRole.STARTED_AT:
-            started = cell
-        elif role == ColumnRole.FINISHED:
-            record.finished = record.finished and cell.lower() not in _UNFINISHED
-        elif role == ColumnRole.PROGRESS:
-            progress = classify.parse_number(cell)
-            record.finished = record.finished and (progress is None or progress >= 100)
-        elif role == ColumnRole.CHANNEL:
-            record.channel = channel_of(cell)
-        elif role == ColumnRole.PERSONAL:
-            if cell:
-                record.personal_values.append(cell)
-        elif role == ColumnRole.CHOICE_FLAG and plan.question:
-            if cell and cell != "0":
-                ticks.setdefault(plan.question, []).append(plan.choice or cell)
-        elif role == ColumnRole.ANSWER and plan.question in questions and cell:
-            spec = questions[plan.question]
-            record.answers.append(typed_answer(spec, cell))
-            if spec.segment:
-                record.segments[spec.segment] = cell
-    record.answers.extend(Answer(question=q, choices=labels) for q, labels in ticks.items())
+        cells.setdefault(plan.role, []).append((plan, cell))
+    _bookkeeping(record, cells)
+    _answers(record, cells, questions)
+    respondent_refs = [cell for _, cell in cells.get(ColumnRole.RESPONDENT_ID, [])]
+    raw = [
+        (plan.header, cell)
+        for role in (ColumnRole.ANSWER, ColumnRole.CHOICE_FLAG)
+        for plan, cell in cells.get(role, [])
+    ]
+    content = _content_hash(raw + [("\x00respondent", ref) for ref in respondent_refs])
+    response_id = next((c for _, c in cells.get(ColumnRole.RESPONSE_ID, []) if c), "")
+    started = next((c for _, c in cells.get(ColumnRole.STARTED_AT, []) if c), "")
     if record.submitted_at is None and started:
         record.submitted_at = parse_datetime(started)
-    content = _content_hash(raw + [("\x00respondent", ref) for ref in respondent_refs])
     if response_id:
         suffix = f":{started}" if layout.key_with_start else ""
         record.source_key = f"{layout.format}:{response_id}{suffix}"
@@ -234,6 +225,41 @@ def _record(
         record.source_key = f"{layout.format}:{when}:{content}"
     record.respondent_ref = respondent_ref(respondent_refs) or f"response:{record.source_key}"
     return record
+
+
+def _bookkeeping(
+    record: ParsedRecord, cells: dict[ColumnRole, list[tuple[ColumnPlan, str]]]
+) -> None:
+    """Time, completion, channel and personal values (kept only for the redaction gazetteer)."""
+    for _, cell in cells.get(ColumnRole.SUBMITTED_AT, []):
+        record.submitted_at = record.submitted_at or parse_datetime(cell)
+    for _, cell in cells.get(ColumnRole.FINISHED, []):
+        record.finished = record.finished and cell.lower() not in _UNFINISHED
+    for _, cell in cells.get(ColumnRole.PROGRESS, []):
+        progress = classify.parse_number(cell)
+        record.finished = record.finished and (progress is None or progress >= 100)
+    for _, cell in cells.get(ColumnRole.CHANNEL, []):
+        record.channel = channel_of(cell)
+    record.personal_values.extend(c for _, c in cells.get(ColumnRole.PERSONAL, []) if c)
+
+
+def _answers(
+    record: ParsedRecord,
+    cells: dict[ColumnRole, list[tuple[ColumnPlan, str]]],
+    questions: dict[str, QuestionSpec],
+) -> None:
+    """Typed answers, ticked choices and the member's segments."""
+    for plan, cell in cells.get(ColumnRole.ANSWER, []):
+        if plan.question in questions and cell:
+            spec = questions[plan.question]
+            record.answers.append(typed_answer(spec, cell))
+            if spec.segment:
+                record.segments[spec.segment] = cell
+    ticks: dict[str, list[str]] = {}
+    for plan, cell in cells.get(ColumnRole.CHOICE_FLAG, []):
+        if plan.question and cell and cell != "0":
+            ticks.setdefault(plan.question, []).append(plan.choice or cell)
+    record.answers.extend(Answer(question=q, choices=labels) for q, labels in ticks.items())
 
 
 def respondent_ref(candidates: list[str]) -> str:

@@ -33,8 +33,15 @@ def layout(table: Table) -> Layout:
         elif lowered == "channel":
             columns.append(ColumnPlan(index, header, ColumnRole.CHANNEL))
         elif lowered in _NOTE:
-            columns.append(ColumnPlan(index, header, ColumnRole.ANSWER, question=NOTE_QUESTION,
-                                      kind=QuestionKind.FREE_TEXT))
+            columns.append(
+                ColumnPlan(
+                    index,
+                    header,
+                    ColumnRole.ANSWER,
+                    question=NOTE_QUESTION,
+                    kind=QuestionKind.FREE_TEXT,
+                )
+            )
         else:
             columns.append(plan_column(index, header, column_values(table, 1, index)))
     return Layout(NAME, header_rows=1, columns=disambiguate(columns), default_channel=Channel.NOTE)

@@ -21,7 +21,9 @@ _ROLES = {
 def matches(table: Table) -> bool:
     """An ``ID`` column followed by ``Start time`` and ``Completion time``."""
     headers = [clean_header(h).lower() for h in table.rows[0]] if table.rows else []
-    return bool(headers) and headers[0] == "id" and {"start time", "completion time"} <= set(headers)
+    return (
+        bool(headers) and headers[0] == "id" and {"start time", "completion time"} <= set(headers)
+    )
 
 
 def layout(table: Table) -> Layout:

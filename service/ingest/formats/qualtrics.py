@@ -40,7 +40,7 @@ _SPLIT = re.compile(r"^(?P<base>.+)_(?P<choice>\d+)$")
 
 
 def _is_import_id(cell: str) -> bool:
-    return cell.strip().startswith(("{\"ImportId\"", "{'ImportId'"))
+    return cell.strip().startswith(('{"ImportId"', "{'ImportId'"))
 
 
 def matches(table: Table) -> bool:
@@ -87,9 +87,11 @@ def _plan(index: int, name: str, text: str, values: list[str]) -> ColumnPlan:
     separator = " - " if " - " in question else "-"
     if split and separator in question and present <= {"1", "0"}:
         base, _, choice = question.rpartition(separator)
-        return ColumnPlan(index, question, ColumnRole.CHOICE_FLAG, question=base.strip(),
-                          choice=choice.strip())
+        return ColumnPlan(
+            index, question, ColumnRole.CHOICE_FLAG, question=base.strip(), choice=choice.strip()
+        )
     forced = QuestionKind.FREE_TEXT if name.upper().endswith("_TEXT") else None
     segment = classify.segment_of(question, values)
-    return ColumnPlan(index, question, ColumnRole.ANSWER, question=question, segment=segment,
-                      kind=forced)
+    return ColumnPlan(
+        index, question, ColumnRole.ANSWER, question=question, segment=segment, kind=forced
+    )

@@ -25,9 +25,9 @@ _SINGLE = {"", "response", "open-ended response"}
 
 def matches(table: Table) -> bool:
     """The first header is ``Respondent ID`` (``RespondentID`` in older exports)."""
-    return (
-        len(table.rows) >= 2
-        and clean_header(table.rows[0][0]).lower() in ("respondent id", "respondentid")
+    return len(table.rows) >= 2 and clean_header(table.rows[0][0]).lower() in (
+        "respondent id",
+        "respondentid",
     )
 
 
@@ -51,7 +51,9 @@ def layout(table: Table) -> Layout:
     return Layout(NAME, header_rows=2, columns=disambiguate(columns))
 
 
-def _plan_group(table: Table, question: str, indexes: list[int], sub: list[str]) -> list[ColumnPlan]:
+def _plan_group(
+    table: Table, question: str, indexes: list[int], sub: list[str]
+) -> list[ColumnPlan]:
     role = _META.get(question.lower())
     if role is not None and len(indexes) == 1:
         return [ColumnPlan(indexes[0], question, role)]
@@ -61,15 +63,17 @@ def _plan_group(table: Table, question: str, indexes: list[int], sub: list[str])
     if len(indexes) == 1 and clean_header(sub[indexes[0]]).lower() in _SINGLE:
         values = column_values(table, 2, indexes[0])
         segment = classify.segment_of(question, values)
-        return [ColumnPlan(indexes[0], question, ColumnRole.ANSWER, question=question,
-                           segment=segment)]
+        return [
+            ColumnPlan(indexes[0], question, ColumnRole.ANSWER, question=question, segment=segment)
+        ]
     plans = []
     for index in indexes:
         label = clean_header(sub[index]) if index < len(sub) else ""
         values = {v.strip() for v in column_values(table, 2, index) if v.strip()}
         if label and values and values <= {label}:
-            plans.append(ColumnPlan(index, label, ColumnRole.CHOICE_FLAG, question=question,
-                                    choice=label))
+            plans.append(
+                ColumnPlan(index, label, ColumnRole.CHOICE_FLAG, question=question, choice=label)
+            )
         else:
             text = f"{question} - {label}" if label else question
             forced = QuestionKind.FREE_TEXT if "other" in label.lower() else None

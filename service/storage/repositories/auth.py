@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,8 +57,13 @@ def create_token(
     token = new_token()
     session.add(
         ApiToken(
-            token_hash=token_hash(token), prefix=token[:10], kind=kind, role=role.value,
-            community_id=community.id if community else None, user_id=user_id, name=name,
+            token_hash=token_hash(token),
+            prefix=token[:10],
+            kind=kind,
+            role=role.value,
+            community_id=community.id if community else None,
+            user_id=user_id,
+            name=name,
             expires_at=utcnow() + lifetime if lifetime else None,
         )
     )
@@ -125,8 +130,12 @@ def sign_in(session: Session, username: str, password: str, *, hours: int) -> tu
     else:
         raise Unauthorized("This user belongs to no community yet")
     community = session.get(Community, community_id) if community_id else None
-    token = create_token(session, role=role, community=community, user_id=user.id,
-                         kind="session", lifetime=timedelta(hours=hours))
+    token = create_token(
+        session,
+        role=role,
+        community=community,
+        user_id=user.id,
+        kind="session",
+        lifetime=timedelta(hours=hours),
+    )
     return token, user
-
-

@@ -59,10 +59,12 @@ def list_all(session: Session) -> list[Community]:
 
 def stats(session: Session, community: Community) -> dict[str, int]:
     """Counts shown on a community's summary."""
+
     def count(model: type, column: object) -> int:
-        return session.scalar(
-            select(func.count()).select_from(model).where(column == community.id)
-        ) or 0
+        return (
+            session.scalar(select(func.count()).select_from(model).where(column == community.id))
+            or 0
+        )
 
     return {
         "respondents": count(Respondent, Respondent.community_id),

@@ -16,23 +16,36 @@ OWNERS = ("sponsor", "staff", "members", "partner")
 def check_owner(owner: str) -> str:
     """Refuse an unknown owner with the list of valid ones."""
     if owner not in OWNERS:
-        raise InvalidInput(f"Unknown goal owner {owner!r}", hint=f"Use one of: {', '.join(OWNERS)}.")
+        raise InvalidInput(
+            f"Unknown goal owner {owner!r}", hint=f"Use one of: {', '.join(OWNERS)}."
+        )
     return owner
 
 
-def add(session: Session, community: Community, text: str, owner: str,
-        target_date: datetime | None = None) -> Goal:
+def add(
+    session: Session,
+    community: Community,
+    text: str,
+    owner: str,
+    target_date: datetime | None = None,
+) -> Goal:
     """Add a goal."""
     if not text.strip():
         raise InvalidInput("A goal needs text", hint="Describe the goal in a sentence.")
-    goal = Goal(community_id=community.id, text=text.strip(), owner=check_owner(owner),
-                target_date=target_date)
+    goal = Goal(
+        community_id=community.id,
+        text=text.strip(),
+        owner=check_owner(owner),
+        target_date=target_date,
+    )
     session.add(goal)
     session.flush()
     return goal
 
 
-def list_for(session: Session, community: Community, *, include_archived: bool = False) -> list[Goal]:
+def list_for(
+    session: Session, community: Community, *, include_archived: bool = False
+) -> list[Goal]:
     """The community's goals, oldest first."""
     query = select(Goal).where(Goal.community_id == community.id).order_by(Goal.id)
     if not include_archived:

@@ -43,7 +43,9 @@ def _respondents(
     known: dict[str, Respondent] = {}
     for chunk in _chunks(keys):
         for respondent in session.scalars(
-            select(Respondent).where(Respondent.community_id == community.id, Respondent.key.in_(chunk))
+            select(Respondent).where(
+                Respondent.community_id == community.id, Respondent.key.in_(chunk)
+            )
         ):
             known[respondent.key] = respondent
     for key, record in sorted(records, key=lambda kr: kr[1].submitted_at or datetime.min):
@@ -64,7 +66,9 @@ def _respondents(
     return known
 
 
-def _questions(session: Session, community: Community, specs: list[QuestionSpec]) -> dict[str, Question]:
+def _questions(
+    session: Session, community: Community, specs: list[QuestionSpec]
+) -> dict[str, Question]:
     stored: dict[str, Question] = {}
     for spec in specs:
         if spec.kind in _NOT_STORED:
@@ -77,8 +81,12 @@ def _questions(session: Session, community: Community, specs: list[QuestionSpec]
         )
         if question is None:
             question = Question(
-                community_id=community.id, text=spec.text, text_hash=text_hash,
-                kind=spec.kind.value, segment=spec.segment, choices=list(spec.choices),
+                community_id=community.id,
+                text=spec.text,
+                text_hash=text_hash,
+                kind=spec.kind.value,
+                segment=spec.segment,
+                choices=list(spec.choices),
             )
             session.add(question)
         else:
@@ -108,9 +116,14 @@ def store(
     respondents = _respondents(session, community, people)
     questions = _questions(session, community, parsed.questions)
     batch = Import(
-        community_id=community.id, format=parsed.format, rows_read=len(parsed.records),
-        responses_added=len(fresh), duplicates_skipped=len(keyed) - len(fresh),
-        respondents=len({k for k, _ in people}), warnings=list(parsed.warnings), **file_info,
+        community_id=community.id,
+        format=parsed.format,
+        rows_read=len(parsed.records),
+        responses_added=len(fresh),
+        duplicates_skipped=len(keyed) - len(fresh),
+        respondents=len({k for k, _ in people}),
+        warnings=list(parsed.warnings),
+        **file_info,
     )
     session.add(batch)
     session.flush()
@@ -122,12 +135,20 @@ def store(
 
 
 def _add_submission(
-    session: Session, batch: Import, respondent: Respondent, key: str, record: ParsedRecord,
+    session: Session,
+    batch: Import,
+    respondent: Respondent,
+    key: str,
+    record: ParsedRecord,
     questions: dict[str, Question],
 ) -> None:
     submission = Submission(
-        community_id=batch.community_id, respondent_id=respondent.id, import_id=batch.id,
-        source_key=key, submitted_at=record.submitted_at, channel=record.channel.value,
+        community_id=batch.community_id,
+        respondent_id=respondent.id,
+        import_id=batch.id,
+        source_key=key,
+        submitted_at=record.submitted_at,
+        channel=record.channel.value,
         finished=record.finished,
     )
     session.add(submission)
@@ -137,10 +158,16 @@ def _add_submission(
             continue
         submission.responses.append(
             Response(
-                community_id=batch.community_id, respondent_id=respondent.id,
-                question_id=question.id, submitted_at=record.submitted_at,
-                channel=record.channel.value, text=answer.text, value_number=answer.number,
-                value_choices=answer.choices, value_date=answer.when, finished=record.finished,
+                community_id=batch.community_id,
+                respondent_id=respondent.id,
+                question_id=question.id,
+                submitted_at=record.submitted_at,
+                channel=record.channel.value,
+                text=answer.text,
+                value_number=answer.number,
+                value_choices=answer.choices,
+                value_date=answer.when,
+                finished=record.finished,
             )
         )
 
@@ -154,7 +181,9 @@ def list_for(session: Session, community: Community) -> list[Import]:
     )
 
 
-def store_roster(session: Session, community: Community, members: list, *, secret_key: str) -> dict[str, int]:
+def store_roster(
+    session: Session, community: Community, members: list, *, secret_key: str
+) -> dict[str, int]:
     """Upsert roster members as respondents (hashed keys), with segments and join dates."""
     added = updated = 0
     for member in members:

@@ -20,14 +20,25 @@ _TYPED = ("likert", "nps", "yes_no", "numeric")
 
 def _typed_answers(session: Session, community: Community) -> list[TypedAnswer]:
     rows = session.execute(
-        select(Answer.respondent_id, Answer.submitted_at, Question.text, Question.kind,
-               Answer.value_number)
+        select(
+            Answer.respondent_id,
+            Answer.submitted_at,
+            Question.text,
+            Question.kind,
+            Answer.value_number,
+        )
         .join(Question, Question.id == Answer.question_id)
-        .where(Answer.community_id == community.id, Question.kind.in_(_TYPED),
-               Answer.value_number.is_not(None))
+        .where(
+            Answer.community_id == community.id,
+            Question.kind.in_(_TYPED),
+            Answer.value_number.is_not(None),
+        )
     )
-    return [TypedAnswer(r, iso_week(when), text, kind, float(value))
-            for r, when, text, kind, value in rows if when is not None]
+    return [
+        TypedAnswer(r, iso_week(when), text, kind, float(value))
+        for r, when, text, kind, value in rows
+        if when is not None
+    ]
 
 
 def _activity(session: Session, community: Community) -> dict[str, set[int]]:
@@ -41,10 +52,17 @@ def _activity(session: Session, community: Community) -> dict[str, set[int]]:
     return dict(activity)
 
 
-def _roster_by_week(session: Session, community: Community, weeks: list[str]) -> dict[str, int] | None:
-    joined = [j for (j,) in session.execute(
-        select(Respondent.joined).where(Respondent.community_id == community.id,
-                                        Respondent.in_roster.is_(True)))]
+def _roster_by_week(
+    session: Session, community: Community, weeks: list[str]
+) -> dict[str, int] | None:
+    joined = [
+        j
+        for (j,) in session.execute(
+            select(Respondent.joined).where(
+                Respondent.community_id == community.id, Respondent.in_roster.is_(True)
+            )
+        )
+    ]
     if not joined:
         return None
     return {week: sum(1 for j in joined if j is None or iso_week(j) <= week) for week in weeks}
@@ -52,11 +70,16 @@ def _roster_by_week(session: Session, community: Community, weeks: list[str]) ->
 
 def _factors(session: Session, community: Community) -> dict[str, set[int]]:
     factors: dict[str, set[int]] = defaultdict(set)
-    labels = {t.id: (t.name or t.label) for t in session.scalars(
-        select(Theme).where(Theme.community_id == community.id, Theme.status == "active"))}
+    labels = {
+        t.id: (t.name or t.label)
+        for t in session.scalars(
+            select(Theme).where(Theme.community_id == community.id, Theme.status == "active")
+        )
+    }
     for theme_id, respondent, level in session.execute(
         select(Unit.theme_id, Unit.respondent_id, Unit.concern_level).where(
-            Unit.community_id == community.id)
+            Unit.community_id == community.id
+        )
     ):
         if theme_id in labels:
             factors[f"theme: {labels[theme_id]}"].add(respondent)
@@ -65,7 +88,9 @@ def _factors(session: Session, community: Community) -> dict[str, set[int]]:
     return dict(factors)
 
 
-def community_metrics(session: Session, community: Community, privacy: Confidentiality) -> dict[str, Any]:
+def community_metrics(
+    session: Session, community: Community, privacy: Confidentiality
+) -> dict[str, Any]:
     """The ``metrics`` object of the API, the CLI and the dashboard (confidentiality applied)."""
     answers = _typed_answers(session, community)
     trends = {
@@ -73,12 +98,16 @@ def community_metrics(session: Session, community: Community, privacy: Confident
         for role, weeks in weekly(answers).items()
     }
     activity = _activity(session, community)
-    rows = participation(activity, roster_by_week=_roster_by_week(session, community, sorted(activity)))
+    rows = participation(
+        activity, roster_by_week=_roster_by_week(session, community, sorted(activity))
+    )
     participation_rows = [
         {
             "week": row.week,
-            **{name: _count(privacy, getattr(row, name)) for name in
-               ("active", "first_time", "returning", "lapsed")},
+            **{
+                name: _count(privacy, getattr(row, name))
+                for name in ("active", "first_time", "returning", "lapsed")
+            },
             "roster": row.roster,
             "response_rate": row.response_rate if row.active >= privacy.min_group else None,
         }
@@ -89,16 +118,23 @@ def community_metrics(session: Session, community: Community, privacy: Confident
         if role_of(answer.question, answer.kind) == "satisfaction":
             per_member[answer.respondent].append(answer.value)
     satisfaction = {member: fmean(values) for member, values in per_member.items()}
-    found = driver_analysis.drivers(satisfaction, _factors(session, community),
-                                    min_group=privacy.min_group)
+    found = driver_analysis.drivers(
+        satisfaction, _factors(session, community), min_group=privacy.min_group
+    )
     return {
         "min_group_size": privacy.min_group,
         "weekly": trends,
         "participation": participation_rows,
         "drivers": [
-            {"factor": d.factor, "members_with": d.with_n, "members_without": d.without_n,
-             "difference": d.difference, "interval": [d.low, d.high], "effect_size": d.effect_size,
-             "explanation": d.sentence()}
+            {
+                "factor": d.factor,
+                "members_with": d.with_n,
+                "members_without": d.without_n,
+                "difference": d.difference,
+                "interval": [d.low, d.high],
+                "effect_size": d.effect_size,
+                "explanation": d.sentence(),
+            }
             for d in found
         ],
     }

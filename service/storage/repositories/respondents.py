@@ -32,11 +32,17 @@ def forget(session: Session, community: Community, key: str) -> dict[str, int]:
         )
     counts = {
         "responses": session.scalar(
-            select(func.count()).select_from(Submission).where(Submission.respondent_id == respondent.id)
-        ) or 0,
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.respondent_id == respondent.id)
+        )
+        or 0,
         "answers": session.scalar(
-            select(func.count()).select_from(Response).where(Response.respondent_id == respondent.id)
-        ) or 0,
+            select(func.count())
+            .select_from(Response)
+            .where(Response.respondent_id == respondent.id)
+        )
+        or 0,
     }
     session.execute(delete(Response).where(Response.respondent_id == respondent.id))
     session.execute(delete(Submission).where(Submission.respondent_id == respondent.id))
@@ -52,7 +58,8 @@ def forget_everywhere(
     if targets is None:
         targets = list(
             session.scalars(
-                select(Community).join(Respondent, Respondent.community_id == Community.id)
+                select(Community)
+                .join(Respondent, Respondent.community_id == Community.id)
                 .where(Respondent.key == key)
             )
         )
