@@ -285,6 +285,84 @@ def respondents_forget(
 
 
 @app.command()
+def analyze(
+    community: Annotated[str, typer.Option("--community")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+) -> None:
+    """Find themes, worries and agenda suggestions (a job; with a broker, on the workers)."""
+    import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
+    from service.jobs import store
+    from service.jobs.runner import execute
+    from service.modelstore import ModelStore
+    from service.storage.repositories import communities
+
+    settings = get_settings()
+    engine = _engine()
+    try:
+        with db.transaction(engine) as session:
+            target = communities.get(session, community)
+        job_id, _created = store.create(engine, target.id, "analysis")
+        if settings.broker_url:
+            from service.jobs.celery_app import CeleryRunner
+
+            CeleryRunner(settings).submit(job_id)
+            job = _follow(engine, job_id, quiet=as_json)
+        else:
+            import threading
+
+            worker = threading.Thread(
+                target=execute, args=(engine, ModelStore(settings), settings, job_id), daemon=True
+            )
+            worker.start()
+            job = _follow(engine, job_id, quiet=as_json, thread=worker)
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    if job.status != "succeeded":
+        print(json.dumps({"error": "The analysis failed", "detail": job.error, "location": None,
+                          "hint": "Check the server log; rerun `peerpulse analyze`."}),
+              file=sys.stderr)
+        raise typer.Exit(code=1)
+    result = job.result or {}
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    _print_summary(result)
+
+
+def _follow(engine: Any, job_id: str, *, quiet: bool, thread: Any = None) -> Any:
+    """Wait for a job, drawing a progress bar on stderr."""
+    import time
+
+    from service.jobs import store
+
+    with typer.progressbar(length=100, label="analysing", file=sys.stderr,
+                           show_eta=False) as bar:
+        shown = 0
+        while True:
+            job = store.get(engine, job_id)
+            target = int(job.progress * 100)
+            if not quiet and target > shown:
+                bar.update(target - shown)
+                shown = target
+            if job.status in ("succeeded", "failed"):
+                return job
+            if thread is not None and not thread.is_alive() and job.status in store.ACTIVE:
+                return store.get(engine, job_id)
+            time.sleep(0.3)
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    themes = result.get("themes", [])
+    print(f"{len(themes)} themes")
+    for theme in themes:
+        print(f"  [{theme['trend']:>7}] {theme['label']} — {theme['units']} units, "
+              f"{theme['respondents'] if theme['respondents'] is not None else 'few'} members")
+    for suggestion in result.get("suggestions", [])[:5]:
+        print(f"  suggestion: {suggestion['title']} ({suggestion['format']})")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     celery_visibility_timeout: int = Field(default=3600, ge=5)
     embedding_chunk_size: int = Field(default=512, ge=16)
+    theme_seed: int = 42
     smtp: SmtpSettings = SmtpSettings()
     llm: LlmSettings = LlmSettings()
     digest_scheduler: bool = True

@@ -11,6 +11,7 @@ from service.api import handlers
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
+import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
 from service.storage import db

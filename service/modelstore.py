@@ -43,6 +43,16 @@ class ModelStore:
             lambda: SentenceTransformerEmbedder(batch_size=self.settings.embedding_batch_size),
         )
 
+    @property
+    def theme_lexicon(self) -> Any:
+        """Lemmas and stop words for the theme vectorizer (from the spaCy pipeline)."""
+        from service.nlp.pipeline import load_lexicon
+        from service.themes.labels import Lexicon
+
+        return self._get(
+            "theme_lexicon", lambda: Lexicon.from_spacy(load_lexicon(self.settings.spacy_model))
+        )
+
     def put(self, name: str, model: Any) -> None:
         """Install a model (tests share session-scoped models this way)."""
         with self._lock:

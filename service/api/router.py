@@ -14,6 +14,7 @@ from service.api.routes import (
     questions,
     respondents,
     segments,
+    themes,
     tokens,
 )
 
@@ -28,6 +29,6 @@ for module in (
     tokens,
     metrics,
     analyses,
-    goals,
+    goals, themes,
 ):
     api_router.include_router(module.router)

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from service.config import Settings
+from service.jobs.runner import job_kind
 from service.modelstore import ModelStore
 from service.nlp.embeddings import text_hash
 from service.privacy.thresholds import iso_week
@@ -219,3 +220,38 @@ def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
             .order_by(Unit.id)
         ).all()
     return [row._asdict() for row in rows]
+
+
+def _themes_out(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys = ("id", "label", "keywords", "units", "respondents", "share", "trend", "weekly", "quotes")
+    return [{k: (theme["name"] or theme["label"]) if k == "label" else theme[k] for k in keys}
+            for theme in stored]
+
+
+@job_kind("analysis")
+def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: Any,
+                 progress: Progress) -> dict[str, Any]:
+    """The whole analysis of one community; the result is what ``analyze --json`` prints."""
+    from service.jobs.themes_stage import _summaries, fit_themes, store_run
+    from service.privacy.thresholds import Confidentiality
+
+    community_id = job.community_id
+    progress(0.02, "splitting answers into sentence units")
+    build_units(engine, models, settings, community_id)
+    progress(0.10, "embedding new texts")
+    embed_stage(engine, models, settings, community_id, progress, start=0.10, end=0.55)
+    units = analysis_units(engine, community_id)
+    cached = load_embeddings(engine, models.embedder.name, [u["text_hash"] for u in units])
+    units = [u for u in units if u["text_hash"] in cached]
+    vectors = (np.stack([cached[u["text_hash"]] for u in units]) if units
+               else np.zeros((0, models.embedder.dim), dtype=np.float32))
+    progress(0.60, f"finding themes in {len(units)} units")
+    result = fit_themes(models, settings, [u["text"] for u in units], vectors)
+    privacy = Confidentiality(min_group=settings.min_group_size,
+                              min_quote_group=settings.min_quote_group_size)
+    progress(0.85, "matching themes to earlier runs and choosing quotes")
+    summaries = _summaries(units, vectors, result, privacy, seed=settings.theme_seed)
+    stored = store_run(engine, community_id, job.id, units, result, summaries)
+    progress(0.95, "writing results")
+    return {"run_id": job.id, "themes": _themes_out(stored),
+            "unassigned_share": round(result.unassigned_share, 4), "units": len(units)}

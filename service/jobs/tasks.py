@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.jobs.celery_app import celery_app, worker_context
 from service.jobs.runner import execute
 

@@ -1,0 +1,43 @@
+"""Themes of the latest analysis, with trends, quotes and the segment heat map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from service.api.security import CommitteeCommunity, ViewerCommunity
+from service.deps import ConfidentialityDep, SessionDep
+from service.storage.repositories import themes
+
+router = APIRouter(prefix="/api/v1/communities/{slug}/themes", tags=["themes"])
+
+
+class ThemeRename(BaseModel):
+    """A human-given name; it survives later analyses."""
+
+    name: str | None = Field(default=None, max_length=300)
+
+
+@router.get("")
+def list_themes(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
+    """The community's current themes, largest first."""
+    return [themes.as_dict(t) for t in themes.current(session, community)]
+
+
+@router.get("/{theme_id}")
+def get_theme(theme_id: int, community: ViewerCommunity, session: SessionDep,
+              privacy: ConfidentialityDep) -> dict[str, Any]:
+    """One theme, with how it differs across segments (small groups suppressed)."""
+    theme = themes.get(session, community, theme_id)
+    return {**themes.as_dict(theme), "segments": themes.heatmap(session, community, theme, privacy)}
+
+
+@router.patch("/{theme_id}")
+def rename_theme(theme_id: int, body: ThemeRename, community: CommitteeCommunity,
+                 session: SessionDep) -> dict[str, Any]:
+    """Give a theme a name (or clear it with null); later analyses keep it."""
+    theme = themes.get(session, community, theme_id)
+    theme.name = body.name.strip() if body.name else None
+    return themes.as_dict(theme)

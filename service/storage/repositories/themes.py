@@ -1,0 +1,74 @@
+"""Queries about themes: the current list, one theme, and its segment heat map."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.errors import NotFound
+from service.ingest.schemas import SEGMENT_NAMES
+from service.privacy.thresholds import Confidentiality
+from service.storage.tables import Community, Respondent, Theme, Unit
+
+
+def current(session: Session, community: Community) -> list[Theme]:
+    """Active themes, largest first."""
+    themes = list(session.scalars(
+        select(Theme).where(Theme.community_id == community.id, Theme.status == "active")))
+    return sorted(themes, key=lambda t: -(t.summary or {}).get("units", 0))
+
+
+def get(session: Session, community: Community, theme_id: int) -> Theme:
+    """One theme of the community (active or not)."""
+    theme = session.get(Theme, theme_id)
+    if theme is None or theme.community_id != community.id:
+        raise NotFound(f"No theme {theme_id}")
+    return theme
+
+
+def as_dict(theme: Theme) -> dict[str, Any]:
+    """The API shape of a theme (the same keys as ``analyze --json``, plus lineage and concern)."""
+    summary = theme.summary or {}
+    return {
+        "id": theme.id, "label": theme.name or theme.label, "generated_label": theme.label,
+        "keywords": theme.keywords, "units": summary.get("units", 0),
+        "respondents": summary.get("respondents"), "share": summary.get("share", 0.0),
+        "trend": summary.get("trend", "steady"), "weekly": summary.get("weekly", []),
+        "quotes": summary.get("quotes", []), "concern": summary.get("concern"),
+        "status": theme.status, "lineage": theme.lineage or [],
+        "suppressed": summary.get("suppressed", False),
+    }
+
+
+def heatmap(session: Session, community: Community, theme: Theme,
+            privacy: Confidentiality) -> dict[str, list[dict[str, Any]]]:
+    """Per segment dimension and group: the share of the group's members who raised the theme.
+
+    A cell is shown only when the group, the members who raised the theme and those who did not
+    are each at least the minimum group size; otherwise it says so.
+    """
+    members = session.execute(
+        select(Respondent.id, Respondent.role, Respondent.level, Respondent.experience,
+               Respondent.function).where(Respondent.community_id == community.id)).all()
+    raised = set(session.scalars(select(Unit.respondent_id).where(Unit.theme_id == theme.id)))
+    grid: dict[str, list[dict[str, Any]]] = {}
+    for position, name in enumerate(SEGMENT_NAMES, start=1):
+        sizes: Counter[str] = Counter()
+        hits: Counter[str] = Counter()
+        for row in members:
+            group = row[position]
+            if group:
+                sizes[group] += 1
+                hits[group] += row[0] in raised
+        cells = []
+        for group, size in sorted(sizes.items()):
+            small = min(size, hits[group], size - hits[group]) < privacy.min_group
+            cells.append({"group": group, "members": None if small else size,
+                          "share": None if small else round(hits[group] / size, 3),
+                          "suppressed": small, "note": privacy.note() if small else None})
+        if cells:
+            grid[name] = cells
+    return grid

@@ -1,0 +1,79 @@
+"""An analysis end to end through the API: 202, job progress, themes, stable identity."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import themed_export
+
+
+def _analyse(client: TestClient, headers: dict[str, str]) -> dict:
+    started = client.post("/api/v1/communities/circle/analyses", headers=headers)
+    assert started.status_code == 202, started.text
+    job_url = started.json()["status_url"]
+    assert started.headers["location"] == job_url
+    deadline = time.monotonic() + 240
+    seen_progress = set()
+    while time.monotonic() < deadline:
+        job = client.get(job_url, headers=headers).json()
+        seen_progress.add(job["progress"])
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.2)
+    assert job["status"] == "succeeded", job
+    assert job["progress"] == 1.0
+    return job["result"]
+
+
+@pytest.mark.slow
+def test_analysis_finds_themes_and_keeps_their_identity(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
+    uploaded = app_client.post("/api/v1/communities/circle/imports", headers=facilitator_headers,
+                               files={"file": ("pulse.csv", themed_export())})
+    assert uploaded.status_code == 201, uploaded.text
+    first = _analyse(app_client, facilitator_headers)
+    assert set(first["themes"][0]) >= {"id", "label", "keywords", "units", "respondents", "share",
+                                       "trend", "weekly", "quotes"}
+    assert len(first["themes"]) >= 3
+    listed = app_client.get("/api/v1/communities/circle/themes", headers=facilitator_headers).json()
+    assert {t["id"] for t in listed} == {t["id"] for t in first["themes"]}
+    reorg = next(t for t in listed if any(k in " ".join(t["keywords"]) for k in ("reorg", "restructur", "role", "job")))
+    renamed = app_client.patch(f"/api/v1/communities/circle/themes/{reorg['id']}",
+                               headers=facilitator_headers, json={"name": "Job security"})
+    assert renamed.json()["label"] == "Job security"
+    second = _analyse(app_client, facilitator_headers)
+    assert {t["id"] for t in second["themes"]} == {t["id"] for t in first["themes"]}
+    assert any(t["label"] == "Job security" for t in second["themes"])
+    detail = app_client.get(f"/api/v1/communities/circle/themes/{reorg['id']}",
+                            headers=facilitator_headers).json()
+    assert detail["segments"]["role"] and all(
+        c["suppressed"] == (c["share"] is None) for c in detail["segments"]["role"])
+    assert detail["lineage"][-1]["status"] == "continued"
+
+
+def test_second_request_returns_the_running_job(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
+    app_client.post("/api/v1/communities/circle/imports", headers=facilitator_headers,
+                    files={"file": ("pulse.csv", themed_export(1))})
+    first = app_client.post("/api/v1/communities/circle/analyses", headers=facilitator_headers).json()
+    second = app_client.post("/api/v1/communities/circle/analyses", headers=facilitator_headers).json()
+    if second["created"]:  # the first one had already finished
+        assert second["job_id"] != first["job_id"]
+    else:
+        assert second["job_id"] == first["job_id"]
+
+
+def test_job_of_another_community_is_hidden(app_client: TestClient,
+                                            facilitator_headers: dict[str, str]) -> None:
+    from service.auth.roles import Role
+    from tests.conftest import make_token
+
+    job = app_client.post("/api/v1/communities/circle/analyses", headers=facilitator_headers).json()
+    other = make_token(app_client, Role.ADMIN, "elsewhere")
+    response = app_client.get(job["status_url"], headers={"Authorization": f"Bearer {other}"})
+    assert response.status_code == 404
