@@ -11,6 +11,7 @@ import typer
 
 from service.auth.roles import Role
 from service.config import get_settings
+from service.digest.cli import digest_app, recipients_app
 from service.errors import PeerPulseError
 from service.storage import db
 
@@ -29,6 +30,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 respondents_app = typer.Typer(help="Respondents (right to erasure).", no_args_is_help=True)
 app.add_typer(respondents_app, name="respondents")
+app.add_typer(recipients_app, name="recipients")
+app.add_typer(digest_app, name="digest")
 goals_app = typer.Typer(help="The community's purpose and goals.", no_args_is_help=True)
 app.add_typer(goals_app, name="goals")
 

@@ -11,6 +11,7 @@ from service.api import handlers
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
+from service.digest.schedule import start_scheduler, stop_scheduler
 import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
@@ -31,7 +32,10 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
         resume = getattr(app.state.runner, "resume", None)
         if resume is not None:
             resume()
+        embedded = chosen.digest_scheduler and not chosen.broker_url
+        app.state.digest_scheduler = start_scheduler(engine, chosen) if embedded else None
         yield
+        stop_scheduler(app.state.digest_scheduler)
         shutdown = getattr(app.state.runner, "shutdown", None)
         if shutdown is not None:
             shutdown()

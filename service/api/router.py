@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from service.api.routes import (
     analyses,
     communities,
+    digest,
     goals,
     health,
     imports,
@@ -29,6 +30,6 @@ for module in (
     tokens,
     metrics,
     analyses,
-    goals, themes,
+    goals, themes, digest,
 ):
     api_router.include_router(module.router)

@@ -1,0 +1,1 @@
+"""The weekly digest e-mail: content per role, rendering, delivery at most once, schedules."""

@@ -1,0 +1,386 @@
+"""What one recipient's digest says, shaped from stored rows under the confidentiality rules.
+
+Everything here is plain data; nothing is rendered yet. Every figure about a group passes
+:class:`~service.privacy.thresholds.Confidentiality`: a group under the minimum size is shown as
+"fewer than N responses" and never as a number, a share or a bar; quotes appear only for the
+facilitator and committee roles, never for a suppressed theme, and never when they narrow to
+a tiny group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from service.privacy.thresholds import NARROWING, Confidentiality
+
+QUOTING_ROLES = ("facilitator", "committee")
+MAX_THEMES = 5
+MAX_QUOTES = 2
+MAX_SUGGESTIONS = 5
+BAR_PX = 160
+_MEASURES = (
+    ("satisfaction", "Satisfaction (average rating)"),
+    ("nps", "Net Promoter Score"),
+    ("attendance", "Attendance"),
+)
+
+
+class ThemeRow(Protocol):
+    """What the digest reads of a stored theme."""
+
+    label: str
+    name: str | None
+    keywords: list[Any]
+    summary: dict[str, Any]
+
+
+class SuggestionRow(Protocol):
+    """What the digest reads of a stored agenda suggestion."""
+
+    title: str
+    why: str
+    angles: list[Any]
+    format: str
+    session_date: datetime | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count to show, or the note that stands in for it."""
+
+    text: str
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        """True when the count is withheld."""
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One CSS bar: a label, its figure and a width in pixels (0 when suppressed)."""
+
+    label: str
+    figure: Figure
+    width: int
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """A redacted quote with its ISO week."""
+
+    text: str
+    week: str
+
+
+@dataclass(frozen=True)
+class ThemeItem:
+    """A theme as the digest shows it."""
+
+    name: str
+    keywords: tuple[str, ...]
+    trend: str
+    members: Figure
+    share: str | None
+    width: int
+    weeks: tuple[Bar, ...]
+    quotes: tuple[QuoteItem, ...]
+
+
+@dataclass(frozen=True)
+class ConcernItem:
+    """A theme on the "up at night" list."""
+
+    name: str
+    reason: str
+    worried: Figure
+    severe: Figure | None
+
+
+@dataclass(frozen=True)
+class SuggestionItem:
+    """An agenda suggestion, awaiting the committee or accepted for a session."""
+
+    title: str
+    why: str
+    angles: tuple[str, ...]
+    format: str
+    session_date: str | None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The latest weekly figure of satisfaction, NPS or attendance."""
+
+    label: str
+    week: str
+    value: str
+    responses: Figure
+    change: str | None
+
+
+@dataclass(frozen=True)
+class ParticipationItem:
+    """Who took part in the latest week, and the active members of recent weeks as bars."""
+
+    week: str
+    active: Figure
+    first_time: Figure
+    returning: Figure
+    lapsed: Figure
+    response_rate: str | None
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    """Everything one digest says, for one community, role and period."""
+
+    community_name: str
+    slug: str
+    period: str
+    period_label: str
+    role: str
+    dashboard_url: str
+    min_group: int
+    suppressed_note: str
+    analysed: bool
+    new: tuple[ThemeItem, ...]
+    rising: tuple[ThemeItem, ...]
+    fading: tuple[ThemeItem, ...]
+    steady: int
+    concerns: tuple[ConcernItem, ...]
+    awaiting: tuple[SuggestionItem, ...]
+    more_awaiting: int
+    agenda: tuple[SuggestionItem, ...]
+    measures: tuple[Measure, ...]
+    participation: ParticipationItem | None
+
+    @property
+    def quotes_allowed(self) -> bool:
+        """Whether this role's copy may carry quotes."""
+        return self.role in QUOTING_ROLES
+
+
+def period_label(period: str) -> str:
+    """``2026-W41`` as "Week 41, 5–11 October 2026"."""
+    year, week = period.split("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    sunday = date.fromisocalendar(int(year), int(week), 7)
+    start = f"{monday.day} {monday:%B}" if monday.month != sunday.month else f"{monday.day}"
+    if monday.year != sunday.year:
+        start = f"{monday.day} {monday:%B %Y}"
+    return f"Week {int(week)}, {start}\u2013{sunday.day} {sunday:%B %Y}"
+
+
+def count_figure(privacy: Confidentiality, value: Any, noun: str = "") -> Figure:
+    """A count as text, or the suppression note when it is missing or under the minimum."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return Figure(privacy.note(), None)
+    count = int(value)
+    if 0 < count < privacy.min_group:
+        return Figure(privacy.note(), None)
+    return Figure(f"{count} {noun}".strip(), count)
+
+
+def build_content(
+    *,
+    community_name: str,
+    slug: str,
+    period: str,
+    role: str,
+    dashboard_url: str,
+    privacy: Confidentiality,
+    themes: Sequence[ThemeRow],
+    awaiting: Sequence[SuggestionRow],
+    accepted: Sequence[SuggestionRow],
+    metrics: Mapping[str, Any],
+    today: date,
+) -> DigestContent:
+    """Shape one digest for ``role`` from a community's themes, suggestions and metrics."""
+    quoting = role in QUOTING_ROLES
+    items = [_theme(privacy, t, quoting) for t in themes]
+    widest = max((i.members.value or 0 for i in items), default=0)
+    items = [_with_width(i, widest) for i in items]
+    by_trend = {
+        trend: tuple(_largest(i for i in items if i.trend == trend))
+        for trend in ("new", "rising", "fading")
+    }
+    upcoming = [s for s in accepted if s.session_date is None or s.session_date.date() >= today]
+    return DigestContent(
+        community_name=community_name,
+        slug=slug,
+        period=period,
+        period_label=period_label(period),
+        role=role,
+        dashboard_url=dashboard_url,
+        min_group=privacy.min_group,
+        suppressed_note=privacy.note(),
+        analysed=bool(themes),
+        new=by_trend["new"],
+        rising=by_trend["rising"],
+        fading=by_trend["fading"],
+        steady=sum(1 for i in items if i.trend == "steady"),
+        concerns=_concerns(privacy, themes),
+        awaiting=tuple(_suggestion(s) for s in awaiting[:MAX_SUGGESTIONS]),
+        more_awaiting=max(len(awaiting) - MAX_SUGGESTIONS, 0),
+        agenda=tuple(_suggestion(s) for s in upcoming[: MAX_SUGGESTIONS * 2]),
+        measures=_measures(privacy, metrics.get("weekly") or {}),
+        participation=_participation(privacy, metrics.get("participation") or []),
+    )
+
+
+def theme_name(theme: ThemeRow) -> str:
+    """A human-given name wins over the generated label."""
+    return (theme.name or theme.label or "Unnamed theme").strip()
+
+
+def _theme(privacy: Confidentiality, theme: ThemeRow, quoting: bool) -> ThemeItem:
+    summary = theme.summary or {}
+    members = count_figure(privacy, summary.get("respondents"), "members")
+    if summary.get("suppressed"):
+        members = Figure(privacy.note(), None)
+    share = summary.get("share")
+    visible = not members.suppressed
+    weeks = [w for w in summary.get("weekly") or [] if isinstance(w, Mapping)][-6:]
+    figures = [count_figure(privacy, w.get("count") if visible else None) for w in weeks]
+    top = max((f.value or 0 for f in figures), default=0)
+    quotes = [
+        QuoteItem(str(q.get("text", "")).strip()[:280], str(q.get("week", "")))
+        for q in summary.get("quotes") or []
+        if isinstance(q, Mapping) and q.get("text") and not NARROWING.search(str(q["text"]))
+    ]
+    return ThemeItem(
+        name=theme_name(theme),
+        keywords=tuple(str(k) for k in (theme.keywords or [])[:5]),
+        trend=str(summary.get("trend") or "steady"),
+        members=members,
+        share=f"{share:.0%}" if visible and isinstance(share, int | float) else None,
+        width=0,
+        weeks=tuple(
+            Bar(str(w.get("week", "")), f, _width(f.value, top))
+            for w, f in zip(weeks, figures, strict=True)
+        ),
+        quotes=tuple(quotes[:MAX_QUOTES]) if quoting and visible else (),
+    )
+
+
+def _with_width(item: ThemeItem, widest: int) -> ThemeItem:
+    return replace(item, width=_width(item.members.value, widest))
+
+
+def _width(value: int | None, top: int) -> int:
+    if not value or not top:
+        return 0
+    return max(4, round(BAR_PX * value / top))
+
+
+def _largest(items: Any) -> list[ThemeItem]:
+    ranked = sorted(items, key=lambda i: (i.members.suppressed, -(i.members.value or 0), i.name))
+    return ranked[:MAX_THEMES]
+
+
+def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[ConcernItem, ...]:
+    ranked: list[tuple[float, ConcernItem]] = []
+    for theme in themes:
+        concern = (theme.summary or {}).get("concern")
+        if not isinstance(concern, Mapping) or not float(concern.get("score") or 0) > 0:
+            continue
+        suppressed = bool((theme.summary or {}).get("suppressed"))
+        worried = count_figure(
+            privacy, None if suppressed else concern.get("worried_members"), "members worried"
+        )
+        severe = concern.get("severe")
+        item = ConcernItem(
+            name=theme_name(theme),
+            reason=str(concern.get("reason") or "").strip(),
+            worried=worried,
+            severe=None if worried.suppressed or severe == 0 else count_figure(privacy, severe),
+        )
+        ranked.append((float(concern["score"]), item))
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return tuple(item for _, item in ranked[:MAX_THEMES])
+
+
+def _suggestion(suggestion: SuggestionRow) -> SuggestionItem:
+    when = suggestion.session_date
+    return SuggestionItem(
+        title=suggestion.title.strip(),
+        why=(suggestion.why or "").strip(),
+        angles=tuple(str(a) for a in (suggestion.angles or [])[:3]),
+        format=(suggestion.format or "").replace("_", " "),
+        session_date=f"{when:%a} {when.day} {when:%B %Y}" if when else None,
+    )
+
+
+def _measures(privacy: Confidentiality, weekly: Mapping[str, Any]) -> tuple[Measure, ...]:
+    out = []
+    for key, label in _MEASURES:
+        cells = [c for c in weekly.get(key) or [] if isinstance(c, Mapping)]
+        if not cells:
+            continue
+        latest = cells[-1]
+        previous = cells[-2] if len(cells) > 1 else None
+        shown = not latest.get("suppressed") and latest.get("value") is not None
+        change = None
+        if (
+            shown
+            and previous
+            and not previous.get("suppressed")
+            and previous.get("value") is not None
+        ):
+            delta = _format(key, latest["value"] - previous["value"], signed=True)
+            change = f"{delta} on {previous['week']}"
+        out.append(
+            Measure(
+                label=label,
+                week=str(latest.get("week", "")),
+                value=_format(key, latest["value"]) if shown else privacy.note(),
+                responses=count_figure(privacy, latest.get("n") if shown else None, "responses"),
+                change=change,
+            )
+        )
+    return tuple(out)
+
+
+def _format(key: str, value: float, *, signed: bool = False) -> str:
+    sign = "+" if signed else ""
+    if key == "attendance":
+        return f"{value * 100:{sign}.0f}" + (" points" if signed else "%")
+    if key == "nps":
+        return f"{value:+.0f}"
+    return f"{value:{sign}.1f}"
+
+
+def _participation(
+    privacy: Confidentiality, rows: Sequence[Mapping[str, Any]]
+) -> ParticipationItem | None:
+    rows = [r for r in rows if isinstance(r, Mapping) and r.get("week") not in (None, "unknown")]
+    if not rows:
+        return None
+    latest = rows[-1]
+    recent = rows[-8:]
+    figures = [count_figure(privacy, r.get("active")) for r in recent]
+    top = max((f.value or 0 for f in figures), default=0)
+    rate = latest.get("response_rate")
+    first_time = count_figure(privacy, latest.get("first_time"))
+    returning = count_figure(privacy, latest.get("returning"))
+    if first_time.suppressed or returning.suppressed:
+        # The two add up to the active members: one hidden part would be the total minus the other.
+        first_time = returning = Figure(privacy.note(), None)
+    return ParticipationItem(
+        week=str(latest["week"]),
+        active=count_figure(privacy, latest.get("active"), "members"),
+        first_time=first_time,
+        returning=returning,
+        lapsed=count_figure(privacy, latest.get("lapsed")),
+        response_rate=f"{rate:.0%}" if isinstance(rate, int | float) else None,
+        bars=tuple(
+            Bar(str(r["week"]), f, _width(f.value, top))
+            for r, f in zip(recent, figures, strict=True)
+        ),
+    )
