@@ -46,6 +46,8 @@ def session_dep(engine: Annotated[Engine, Depends(engine_dep)]) -> Iterator[Sess
 
 SettingsDep = Annotated[Settings, Depends(settings_dep)]
 EngineDep = Annotated[Engine, Depends(engine_dep)]
-SessionDep = Annotated[Session, Depends(session_dep)]
+# scope="function": the transaction commits before the response is sent, so a client that acts
+# on the response at once (a browser following a redirect) always sees what the request wrote.
+SessionDep = Annotated[Session, Depends(session_dep, scope="function")]
 ModelsDep = Annotated[ModelStore, Depends(models_dep)]
 ConfidentialityDep = Annotated[Confidentiality, Depends(confidentiality_dep)]

@@ -50,3 +50,15 @@ def test_phone_width_has_no_horizontal_scroll(page, live_server: dict[str, str])
     page.goto(f"{live_server['base']}/c/circle")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_request_commits_before_the_response_is_sent(live_server: dict[str, str]) -> None:
+    """Regression: the session cookie's token was committed after the redirect was sent."""
+    import httpx
+
+    for _ in range(20):
+        with httpx.Client(base_url=live_server["base"]) as client:
+            signed_in = client.post("/signin", data={"token": live_server["token"],
+                                                     "next": "/c/circle"})
+            assert signed_in.status_code == 303
+            assert client.get("/c/circle").status_code == 200
