@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from service.privacy import names as name_rules
+
 PHONE_REGIONS = ("US", "GB", "DE", "IN", "FR", "AU")
 
 
@@ -22,79 +24,302 @@ class Span:
 
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
-URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+|\b(?:[a-z0-9-]+\.)+(?:com|org|net|io|me)/[^\s<>\"')]+",
-                 re.IGNORECASE)
+
+# --- URLs -------------------------------------------------------------------------------------
+_TLD = (
+    r"(?:com|org|net|io|me|co|us|uk|de|fr|in|au|ca|app|dev|ai|page|site|bio|link|ee|cc|info|"
+    r"test|example)"
+)
+URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"')]+"
+    r"|(?<![@\w.-])(?:[a-z0-9-]+\.)+" + _TLD + r"(?:/[^\s<>\"')]*)?(?![\w@-])",
+    re.IGNORECASE,
+)
 _PERSON_URL = re.compile(
     r"(linkedin\.com/in/|calendly\.com/|github\.com/|gitlab\.com/|twitter\.com/|x\.com/|"
     r"facebook\.com/|instagram\.com/|medium\.com/@|about\.me/|/~|/people/|/profile|/users?/|"
-    r"zoom\.us/my/|meet\.google\.com/|teams\.microsoft\.com/l/meetup)",
+    r"zoom\.us/my/|meet\.google\.com/|teams\.microsoft\.com/l/meetup|youcanbook\.me|"
+    r"acuityscheduling\.com|savvycal\.com/|cal\.com/|tidycal\.com/|meetings\.hubspot\.com/|"
+    r"doodle\.com/bp/|linktr\.ee/|bsky\.app/profile/|threads\.net/@|tiktok\.com/@|youtube\.com/@|"
+    r"behance\.net/|dribbble\.com/|read\.cv/|xing\.com/profile|orcid\.org/|wa\.me/|t\.me/|"
+    r"researchgate\.net/profile|/@[\w.-]+|"
+    r"/(?:speakers?|mentors?|team|staff|directory|bio|authors?|members?|person|employees?|u)/[\w.%-]+)",
     re.IGNORECASE,
 )
-IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-IPV6_CANDIDATE = re.compile(r"(?<![\w:])[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*(?![\w:])", re.IGNORECASE)
+_URL_PART = re.compile(r"[a-z]+(?:[-._][a-z]+){1,3}")
+_GENERIC_PAGES = re.compile(
+    r"github\.com/(?:features|pricing|about|enterprise|security|topics|"
+    r"marketplace|sponsors|orgs|settings|login|join)\b",
+    re.IGNORECASE,
+)
+
+# --- IP and ID numbers ------------------------------------------------------------------------
+IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b(?!\.\d)")
+IPV6_CANDIDATE = re.compile(
+    r"(?<![\w:.])\[?[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:.]*(?:%\w+)?\]?(?![\w:])", re.IGNORECASE
+)
+_ID_WORDS = (
+    r"employee|staff|badge|member(?:ship)?|payroll|personnel|student|passport|licen[cs]e|"
+    r"driving licen[cs]e|driver'?s licen[cs]e|ssn|social security|national insurance|national id|"
+    r"ni|contractor|visa(?: application)?|permit|parking permit|frequent[- ]flyer|loyalty|aadhaar|"
+    r"nhs|medicare"
+)
 ID = re.compile(
-    r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|PO|EE)[-#_ ]?\d{3,}[A-Z]?"
-    r"|(?:employee|staff|badge|member|payroll|personnel|student|ticket|case|account|passport|"
-    r"license|licence|ssn|social security|national insurance|ni|tax)\s*(?:id|number|no\.?|#|code)?"
+    r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|EE)[-#_ ]?\d{3,}[A-Z]?"
+    r"|(?:" + _ID_WORDS + r"|ticket|case|account|tax)\s*(?:id|number|no\.?|#|code)?"
     r"\s*(?:is\s+)?[:#]?\s*[A-Z]{0,3}[-\d][\d-]{3,}[A-Z]?"
     r"|\d{3}-\d{2}-\d{4}"
-    r"|[A-Z]{2}\d{6}[A-D])\b",
+    r"|[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
+    r"|[A-Z]{5}\d{4}[A-Z])\b",
     re.IGNORECASE,
 )
+# A lead-in (``parking permit``), up to four words (``for Yaw is``), then the code: value only.
+ID_AFTER_LEAD_IN = re.compile(
+    r"\b(?i:"
+    + _ID_WORDS
+    + r"|reference|ref\.?)\b(?i:\s+(?:id|number|no\.?|code|reference|ref\.?))?"
+    r"(?:[\s,:#]+(?:(?i:for|of|is|was)|[A-Z][\w'’-]+)){0,4}[\s,:#]+"
+    r"(?P<value>(?:[A-Z]{1,4}[-/ ]?)?\d[\dA-Z]*(?:[-/][\dA-Z]+)*)\b"
+)
+_NOT_AN_ID_BEFORE = re.compile(
+    r"\b(?:meeting|webinar|room|conference|cost cent(?:er|re)|invoice|po|"
+    r"purchase order|flight|gate|page|version)\s*$",
+    re.IGNORECASE,
+)
+
+# --- Addresses --------------------------------------------------------------------------------
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ](?:[^\W\d_]|['’.-])*"
+_PARTICLE = r"(?:de|da|do|dos|das|del|della|di|la|las|los|le|du|des|von|van|al|el|of)"
+_WORDS = _CAP + r"(?:\s+(?:" + _CAP + "|" + _PARTICLE + r"))*"
+_POSTCODE = (
+    r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}-\d{4}|\d{4,6}|[A-Z]{1,2}\d[\dA-Z]?\s*\d[A-Z]{2}"
+    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
+)
+_UNIT = (
+    r"(?:Flat|Apt\.?|Apartment|Suite|Unit|Floor|Room|apto\.?|apt\.?|piso|andar|bloco|dpto\.?|"
+    r"depto\.?|int\.?)"
+)
+_COMPONENT = (
+    r"(?:"
+    + _UNIT
+    + r"\s*\d+[A-Za-z]?|(?:"
+    + _POSTCODE
+    + r"\s+)?"
+    + _WORDS
+    + r"(?:\s+-\s+[A-Z]{2})?(?:\s+"
+    + _POSTCODE
+    + r")?|"
+    + _POSTCODE
+    + r")"
+)
+_TAIL = r"(?:,\s*" + _COMPONENT + r"){0,4}"
 _STREET = (
     r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Parkway|Pkwy|Way|Court|Ct|"
-    r"Place|Pl|Square|Sq|Terrace|Close|Crescent|Highway|Hwy|Strasse|Straße|Row|Gardens|Mews)\.?"
+    r"Place|Pl|Square|Sq|Terrace|Close|Crescent|Cres|Highway|Hwy|Strasse|Straße|Row|Gardens|Mews|"
+    r"Walk|Grove|Rise|Circle|Cir|Trail|Quay|Wharf|Embankment|Marg)\.?"
 )
-ADDRESS = re.compile(
-    r"(?:\b(?:Flat|Apt\.?|Apartment|Suite|Unit|Floor)\s*\d+[A-Z]?,?\s+)?"
-    r"\b\d{1,5}[A-Z]?(?:-\d+)?\s+(?:[A-Z][\w'’.-]*\s+){1,4}" + _STREET
-    + r"(?:,?\s+(?:Apt\.?|Suite|Unit|Floor)\s*\d+[A-Z]?)?"
-    r"(?:,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*){0,2}"
-    r"(?:,?\s+(?:[A-Z]{2}\s+)?\d{5}(?:-\d{4})?|,?\s+[A-Z]{1,2}\d[\dA-Z]?\s*\d[A-Z]{2})?"
-    r"(?=[\s.,;:!?)]|$)"
+_STREET_FIRST = (
+    r"(?:Rua|Avenida|Av\.|Calle|C/|Carrera|Calzada|Via|Viale|Corso|Piazza|Rue|Bd|Chemin|Plaza|Paseo|"
+    r"Camino|Travessa|Alameda|Praça|Estrada|Rodovia|ul\.|al\.|pl\.|os\.|Jalan|Jl\.|Soi|Thanon|"
+    r"Strada|Calea|Carrer|Rambla)"
 )
-_DATE_LIKE = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
-_PHONE_SHAPE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?!\w)",
-                          re.IGNORECASE)
+_END = r"(?=[\s.,;:!?)]|$)"
+ADDRESSES = (
+    # 221B Baker Street, London NW1 6XE; 1600 Amphitheatre Parkway, Mountain View, CA 94043
+    re.compile(
+        r"(?:\b" + _UNIT + r"\s*\d+[A-Z]?,?\s+)?"
+        r"\b\d{1,5}[A-Z]?(?:-\d+)?\s+(?:[A-Z][\w'’.-]*\s+){1,4}"
+        + _STREET
+        + r"(?:,?\s+(?:Apt\.?|Suite|Unit|Floor)\s*\d+[A-Z]?)?"
+        + _TAIL
+        + _END
+    ),
+    # Rua das Acácias 88, apto 42, São Paulo - SP; ul. Lipowa 17/4, 00-950 Warszawa
+    re.compile(
+        r"\b"
+        + _STREET_FIRST
+        + r"\s+(?:"
+        + _PARTICLE
+        + r"\s+)*"
+        + _WORDS
+        + r",?\s+\d{1,5}[A-Za-z]?(?:[/-]\d+[A-Za-z]?)?"
+        + _TAIL
+        + _END
+    ),
+    # Plot 14, Ajose Palm Crescent, Lagos; House No. 312, Bole Road, Addis Ababa
+    re.compile(
+        r"\b(?:Plot|House|Block|Building|Bldg\.?|Door|Stand|Erf)\s+(?:No\.?\s*)?\d+[A-Z]?(?:/\d+)?,?\s+"
+        + _WORDS
+        + r"\s+"
+        + _STREET
+        + _TAIL
+        + _END
+    ),
+    # 21 Eunhaeng-ro 5-gil, Seongdong-gu, Seoul 04770
+    re.compile(
+        r"\b\d{1,5}(?:-\d+)?\s+"
+        + _CAP
+        + r"-(?:ro|gil|daero)(?:\s+\d+(?:-(?:gil|ro))?)?"
+        + _TAIL
+        + _END
+    ),
+    # 3-5-1 Nishiazabu, Minato-ku, Tokyo 106-0031
+    re.compile(
+        r"\b\d{1,4}-\d{1,4}(?:-\d{1,4})?\s+"
+        + _CAP
+        + r"(?:\s+"
+        + _CAP
+        + r")?,\s*"
+        + _CAP
+        + r"-(?:ku|shi|cho|machi|gun|ken)\b"
+        + _TAIL
+        + _END
+    ),
+    # PO Box 5521, Dubai
+    re.compile(
+        r"\b(?i:P\.?\s?O\.?\s?Box|Post Office Box|Postfach|Apartado|Caixa Postal)\s*\d+"
+        + _TAIL
+        + _END
+    ),
+)
+
+# --- Phones -----------------------------------------------------------------------------------
+_DATE_LIKE = re.compile(
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$"
+    r"|^(?:19|20)\d{2}[-/.]?(?:0[1-9]|1[0-2])[0-3]\d$"
+)
+_VERSION = re.compile(r"^\d{1,3}(?:\.\d+){3,}$")
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?!\w)",
+    re.IGNORECASE,
+)
+_LOCAL_PHONE = re.compile(r"(?<![\w.+-])\d{3}[-.]\d{4}(?![\w-])")
+_PHONE_CUE = re.compile(
+    r"\b(?:phone|number|call|ring|text|mobile|cell|tel|landline|whatsapp|dial|"
+    r"reach|extension|ext|contact)\b[^.!?]{0,30}$",
+    re.IGNORECASE,
+)
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?:[A-Za-z]-|\bv|\b(?:version|build|release|invoice|po|order|ref(?:erence)?|passcode|"
+    r"(?:meeting|webinar|conference)\s+(?:id|number|no))\.?\s*[#:]?\s*)$",
+    re.IGNORECASE,
+)
 _EXTENSION = re.compile(r"^\s*(?:ext\.?|x|extension)\s*\d{1,5}", re.IGNORECASE)
 
 
 def _is_ipv6(candidate: str) -> bool:
     try:
-        return isinstance(ipaddress.ip_address(candidate), ipaddress.IPv6Address)
+        return isinstance(ipaddress.ip_address(candidate.split("%")[0]), ipaddress.IPv6Address)
     except ValueError:
         return False
 
 
+def find_ips(text: str) -> Iterator[Span]:
+    """IPv4 and IPv6 addresses (a sentence's full stop or brackets stay outside the span)."""
+    for match in IPV4.finditer(text):
+        yield Span(match.start(), match.end(), "IP")
+    for match in IPV6_CANDIDATE.finditer(text):
+        candidate = match.group()
+        start = match.start() + (len(candidate) - len(candidate.lstrip("[")))
+        address = candidate.strip("[]").rstrip(".")
+        if _is_ipv6(address):
+            yield Span(start, start + len(address), "IP")
+
+
+def find_ids(text: str) -> Iterator[Span]:
+    """Employee, badge, passport, national and ticket numbers (not meeting, room or PO numbers)."""
+    for match in ID.finditer(text):
+        if any(c.isdigit() for c in match.group()) and not _NOT_AN_ID_BEFORE.search(
+            text[: match.start()]
+        ):
+            yield Span(match.start(), match.end(), "ID")
+    for match in ID_AFTER_LEAD_IN.finditer(text):
+        value = match.group("value")
+        digits = sum(c.isdigit() for c in value)
+        shaped = any(c.isalpha() or c in "-/" for c in value) or digits >= 5
+        if digits >= 3 and shaped and not re.fullmatch(r"(?:19|20)\d\d", value):
+            yield Span(match.start("value"), match.end("value"), "ID")
+
+
+def _not_a_phone(text: str, start: int, candidate: str) -> bool:
+    """Version strings, dates and codes such as ``VA-2291-0456`` are not phone numbers."""
+    candidate = candidate.strip()
+    return bool(
+        _DATE_LIKE.match(candidate)
+        or _VERSION.match(candidate)
+        or _NOT_A_PHONE_BEFORE.search(text[:start])
+    )
+
+
 def find_phones(text: str) -> Iterator[Span]:
-    """Phone numbers in international and national formats (libphonenumber, then a shape rule)."""
+    """Phone numbers in international and national formats (libphonenumber, then shape rules)."""
+    if sum(c.isdigit() for c in text) < 7:
+        return
     seen: list[Span] = []
     for region in PHONE_REGIONS:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+        for match in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.VALID
+        ):
             end = match.end
             extension = _EXTENSION.match(text[end:])
             if extension:
                 end += extension.end()
-            seen.append(Span(match.start, end, "PHONE"))
+            if not _not_a_phone(text, match.start, match.raw_string):
+                seen.append(Span(match.start, end, "PHONE"))
     for match in _PHONE_SHAPE.finditer(text):
-        candidate = match.group().strip()
+        candidate = match.group().rstrip()
         digits = sum(c.isdigit() for c in candidate)
-        if 8 <= digits <= 15 and not _DATE_LIKE.match(candidate):
-            seen.append(Span(match.start(), match.start() + len(match.group().rstrip()), "PHONE"))
+        if 8 <= digits <= 15 and not _not_a_phone(text, match.start(), candidate):
+            seen.append(Span(match.start(), match.start() + len(candidate), "PHONE"))
+    for match in _LOCAL_PHONE.finditer(text):
+        if _PHONE_CUE.search(text[: match.start()]):
+            seen.append(Span(match.start(), match.end(), "PHONE"))
     yield from seen
 
 
-def find_patterns(text: str) -> list[Span]:
-    """Every shaped span in ``text`` (may overlap; the caller resolves overlaps)."""
-    spans: list[Span] = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+def _names_a_person(url: str, gazetteer: frozenset[str]) -> bool:
+    """A profile or booking URL, or one whose host or path reads like a name (``amara-nwosu``)."""
+    if _GENERIC_PAGES.search(url):
+        return False
+    if _PERSON_URL.search(url):
+        return True
+    host_and_path = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    for part in re.split(r"[/?#=&]", host_and_path.lower()):
+        if not _URL_PART.fullmatch(part):
+            continue
+        words = re.split(r"[-._]", part)
+        if any(w in name_rules.NOT_NAMES for w in words):
+            continue
+        first = words[0]
+        if first in gazetteer or (
+            len(first) > 2 and name_rules.is_given_name(first) and first not in name_rules.AMBIGUOUS
+        ):
+            return True
+    return False
+
+
+def find_urls(text: str, gazetteer: frozenset[str] = frozenset()) -> Iterator[Span]:
+    """URLs that carry a person: profiles, booking pages, personal sites, directory pages."""
     for match in URL.finditer(text):
         url = match.group().rstrip(".,;:!?")
-        if _PERSON_URL.search(url):
-            spans.append(Span(match.start(), match.start() + len(url), "URL"))
-    spans += [Span(m.start(), m.end(), "IP") for m in IPV4.finditer(text)]
-    spans += [Span(m.start(), m.end(), "IP") for m in IPV6_CANDIDATE.finditer(text)
-              if _is_ipv6(m.group())]
-    spans += [Span(m.start(), m.end(), "ID") for m in ID.finditer(text) if any(c.isdigit() for c in m.group())]
-    spans += [Span(m.start(), m.end(), "ADDRESS") for m in ADDRESS.finditer(text)]
-    spans += list(find_phones(text))
+        if _names_a_person(url, gazetteer):
+            yield Span(match.start(), match.start() + len(url), "URL")
+
+
+def find_addresses(text: str) -> Iterator[Span]:
+    """Street addresses in English, continental, Latin American, East Asian and PO-box formats."""
+    for pattern in ADDRESSES:
+        for match in pattern.finditer(text):
+            text_of = match.group().rstrip(".")
+            yield Span(match.start(), match.start() + len(text_of), "ADDRESS")
+
+
+def find_patterns(text: str, *, gazetteer: frozenset[str] = frozenset()) -> list[Span]:
+    """Every shaped span in ``text`` (may overlap; the caller resolves overlaps)."""
+    spans: list[Span] = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    spans += find_urls(text, gazetteer)
+    spans += find_ips(text)
+    spans += find_ids(text)
+    spans += find_addresses(text)
+    spans += find_phones(text)
     return spans
