@@ -15,6 +15,7 @@ from service.api.routes import (
     questions,
     respondents,
     segments,
+    suggestions,
     themes,
     tokens,
 )
@@ -30,6 +31,6 @@ for module in (
     tokens,
     metrics,
     analyses,
-    goals, themes, digest,
+    goals, themes, digest, suggestions,
 ):
     api_router.include_router(module.router)

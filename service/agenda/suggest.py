@@ -1,0 +1,367 @@
+"""Rank themes into agenda suggestions: score, why now, quotes and whose perspective to invite.
+
+The score of a theme counts the members behind it, with extra weight for worry and requests:
+
+    weight = members + W_WORRY * worried + W_SEVERE * severe + W_REQUEST * requesters
+    score  = weight / members_who_answered * MOMENTUM[trend] * breadth
+
+``worried`` and ``severe`` are members whose highest concern in the theme is at level 2 or 3
+(from the theme's concern summary, else from the units' levels; 0 while neither exists);
+``requesters`` are members who ticked a matching topic or wrote a request in the theme
+(:mod:`service.agenda.requests`). ``MOMENTUM`` favours what is growing now: ``rising`` 1.5,
+``new`` 1.3 and ``fading`` 0.4, the trends the analysis established by its significance test. A
+theme it calls ``steady`` gets a softer factor from its own weekly series (:func:`momentum`):
+the square root of its share of all units in the last :data:`RECENT_WEEKS` weeks over its share
+in the weeks before (add-one smoothed), kept within :data:`SOFT_MOMENTUM`. The test is right to
+be cautious about calling a trend, but the agenda is for next week: a theme that went from 32
+mentions to 1 should not rank as if nothing happened. ``breadth`` is ``1 + BREADTH_STEP`` per
+further role (or department) among the members, up to four. So twelve members of whom eight
+sound worried, rising, outrank thirty calm members of a steady theme, and a fading theme needs
+well over twice the members of a steady one to stay ahead of it.
+
+Confidentiality: a theme whose members are fewer than the minimum group is never suggested, and
+a count in the "why now" sentence is shown only when it is at least the minimum group ("some of
+them" otherwise). Quotes come from the theme's own units through
+:meth:`~service.privacy.thresholds.Confidentiality.quotes` (narrowing phrases withheld).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from service.agenda.formats import FormatFacts, is_solution_statement
+from service.agenda.requests import content_stems
+from service.agenda.schemas import Divergence, ThemeView, UnitView
+from service.ingest.schemas import SEGMENT_NAMES
+from service.privacy.thresholds import Confidentiality
+
+W_WORRY = 1.5
+W_SEVERE = 1.0
+W_REQUEST = 1.0
+MOMENTUM = {"rising": 1.5, "new": 1.3, "steady": 1.0, "fading": 0.4}
+RECENT_WEEKS = 2
+SOFT_MOMENTUM = (0.5, 1.3)
+BREADTH_STEP = 0.05
+BREADTH_CAP = 4
+DIMENSION_PLURAL = {"role": "roles", "level": "levels", "experience": "experience levels",
+                    "function": "departments"}
+
+
+@dataclass(frozen=True)
+class ThemeFacts:
+    """What the ranking knows about one theme (estimates are used, never shown).
+
+    Attributes:
+        theme: The theme.
+        members: Members who raised it.
+        total: Members who answered at all.
+        worried: Members who sound worried (estimate, 0 when unknown).
+        worried_share: ``worried / members`` when concern is known, else None.
+        severe: Members with a severe worry (estimate).
+        requesters: Members who asked to discuss it.
+        breadth: Groups of ``breadth_dimension`` among its members.
+        breadth_dimension: ``role``, or ``function`` when roles are unknown.
+        solution_members: Members who report something that worked.
+        divergences: Significant segment differences in the theme, strongest first.
+        momentum: The trend factor of the score (:func:`momentum`).
+        change: Recent against earlier mentions (:func:`recent_change`).
+    """
+
+    theme: ThemeView
+    members: int
+    total: int
+    worried: int = 0
+    worried_share: float | None = None
+    severe: int = 0
+    requesters: int = 0
+    breadth: int = 0
+    breadth_dimension: str = "role"
+    solution_members: int = 0
+    divergences: tuple[Divergence, ...] = ()
+    momentum: float = 1.0
+    change: tuple[int, int, float] | None = None
+
+
+def _concern(theme: ThemeView, units: Sequence[UnitView]) -> tuple[int, float | None, int]:
+    """``(worried, share, severe)`` from the concern summary, else from unit levels."""
+    top: dict[int, int] = {}
+    for unit in units:
+        if unit.concern_level is not None:
+            top[unit.respondent_id] = max(top.get(unit.respondent_id, 0), int(unit.concern_level))
+    worried_u = sum(level >= 2 for level in top.values())
+    severe_u = sum(level >= 3 for level in top.values())
+    concern, members = theme.concern or {}, theme.respondents or 0
+    share = concern.get("share_worried")
+    worried = concern.get("worried_members")
+    if worried is None:
+        worried = worried_u if top else round((share or 0.0) * members)
+    if share is None and top:
+        share = worried_u / len(top)
+    severe = concern.get("severe")
+    return int(worried), (float(share) if share is not None else None), int(
+        severe if severe is not None else severe_u)
+
+
+def theme_facts(
+    theme: ThemeView, units: Sequence[UnitView], *, total: int,
+    segments: Mapping[int, Mapping[str, str | None]], requesters: int = 0,
+    divergences: Sequence[Divergence] = (), totals: Mapping[str, int] | None = None,
+) -> ThemeFacts:
+    """Gather :class:`ThemeFacts` for ``theme`` from its own ``units`` (``totals``: all units
+    per week, for the soft momentum)."""
+    worried, share, severe = _concern(theme, units)
+    members = {u.respondent_id for u in units}
+    dimension = "role" if any((segments.get(m) or {}).get("role") for m in members) else "function"
+    groups = {(segments.get(m) or {}).get(dimension) for m in members} - {None, ""}
+    solvers = {u.respondent_id for u in units if is_solution_statement(u.text)}
+    totals = totals or {}
+    return ThemeFacts(theme, int(theme.respondents or len(members)), max(total, 1), worried, share,
+                      severe, requesters, len(groups), dimension, len(solvers), tuple(divergences),
+                      momentum(theme, totals), recent_change(theme, totals))
+
+
+def recent_change(theme: ThemeView, totals: Mapping[str, int]) -> tuple[int, int, float] | None:
+    """``(mentions in the last weeks, mentions before, share ratio)`` of a theme's weekly series.
+
+    Shares of all units per week when ``totals`` knows every week, else mentions per week;
+    None when the series is too short or suppressed.
+    """
+    series = [(w, c) for w, c in theme.weekly if c is not None]
+    if len(series) <= RECENT_WEEKS:
+        return None
+    recent, before = series[-RECENT_WEEKS:], series[:-RECENT_WEEKS]
+    r_count, b_count = sum(c for _, c in recent), sum(c for _, c in before)
+    if all(totals.get(w) for w, _ in series):
+        r_base, b_base = sum(totals[w] for w, _ in recent), sum(totals[w] for w, _ in before)
+    else:
+        r_base, b_base = len(recent), len(before)
+    ratio = ((r_count + 1) / (r_base + 2)) / ((b_count + 1) / (b_base + 2))
+    return r_count, b_count, ratio
+
+
+def momentum(theme: ThemeView, totals: Mapping[str, int]) -> float:
+    """The trend's factor, or for a ``steady`` theme the soft factor of the module docstring."""
+    if theme.trend != "steady":
+        return MOMENTUM.get(theme.trend, 1.0)
+    change = recent_change(theme, totals)
+    if change is None:
+        return 1.0
+    low, high = SOFT_MOMENTUM
+    return round(min(max(change[2] ** 0.5, low), high), 4)
+
+
+def score(facts: ThemeFacts) -> float:
+    """The ranking score (see the module docstring)."""
+    weight = (facts.members + W_WORRY * facts.worried + W_SEVERE * facts.severe
+              + W_REQUEST * facts.requesters)
+    breadth = 1 + BREADTH_STEP * min(max(facts.breadth - 1, 0), BREADTH_CAP)
+    return round(weight / facts.total * facts.momentum * breadth, 6)
+
+
+def pluralize(word: str) -> str:
+    """English plural of a role name's last word ("Executive Assistant" -> "...Assistants")."""
+    if word.endswith("s"):
+        return word
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    if word.endswith(("ch", "sh", "x", "z")):
+        return word + "es"
+    return word + "s"
+
+
+def group_phrase(dimension: str, group: str) -> str:
+    """How members of a group read in a sentence: "Executive Assistants", "members in Legal"."""
+    if dimension in ("role", "level"):
+        return pluralize(group)
+    if dimension == "experience":
+        return f"members with {group}" + (" of experience" if "year" in group else " experience")
+    return f"members in {group}"
+
+
+def divergence_groups(divergence: Divergence) -> tuple[str, str, str]:
+    """``(dimension plural, group a, group b)`` for angles and reasons."""
+    dims = DIMENSION_PLURAL.get(divergence.dimension, divergence.dimension + "s")
+    other = (group_phrase(divergence.dimension, divergence.other) if divergence.other
+             else f"other {dims}")
+    return dims, group_phrase(divergence.dimension, divergence.group), other
+
+
+def divergence_phrase(divergence: Divergence) -> str:
+    """"Executive Assistants and Office Managers see this differently (Executive Assistants
+    sound more worried)"."""
+    _, a, b = divergence_groups(divergence)
+    higher = divergence.effect > 0
+    if divergence.measure == "concern":
+        how = "more worried" if higher else "less worried"
+    else:
+        how = "more positive" if higher else "more negative"
+    return f"{a[0].upper() + a[1:]} and {b} see this differently ({a} sound {how})"
+
+
+def format_facts(facts: ThemeFacts, privacy: Confidentiality, sensitive: str | None) -> FormatFacts:
+    """What :func:`~service.agenda.formats.choose_format` needs, with publishable counts only."""
+    shown = facts.worried if facts.worried >= privacy.min_group else None
+    solvers = facts.solution_members
+    return FormatFacts(
+        worried_share=facts.worried_share, worried_shown=shown, worried=facts.worried,
+        severe=facts.severe, sensitive=sensitive, solution_members=solvers,
+        solution_shown=solvers if solvers >= privacy.min_group else None,
+        divergences=facts.divergences,
+        group_phrase=divergence_phrase(facts.divergences[0]) if facts.divergences else "",
+    )
+
+
+def _shown(count: int, privacy: Confidentiality) -> str | None:
+    return str(count) if count >= privacy.min_group else None
+
+
+def momentum_phrase(theme: ThemeView, change: tuple[int, int, float] | None = None) -> str:
+    """"rising: 11 mentions in 2026-W41, up from 3 in 2026-W38" and the like."""
+    weeks = [(w, c) for w, c in theme.weekly if c is not None]
+    if theme.trend == "steady" and change is not None and not 0.8 < change[2] < 1.25:
+        recent, before = change[0], change[1]
+        more = "more" if change[2] > 1 else "fewer"
+        return (f"{more} mentions lately ({recent} in the last {RECENT_WEEKS} weeks, {before} "
+                f"in the {len(weeks) - RECENT_WEEKS} weeks before)")
+    if theme.trend == "new":
+        return f"new in {weeks[-1][0]}" if weeks else "new this period"
+    if theme.trend in ("rising", "fading") and len(weeks) >= 2:
+        last_week, last = weeks[-1]
+        ref_week, ref = (weeks[0] if theme.trend == "rising"
+                         else max(weeks[:-1], key=lambda wc: wc[1] or 0))
+        direction = "up" if theme.trend == "rising" else "down"
+        return (f"{theme.trend}: {last} mentions in {last_week}, {direction} from {ref} in "
+                f"{ref_week}")
+    if theme.trend in ("rising", "fading"):
+        return theme.trend
+    return f"steady over {len(theme.weekly)} weeks" if len(theme.weekly) > 1 else "steady"
+
+
+def why_sentence(facts: ThemeFacts, privacy: Confidentiality) -> str:
+    """The evidence as one sentence: counts, concern, momentum, requests, breadth."""
+    parts = [f"{facts.members} members raised it ({facts.members / facts.total:.0%} of the "
+             f"{facts.total} who answered)"]
+    if facts.worried_share is not None:
+        if facts.worried <= 0:
+            parts.append("none of them sounds worried")
+        else:
+            shown = _shown(facts.worried, privacy)
+            parts.append(f"{shown or 'some'} of them sound worried"
+                         + (", some severely" if facts.severe > 0 else ""))
+    parts.append(momentum_phrase(facts.theme, facts.change))
+    if facts.requesters:
+        parts.append(f"{_shown(facts.requesters, privacy) or 'some'} members asked to discuss it")
+    if facts.breadth >= 2:
+        dims = DIMENSION_PLURAL.get(facts.breadth_dimension, "groups")
+        parts.append(f"raised across {facts.breadth} {dims}")
+    return "; ".join(parts) + "."
+
+
+def pick_quotes(
+    theme: ThemeView, units: Sequence[UnitView], privacy: Confidentiality, *,
+    solution_first: bool = False, seed: int = 0, most: int = 3,
+) -> list[dict[str, str]]:
+    """Two or three quotes of the theme's own units.
+
+    The analysis's representative quotes come first, except those that share no word with the
+    theme's label and key phrases (a theme model's cluster can hold a stray unit); a solution
+    statement goes up front for a case study; the most on-topic units top the list up.
+    """
+    if theme.suppressed:
+        return []
+    own = {u.text: u for u in units}
+    keys = content_stems(" ".join([theme.label, *theme.keywords]))
+    summary = [(t, w) for t, w in theme.quotes if not own or t in own]
+    pool = [u for u in units if 5 <= len(u.text.split()) <= 60
+            and u.text.count("[") == u.text.count("]")]
+    allowed = {q.text for q in privacy.quotes([(u.text, None) for u in pool], seed=seed)}
+    pool = sorted((u for u in pool if u.text in allowed),
+                  key=lambda u: (-len(content_stems(u.text) & keys), u.id))
+    fit = {t: len(content_stems(t) & keys) for t, _ in summary}
+    best = max((len(content_stems(u.text) & keys) for u in pool), default=0)
+    quotes = [{"text": t, "week": w} for t, w in summary if fit[t] > 0 or best == 0]
+    taken = {q["text"] for q in quotes}
+    if solution_first:
+        solution = next((u for u in pool if is_solution_statement(u.text)), None)
+        if solution is not None and solution.text not in taken:
+            quotes = [{"text": solution.text, "week": solution.week}, *quotes][:most]
+            taken.add(solution.text)
+    for unit in pool:
+        on_topic = bool(content_stems(unit.text) & keys)
+        if len(quotes) >= most or (len(quotes) >= 2 and not on_topic):
+            break
+        if unit.text not in taken:
+            quotes.append({"text": unit.text, "week": unit.week})
+            taken.add(unit.text)
+    return quotes[:most]
+
+
+def invite_segments(
+    facts: ThemeFacts, units: Sequence[UnitView], *, answered: set[int],
+    segments: Mapping[int, Mapping[str, str | None]], privacy: Confidentiality, most: int = 3,
+) -> list[dict[str, str]]:
+    """Groups whose perspective to invite: groups that differ, then groups that raised it most.
+
+    A group's share is shown only when the group, its members who raised the theme and those who
+    did not are each at least the minimum group (the rule of the theme heat map).
+    """
+    invited: list[dict[str, str]] = []
+    for divergence in facts.divergences[:1]:
+        dims, _, _ = divergence_groups(divergence)
+        for group in filter(None, (divergence.group, divergence.other)):
+            invited.append({"dimension": divergence.dimension, "group": group,
+                            "reason": f"sees it differently from other {dims}"})
+    raised = {u.respondent_id for u in units}
+    ranked: list[tuple[float, str, str, str]] = []
+    for dimension in SEGMENT_NAMES:
+        sizes: Counter[str] = Counter()
+        hits: Counter[str] = Counter()
+        for member in answered:
+            group = (segments.get(member) or {}).get(dimension)
+            if group:
+                sizes[group] += 1
+                hits[group] += member in raised
+        overall = sum(hits.values()) / sum(sizes.values()) if sizes else 0.0
+        for group, size in sizes.items():
+            if min(size, hits[group], size - hits[group]) < privacy.min_group or not overall:
+                continue
+            share = hits[group] / size
+            reason = (f"raised it more often than others ({share:.0%} of them, "
+                      f"{overall:.0%} overall)")
+            ranked.append((share / overall, dimension, group, reason))
+    seen = {(i["dimension"], i["group"]) for i in invited}
+    for ratio, dimension, group, reason in sorted(ranked, key=lambda r: (-r[0], r[1], r[2])):
+        if ratio >= 1.2 and (dimension, group) not in seen and len(invited) < most:
+            invited.append({"dimension": dimension, "group": group, "reason": reason})
+            seen.add((dimension, group))
+    return invited[:most]
+
+
+def surface_phrases(keywords: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """Key phrases in the form members wrote them ("meeting minute" -> "meeting minutes").
+
+    Keywords are lemmas; each is looked up in the theme's texts with a few letters of suffix
+    allowed per word, and its most frequent written form (lower-cased) replaces it.
+    """
+    found = []
+    for keyword in keywords:
+        words = [re.escape(w) for w in keyword.split()]
+        if not words:
+            continue
+        pattern = re.compile(r"\b" + r"\s+".join(w + r"[a-z']{0,3}" for w in words) + r"\b",
+                             re.IGNORECASE)
+        forms = Counter(m.group(0).lower() for t in texts for m in pattern.finditer(t))
+        found.append(forms.most_common(1)[0][0] if forms else keyword)
+    return found
+
+
+def by_theme(units: Sequence[UnitView]) -> dict[int, list[UnitView]]:
+    """Units grouped by theme id (unthemed units left out)."""
+    grouped: dict[int, list[UnitView]] = defaultdict(list)
+    for unit in units:
+        if unit.theme_id is not None:
+            grouped[unit.theme_id].append(unit)
+    return grouped

@@ -1,0 +1,262 @@
+"""Concern scoring: the :class:`ConcernScorer` protocol and the production scorer.
+
+The production scorer is :class:`ConcernModel`, a scikit-learn estimator over a design matrix
+of sentence embedding + cheap lexical features (:func:`design_matrix`), optionally extended by
+the decision values of emotion heads trained on GoEmotions (:class:`EmotionHeads`). It has two
+heads on the same inputs: a 4-level concern classifier (multinomial logistic regression) and a
+sentiment regressor (ridge). Negativity is not worry: the sentiment head never feeds the level.
+
+Models are saved with skops only and loaded with an explicit list of trusted types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from service.concerns.features import FEATURE_NAMES, lexical_features
+from service.concerns.schemas import WORRY_LEVEL, ConcernScore
+from service.errors import InvalidInput, ModelUnavailable
+from service.nlp.embeddings import MODEL_NAME, Embedder
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL_PATH = ROOT / "models" / "concerns" / "v1" / "model.skops"
+TRUSTED_TYPES: tuple[str, ...] = (
+    "service.concerns.scorer.ConcernModel",
+    "service.concerns.scorer.EmotionHeads",
+)
+"""The only types outside skops' defaults (scikit-learn, numpy) a model file may contain."""
+
+
+@runtime_checkable
+class ConcernScorer(Protocol):
+    """Scores units of text for concern (0-3), worry probability and sentiment."""
+
+    name: str
+
+    def score(self, texts: Sequence[str]) -> list[ConcernScore]:
+        """One :class:`ConcernScore` per text, in order."""
+        ...
+
+
+def design_matrix(embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """The model input: embedding columns, then :data:`FEATURE_NAMES` lexical columns."""
+    vectors = np.asarray(embeddings, dtype=np.float64)
+    if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+        raise InvalidInput(
+            f"Expected one embedding row per text, got {vectors.shape} for {len(texts)} texts"
+        )
+    return np.hstack([vectors, lexical_features(texts)])
+
+
+class EmotionHeads(BaseEstimator):
+    """One-vs-rest logistic regressions from embeddings to emotion labels (GoEmotions).
+
+    Used as a fixed, pre-trained feature extractor by :class:`ConcernModel`: its decision values
+    carry what 43k Reddit comments teach about nervousness, fear, sadness, anger and the rest.
+    """
+
+    def __init__(self, *, C: float = 1.0, max_iter: int = 2000) -> None:
+        self.C = C
+        self.max_iter = max_iter
+
+    def fit(self, X: np.ndarray, Y: np.ndarray) -> EmotionHeads:  # noqa: N803 - sklearn names
+        """Fit one binary head per column of the 0/1 label matrix ``Y``."""
+        Y = np.asarray(Y)
+        coefs, intercepts = [], []
+        for column in range(Y.shape[1]):
+            head = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(X, Y[:, column])
+            coefs.append(head.coef_[0])
+            intercepts.append(head.intercept_[0])
+        self.coef_ = np.asarray(coefs)
+        self.intercept_ = np.asarray(intercepts)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """Logit of each emotion, shape ``(n, n_emotions)``."""
+        check_is_fitted(self, "coef_")
+        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+
+
+class ConcernModel(BaseEstimator):
+    """Concern level (0-3) and sentiment from :func:`design_matrix` rows.
+
+    Args:
+        C: Inverse regularisation of the level classifier.
+        sentiment_alpha: Ridge penalty of the sentiment head.
+        lexical_weight: Scale of the standardised lexical block against the embedding.
+        emotion_weight: Scale of the standardised emotion block.
+        emotion_heads: A fitted :class:`EmotionHeads` (or None); it is used as is, never refit.
+        version: The artifact's versioned name.
+        embedder_name: The embedding model the inputs must come from.
+        max_iter: Iterations of the logistic regression solver.
+    """
+
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        sentiment_alpha: float = 3.0,
+        lexical_weight: float = 1.0,
+        emotion_weight: float = 1.0,
+        emotion_heads: EmotionHeads | None = None,
+        version: str = "concerns.logreg.v1",
+        embedder_name: str = MODEL_NAME,
+        max_iter: int = 5000,
+    ) -> None:
+        self.C = C
+        self.sentiment_alpha = sentiment_alpha
+        self.lexical_weight = lexical_weight
+        self.emotion_weight = emotion_weight
+        self.emotion_heads = emotion_heads
+        self.version = version
+        self.embedder_name = embedder_name
+        self.max_iter = max_iter
+
+    def _blocks(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X = np.asarray(X, dtype=np.float64)
+        n_lexical = len(FEATURE_NAMES)
+        return X[:, :-n_lexical], X[:, -n_lexical:]
+
+    def _inputs(self, X: np.ndarray, *, fitting: bool = False) -> np.ndarray:
+        embeddings, lexical = self._blocks(X)
+        blocks = [embeddings]
+        if fitting:
+            self.lexical_scaler_ = StandardScaler().fit(lexical)
+        weight = self.lexical_weight / np.sqrt(lexical.shape[1])
+        blocks.append(weight * self.lexical_scaler_.transform(lexical))
+        if self.emotion_heads is not None:
+            emotions = self.emotion_heads.decision_function(embeddings)
+            if fitting:
+                self.emotion_scaler_ = StandardScaler().fit(emotions)
+            weight = self.emotion_weight / np.sqrt(emotions.shape[1])
+            blocks.append(weight * self.emotion_scaler_.transform(emotions))
+        return np.hstack(blocks)
+
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, *, sentiment: np.ndarray | None = None
+    ) -> ConcernModel:
+        """Fit the level classifier on ``y`` (0-3) and, given ``sentiment``, the sentiment head."""
+        y = np.asarray(y, dtype=int)
+        if set(np.unique(y)) != {0, 1, 2, 3}:
+            raise InvalidInput("Concern labels must cover the levels 0, 1, 2 and 3")
+        inputs = self._inputs(X, fitting=True)
+        self.classifier_ = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(inputs, y)
+        self.sentiment_head_ = None
+        if sentiment is not None:
+            self.sentiment_head_ = Ridge(alpha=self.sentiment_alpha).fit(inputs, sentiment)
+        self.classes_ = self.classifier_.classes_
+        self.n_features_in_ = np.asarray(X).shape[1]
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probability of each level, shape ``(n, 4)``."""
+        check_is_fitted(self, "classifier_")
+        return self.classifier_.predict_proba(self._inputs(X))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The median level: the highest ``k`` with P(level >= k) >= 0.5."""
+        at_least = 1.0 - np.cumsum(self.predict_proba(X), axis=1)[:, :-1]
+        return (at_least >= 0.5).sum(axis=1)
+
+    def worry_probability(self, X: np.ndarray) -> np.ndarray:
+        """P(level >= 2) for each row."""
+        return self.predict_proba(X)[:, WORRY_LEVEL:].sum(axis=1)
+
+    def predict_sentiment(self, X: np.ndarray) -> np.ndarray:
+        """Sentiment in [-1, 1] (zeros when no sentiment head was trained)."""
+        check_is_fitted(self, "classifier_")
+        if self.sentiment_head_ is None:
+            return np.zeros(np.asarray(X).shape[0])
+        return np.clip(self.sentiment_head_.predict(self._inputs(X)), -1.0, 1.0)
+
+
+class EmbeddingConcernScorer:
+    """The production :class:`ConcernScorer`: an embedder and a fitted :class:`ConcernModel`."""
+
+    def __init__(self, model: ConcernModel, embedder: Embedder) -> None:
+        check_is_fitted(model, "classifier_")
+        if not embedder.name.startswith(model.embedder_name):
+            raise ModelUnavailable(
+                f"The concern model {model.version} was trained on {model.embedder_name} "
+                f"embeddings, not {embedder.name}",
+                hint="Use the bundled all-MiniLM-L6-v2 embedder or retrain the concern model.",
+            )
+        self.model = model
+        self.embedder = embedder
+        self.name = model.version
+
+    def score(self, texts: Sequence[str]) -> list[ConcernScore]:
+        """Embed ``texts`` and score them."""
+        return self.score_embedded(texts, self.embedder.embed(list(texts)))
+
+    def score_embedded(self, texts: Sequence[str], embeddings: np.ndarray) -> list[ConcernScore]:
+        """Score texts whose embeddings are already known (the analysis job's cache)."""
+        if len(texts) == 0:
+            return []
+        X = design_matrix(embeddings, texts)
+        probabilities = self.model.predict_proba(X)
+        levels = self.model.predict(X)
+        sentiment = self.model.predict_sentiment(X)
+        return [
+            ConcernScore(
+                level=int(level),
+                probability=float(probs[WORRY_LEVEL:].sum()),
+                sentiment=float(value),
+            )
+            for level, probs, value in zip(levels, probabilities, sentiment, strict=True)
+        ]
+
+
+def save_model(model: ConcernModel, path: Path) -> Path:
+    """Write ``model`` with skops (never pickle)."""
+    import skops.io as sio
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sio.dump(model, path)
+    return path
+
+
+def load_model(path: Path | None = None) -> ConcernModel:
+    """Load a :class:`ConcernModel` from a skops file, refusing any type not trusted here."""
+    import skops.io as sio
+
+    path = Path(path or DEFAULT_MODEL_PATH)
+    if not path.is_file():
+        raise ModelUnavailable(
+            f"No concern model at {path}", hint="python -m service.concerns.train retrains it."
+        )
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # skops raises many types for a damaged file
+        raise ModelUnavailable(f"{path} is not a readable skops file", detail=str(exc)) from exc
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelUnavailable(
+            f"{path} contains types that are not trusted: {', '.join(refused)}",
+            hint="Only models written by service.concerns.train can be loaded.",
+        )
+    model = sio.load(path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
+    if not isinstance(model, ConcernModel):
+        raise ModelUnavailable(f"{path} does not hold a ConcernModel")
+    return model
+
+
+def load_scorer(
+    path: Path | None = None, *, embedder: Embedder | None = None
+) -> EmbeddingConcernScorer:
+    """The production scorer: the model at ``path`` (default: the shipped v1) and an embedder."""
+    model = load_model(path)
+    if embedder is None:
+        from service.nlp.embeddings import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder()
+    return EmbeddingConcernScorer(model, embedder)

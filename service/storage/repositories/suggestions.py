@@ -1,0 +1,398 @@
+"""Agenda suggestions: storing an analysis's suggestions, the committee's review, the agenda.
+
+:func:`build_suggestions` is what the analysis job calls at its end. Every committee action
+(vote, comment, decision, rename, angle edit, merge) writes an :class:`AuditEntry` with the
+actor, the action and what changed; ``created_at`` is when. Repositories flush; the request
+scope or the job commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from service.agenda.angles import AngleWriter, make_writer
+from service.agenda.requests import is_request_question
+from service.agenda.review import (
+    LIVE,
+    Known,
+    check_decision,
+    check_mergeable,
+    check_not_merged,
+    check_votable,
+    clean_angles,
+    combine,
+    merge_contents,
+    plan,
+)
+from service.agenda.schemas import FORMATS, AgendaSuggestion, ChoiceAnswer, cover_of
+from service.agenda.service import suggest
+from service.config import Settings
+from service.errors import NotFound
+from service.privacy.thresholds import Confidentiality, iso_week
+from service.storage import db
+from service.storage.tables import (
+    AuditEntry,
+    Comment,
+    Community,
+    Question,
+    Respondent,
+    Response,
+    Suggestion,
+    Theme,
+    Unit,
+    Vote,
+    utcnow,
+)
+
+KEPT_EVIDENCE = ("edited", "decided_size", "decided_at", "resurfaced_from", "grown_from",
+                 "merged_from")
+CONTENT = ("title", "why", "angles", "quotes", "format", "format_reason", "theme_ids", "segments",
+           "score")
+
+
+# --- inputs of an analysis ---------------------------------------------------------------------
+
+def choice_answers(session: Session, community_id: int) -> list[ChoiceAnswer]:
+    """Answers to choice questions that ask which topics to discuss, with the question's text."""
+    rows = session.execute(
+        select(Response.respondent_id, Question.text, Response.value_choices,
+               Response.submitted_at)
+        .join(Question, Question.id == Response.question_id)
+        .where(Response.community_id == community_id,
+               Question.kind.in_(("multi_choice", "single_choice")),
+               Response.value_choices.is_not(None))
+        .order_by(Response.id))
+    return [ChoiceAnswer(r.respondent_id, r.text, tuple(str(c) for c in r.value_choices or ()),
+                         iso_week(r.submitted_at)) for r in rows if is_request_question(r.text)]
+
+
+def respondent_segments(session: Session, community_id: int) -> dict[int, dict[str, str | None]]:
+    """Each respondent's role, level, experience and function."""
+    rows = session.execute(
+        select(Respondent.id, Respondent.role, Respondent.level, Respondent.experience,
+               Respondent.function).where(Respondent.community_id == community_id))
+    return {r.id: {"role": r.role, "level": r.level, "experience": r.experience,
+                   "function": r.function} for r in rows}
+
+
+def analysis_themes(session: Session, community_id: int) -> list[dict[str, Any]]:
+    """The active themes as the agenda reads them: ``Theme.summary`` plus id, name and keywords."""
+    rows = session.scalars(select(Theme).where(Theme.community_id == community_id,
+                                               Theme.status == "active").order_by(Theme.id))
+    return [{**(t.summary or {}), "id": t.id, "label": t.name or t.label,
+             "keywords": list(t.keywords or [])} for t in rows]
+
+
+def analysis_units(session: Session, community_id: int) -> list[dict[str, Any]]:
+    """The community's units (non-answers left out) with theme, concern level and sentiment."""
+    rows = session.execute(
+        select(Unit.id, Unit.text, Unit.theme_id, Unit.respondent_id, Unit.week,
+               Unit.concern_level, Unit.sentiment)
+        .where(Unit.community_id == community_id, Unit.non_answer.is_(False)).order_by(Unit.id))
+    return [row._asdict() for row in rows]
+
+
+def build_suggestions(
+    engine: Engine, community_id: int, job_id: str | None, *, settings: Settings,
+    themes: Sequence[Mapping[str, Any]] | None = None,
+    units: Sequence[Mapping[str, Any]] | None = None,
+    segments: Mapping[int, Mapping[str, str | None]] | None = None,
+    answers: Sequence[ChoiceAnswer] | None = None, writer: AngleWriter | None = None,
+) -> list[dict[str, Any]]:
+    """Rank, write and store one analysis's suggestions; the ``analyze --json`` list, best first.
+
+    Whatever is not given is read from the database: the active themes and the units as the
+    theme stage stored them, respondents' segments and answers to topic-request questions. The
+    angles are written outside any transaction (an LLM endpoint may be slow); everything is then
+    stored in one write transaction by the re-run rules of :mod:`service.agenda.review`.
+    Running it again with the same input changes nothing.
+    """
+    privacy = Confidentiality(min_group=settings.min_group_size,
+                              min_quote_group=settings.min_quote_group_size)
+    with db.transaction(engine) as session:
+        themes = analysis_themes(session, community_id) if themes is None else themes
+        units = analysis_units(session, community_id) if units is None else units
+        segments = respondent_segments(session, community_id) if segments is None else segments
+        answers = choice_answers(session, community_id) if answers is None else answers
+    drafts = suggest(themes, units, privacy=privacy, segments=segments, answers=answers,
+                     writer=writer or make_writer(settings.llm, seed=settings.theme_seed),
+                     seed=settings.theme_seed)
+    with db.transaction(engine, write=True) as session:
+        return [public(s) for s in save_run(session, community_id, job_id, drafts=drafts)]
+
+
+# --- storing a run ------------------------------------------------------------------------------
+
+def _known(row: Suggestion) -> Known:
+    evidence = row.evidence or {}
+    return Known(row.id, row.status, cover_of(row.theme_ids, evidence.get("requests")),
+                 evidence.get("decided_size"), evidence.get("decided_at") or "")
+
+
+def _apply(row: Suggestion, content: dict[str, Any], job_id: str | None) -> None:
+    old = row.evidence or {}
+    edited = set(old.get("edited", ()))
+    for name in CONTENT:
+        if name not in edited:
+            setattr(row, name, content[name])
+    row.theme_ids = sorted({*(row.theme_ids or ()), *content["theme_ids"]})
+    evidence = {**content["evidence"], **{k: old[k] for k in KEPT_EVIDENCE if k in old}}
+    requests = list(dict.fromkeys([*old.get("requests", ()), *evidence.get("requests", ())]))
+    if requests:
+        evidence["requests"] = requests
+    row.evidence = {**evidence, "current": True}
+    row.job_id, row.updated_at = job_id, utcnow()
+
+
+def _active(session: Session, ids: Sequence[int]) -> set[int]:
+    """Suggestions with votes or comments."""
+    voted = session.scalars(select(Vote.suggestion_id).where(Vote.suggestion_id.in_(ids)))
+    commented = session.scalars(select(Comment.suggestion_id).where(Comment.suggestion_id.in_(ids)))
+    return set(voted) | set(commented)
+
+
+def save_run(session: Session, community_id: int, job_id: str | None, *,
+             drafts: Sequence[AgendaSuggestion]) -> list[Suggestion]:
+    """Store a run's suggestions by the re-run rules; the current ones, best first."""
+    rows = list(session.scalars(select(Suggestion).where(Suggestion.community_id == community_id)))
+    by_id = {row.id: row for row in rows}
+    known = [_known(row) for row in rows]
+    updates: dict[int, list[AgendaSuggestion]] = {}
+    current: list[Suggestion] = []
+    actor = f"job:{job_id}" if job_id else "analysis"
+    for draft in drafts:
+        step = plan(draft.cover, draft.size, known)
+        if step.action == "update" and step.target is not None:
+            updates.setdefault(step.target, []).append(draft)
+        elif step.action == "create":
+            row = Suggestion(community_id=community_id, status="open", evidence={})
+            _apply(row, combine([draft]), job_id)
+            if step.resurfaced_from is not None:
+                previous = by_id[step.resurfaced_from]
+                row.why = (f"Back after the committee {previous.status} it: grown from "
+                           f"{step.grown_from} to {draft.size} since. {row.why}")
+                row.evidence = {**row.evidence, "resurfaced_from": previous.id,
+                                "grown_from": step.grown_from}
+            session.add(row)
+            session.flush()
+            audit(session, community_id, actor=actor, suggestion_id=row.id,
+                  action="suggestion.resurface" if step.resurfaced_from else "suggestion.create",
+                  detail={"title": row.title, "theme_ids": row.theme_ids})
+            current.append(row)
+    for target, group in updates.items():
+        _apply(by_id[target], combine(group), job_id)
+        current.append(by_id[target])
+    stale = [row for row in rows if row.status in LIVE and row not in current]
+    active = _active(session, [row.id for row in stale])
+    for row in stale:
+        if row.status == "open" and row.id not in active and not (row.evidence or {}).get("edited"):
+            session.delete(row)
+        else:
+            row.evidence = {**(row.evidence or {}), "current": False}
+    session.flush()
+    return sorted(current, key=lambda r: (-r.score, r.id))
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def public(row: Suggestion) -> dict[str, Any]:
+    """The ``analyze --json`` shape."""
+    return {"id": row.id, "title": row.title, "why": row.why, "angles": list(row.angles or []),
+            "quotes": list(row.quotes or []), "format": row.format,
+            "format_reason": row.format_reason, "theme_ids": list(row.theme_ids or [])}
+
+
+def votes(session: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """``{"up", "down", "total"}`` per suggestion."""
+    tally: dict[int, dict[str, int]] = {i: {"up": 0, "down": 0, "total": 0} for i in ids}
+    rows = session.execute(select(Vote.suggestion_id, Vote.value, func.count())
+                           .where(Vote.suggestion_id.in_(list(ids)))
+                           .group_by(Vote.suggestion_id, Vote.value))
+    for suggestion_id, value, count in rows:
+        tally[suggestion_id]["up" if value > 0 else "down"] += count
+        tally[suggestion_id]["total"] += value * count
+    return tally
+
+
+def my_votes(session: Session, ids: Sequence[int], voter: str) -> dict[int, int]:
+    """The caller's vote per suggestion."""
+    rows = session.execute(select(Vote.suggestion_id, Vote.value)
+                           .where(Vote.suggestion_id.in_(list(ids)), Vote.voter == voter))
+    return dict(rows.tuples().all())
+
+
+def as_dict(row: Suggestion, tally: Mapping[str, int], mine: int | None = None) -> dict[str, Any]:
+    """The API shape of a suggestion."""
+    evidence = row.evidence or {}
+    return {
+        **public(row), "format_label": FORMATS.get(row.format, row.format),
+        "segments": list(row.segments or []), "score": row.score, "status": row.status,
+        "session_date": row.session_date.date().isoformat() if row.session_date else None,
+        "reason": row.reason, "merged_into": row.merged_into, "votes": dict(tally),
+        "my_vote": mine, "current": evidence.get("current", True), "evidence": evidence,
+        "job_id": row.job_id, "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+def list_for(session: Session, community: Community, *, status: str | None = None,
+             voter: str | None = None) -> list[dict[str, Any]]:
+    """The community's suggestions as dicts, best first (merged ones only when asked for)."""
+    query = select(Suggestion).where(Suggestion.community_id == community.id)
+    query = query.where(Suggestion.status == status) if status else query.where(
+        Suggestion.status != "merged")
+    rows = list(session.scalars(query))
+    rows.sort(key=lambda r: (not (r.evidence or {}).get("current", True), -r.score, r.id))
+    ids = [r.id for r in rows]
+    tally, mine = votes(session, ids), my_votes(session, ids, voter) if voter else {}
+    return [as_dict(r, tally[r.id], mine.get(r.id)) for r in rows]
+
+
+def get(session: Session, community: Community, suggestion_id: int) -> Suggestion:
+    """One suggestion of the community, or :class:`NotFound`."""
+    row = session.get(Suggestion, suggestion_id)
+    if row is None or row.community_id != community.id:
+        raise NotFound(f"No suggestion {suggestion_id}",
+                       hint="List the community's suggestions for their ids.")
+    return row
+
+
+def detail(session: Session, row: Suggestion, voter: str | None = None) -> dict[str, Any]:
+    """A suggestion with its comments and its history from the audit log."""
+    comments = session.scalars(select(Comment).where(Comment.suggestion_id == row.id)
+                               .order_by(Comment.id))
+    history = session.scalars(select(AuditEntry).where(
+        AuditEntry.community_id == row.community_id,
+        AuditEntry.target == f"suggestion:{row.id}").order_by(AuditEntry.id))
+    mine = my_votes(session, [row.id], voter).get(row.id) if voter else None
+    return {**as_dict(row, votes(session, [row.id])[row.id], mine),
+            "comments": [{"id": c.id, "author": c.author, "text": c.text,
+                          "created_at": c.created_at.isoformat()} for c in comments],
+            "history": [{"actor": e.actor, "action": e.action, "detail": e.detail,
+                         "at": e.created_at.isoformat()} for e in history]}
+
+
+def agenda(session: Session, community: Community, day: date) -> list[dict[str, Any]]:
+    """Suggestions accepted for the session on ``day``: most net votes first, then score."""
+    rows = list(session.scalars(select(Suggestion).where(
+        Suggestion.community_id == community.id, Suggestion.status == "accepted",
+        Suggestion.session_date == datetime(day.year, day.month, day.day))))
+    tally = votes(session, [r.id for r in rows])
+    rows.sort(key=lambda r: (-tally[r.id]["total"], -r.score, r.id))
+    return [as_dict(r, tally[r.id]) for r in rows]
+
+
+# --- the committee's actions --------------------------------------------------------------------
+
+def audit(session: Session, community_id: int, *, actor: str, action: str, suggestion_id: int,
+          detail: dict[str, Any]) -> None:
+    """One audit-log entry about a suggestion (``created_at`` says when)."""
+    session.add(AuditEntry(community_id=community_id, actor=actor[:64], action=action,
+                           target=f"suggestion:{suggestion_id}", detail=detail))
+
+
+def vote(session: Session, row: Suggestion, *, voter: str, value: int) -> None:
+    """Record ``voter``'s +1 or -1, replacing an earlier vote."""
+    check_votable(row.status)
+    held = session.scalar(select(Vote).where(Vote.suggestion_id == row.id, Vote.voter == voter))
+    previous = held.value if held else None
+    if held is None:
+        session.add(Vote(suggestion_id=row.id, voter=voter, value=value))
+    else:
+        held.value = value
+    audit(session, row.community_id, actor=voter, action="suggestion.vote",
+          suggestion_id=row.id, detail={"value": value, "previous": previous})
+    session.flush()
+
+
+def comment(session: Session, row: Suggestion, *, author: str, text: str) -> Comment:
+    """Add a comment."""
+    check_not_merged(row.status)
+    note = Comment(suggestion_id=row.id, author=author, text=text.replace("\x00", "").strip())
+    session.add(note)
+    session.flush()
+    audit(session, row.community_id, actor=author, action="suggestion.comment",
+          suggestion_id=row.id, detail={"comment_id": note.id, "text": note.text[:500]})
+    return note
+
+
+def decide(session: Session, row: Suggestion, *, actor: str, decision: str,
+           session_date: date | None = None, reason: str | None = None) -> None:
+    """Accept, reject or defer (see :func:`service.agenda.review.check_decision`)."""
+    status = check_decision(decision, status=row.status, session_date=session_date, reason=reason)
+    previous = row.status
+    row.status = status
+    row.session_date = (datetime(session_date.year, session_date.month, session_date.day)
+                        if status == "accepted" and session_date else None)
+    row.reason = (reason or "").replace("\x00", "").strip() or None
+    evidence = dict(row.evidence or {})
+    if status in ("accepted", "rejected"):
+        evidence.update(decided_size=int(evidence.get("size", 0)), decided_at=utcnow().isoformat())
+    row.evidence, row.updated_at = evidence, utcnow()
+    audit(session, row.community_id, actor=actor, action=f"suggestion.{decision}",
+          suggestion_id=row.id,
+          detail={"from": previous, "to": status, "reason": row.reason,
+                  "session_date": session_date.isoformat() if session_date else None})
+    session.flush()
+
+
+def edit(session: Session, row: Suggestion, actor: str, *, title: str | None = None,
+         angles: Sequence[str] | None = None) -> None:
+    """Rename and/or edit the angles; later analyses keep what the committee wrote."""
+    check_not_merged(row.status)
+    edited = set((row.evidence or {}).get("edited", ()))
+    if title is not None:
+        clean = " ".join(title.replace("\x00", "").split())
+        if clean:
+            audit(session, row.community_id, actor=actor, action="suggestion.rename",
+                  suggestion_id=row.id, detail={"from": row.title, "to": clean})
+            row.title = clean
+            edited.add("title")
+    if angles is not None:
+        kept = clean_angles(angles)
+        audit(session, row.community_id, actor=actor, action="suggestion.edit_angles",
+              suggestion_id=row.id, detail={"from": list(row.angles or []), "to": kept})
+        row.angles = kept
+        edited.add("angles")
+    row.evidence = {**(row.evidence or {}), "edited": sorted(edited)}
+    row.updated_at = utcnow()
+    session.flush()
+
+
+def merge(session: Session, community: Community, ids: Sequence[int], *, actor: str,
+          title: str | None = None) -> Suggestion:
+    """The second suggestion joins the first (see :mod:`service.agenda.review`)."""
+    first, second = (get(session, community, i) for i in ids)
+    check_mergeable(ids, [first.status, second.status])
+    content = merge_contents({k: getattr(first, k) for k in CONTENT} | {"evidence": first.evidence},
+                             {k: getattr(second, k) for k in CONTENT} | {
+                                 "evidence": second.evidence},
+                             title=" ".join(title.split()) if title else None)
+    evidence = content.pop("evidence")
+    for name, value in content.items():
+        setattr(first, name, value)
+    merged_from = [*evidence.get("merged_from", ()), second.id]
+    first.evidence = {**evidence, "merged_from": merged_from,
+                      "edited": sorted({*evidence.get("edited", ()), "title"})}
+    first.updated_at = utcnow()
+    voters = set(session.scalars(select(Vote.voter).where(Vote.suggestion_id == first.id)))
+    for ballot in session.scalars(select(Vote).where(Vote.suggestion_id == second.id)):
+        if ballot.voter in voters:
+            session.delete(ballot)
+        else:
+            ballot.suggestion_id = first.id
+    session.execute(Comment.__table__.update().where(Comment.suggestion_id == second.id)
+                    .values(suggestion_id=first.id))
+    second.status, second.merged_into, second.updated_at = "merged", first.id, utcnow()
+    audit(session, community.id, actor=actor, action="suggestion.merge", suggestion_id=first.id,
+          detail={"merged": second.id, "title": first.title})
+    audit(session, community.id, actor=actor, action="suggestion.merged_into",
+          suggestion_id=second.id, detail={"into": first.id})
+    session.flush()
+    return first
+
