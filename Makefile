@@ -32,9 +32,11 @@ sample: install
 	@for f in $(SAMPLE)/google_forms_*.csv $(SAMPLE)/surveymonkey_*.csv $(SAMPLE)/qualtrics_*.csv $(SAMPLE)/checkins.jsonl; do \
 		$(BIN)/peerpulse ingest "$$f" --community admin-circle || exit $$?; \
 	done
+	$(BIN)/peerpulse analyze --community admin-circle
 
 run: sample
 	@echo "Admin token (shown once): $$($(BIN)/peerpulse tokens create --role admin --name make-run)"
+	@echo "Open http://$(HOST):$(PORT)/c/admin-circle and sign in with that token."
 	$(BIN)/peerpulse serve --host $(HOST) --port $(PORT)
 
 test: install-dev

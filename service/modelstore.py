@@ -17,7 +17,8 @@ class ModelStore:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._lock = threading.Lock()
+        # Re-entrant: a loader may ask for another model (the concern scorer needs the embedder).
+        self._lock = threading.RLock()
         self._models: dict[str, Any] = {}
 
     def _get(self, name: str, loader: Any) -> Any:
@@ -52,6 +53,13 @@ class ModelStore:
         return self._get(
             "theme_lexicon", lambda: Lexicon.from_spacy(load_lexicon(self.settings.spacy_model))
         )
+
+    @property
+    def concern_scorer(self) -> Any:
+        """The shipped concern scorer (skops model over the shared embedder)."""
+        from service.concerns.scorer import load_scorer
+
+        return self._get("concern_scorer", lambda: load_scorer(embedder=self.embedder))
 
     def put(self, name: str, model: Any) -> None:
         """Install a model (tests share session-scoped models this way)."""

@@ -34,3 +34,4 @@ for module in (
     goals, themes, digest, suggestions,
 ):
     api_router.include_router(module.router)
+api_router.include_router(themes.concerns_router)

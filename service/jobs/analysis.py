@@ -222,10 +222,52 @@ def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def _themes_out(stored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _themes_out(stored: list[dict[str, Any]],
+               concerns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = ("id", "label", "keywords", "units", "respondents", "share", "trend", "weekly", "quotes")
-    return [{k: (theme["name"] or theme["label"]) if k == "label" else theme[k] for k in keys}
-            for theme in stored]
+    by_theme = {c["theme_id"]: c for c in concerns}
+    out = []
+    for theme in stored:
+        row = {k: (theme["name"] or theme["label"]) if k == "label" else theme[k] for k in keys}
+        concern = by_theme.get(theme["id"], {})
+        row.update(concern_share=concern.get("concern_share", 0.0),
+                   sentiment=concern.get("sentiment"))
+        out.append(row)
+    return out
+
+
+def _concern_reason(concern: Any, label: str, privacy: Any) -> str:
+    """The ranking's reason line, keeping only figures about groups of at least the minimum."""
+    from dataclasses import replace
+
+    from service.concerns.ranking import reason_line
+
+    severe = concern.severe_respondents if concern.severe_respondents >= privacy.min_group else 0
+    trend = concern.trend if concern.first_period_concerned >= privacy.min_group else 0
+    line = reason_line(replace(concern, label=label, severe_respondents=severe, trend=trend))
+    if trend == 0 and concern.trend:
+        line = line[:-1] + ("; rising." if concern.trend > 0 else "; fading.")
+    return line
+
+
+def concern_entry(concern: Any, label: str, privacy: Any) -> dict[str, Any]:
+    """One theme's worry as shown anywhere: member counts under the minimum group are withheld."""
+    visible = concern.concerned_respondents >= privacy.min_group
+    direction = "rising" if concern.trend > 0 else "fading" if concern.trend < 0 else "steady"
+    return {
+        "label": label,
+        "score": round(concern.score, 4),
+        "concerned_respondents": concern.concerned_respondents if visible else None,
+        "severe_respondents": (concern.severe_respondents
+                               if concern.severe_respondents >= privacy.min_group else None),
+        "intensity": round(concern.intensity, 3) if visible else None,
+        "trend": direction if visible else None,
+        "concern_share": round(concern.concern_share, 3),
+        "sentiment": None if concern.sentiment is None else round(concern.sentiment, 3),
+        "reason": _concern_reason(concern, label, privacy) if visible else (
+            f"Some members voice worry about “{label}” ({privacy.note()})"),
+        "suppressed": not visible,
+    }
 
 
 @job_kind("analysis")
@@ -245,6 +287,8 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
     units = [u for u in units if u["text_hash"] in cached]
     vectors = (np.stack([cached[u["text_hash"]] for u in units]) if units
                else np.zeros((0, models.embedder.dim), dtype=np.float32))
+    progress(0.58, "scoring worries")
+    score_concerns(engine, models, units, vectors)
     progress(0.60, f"finding themes in {len(units)} units")
     result = fit_themes(models, settings, [u["text"] for u in units], vectors)
     privacy = Confidentiality(min_group=settings.min_group_size,
@@ -252,6 +296,67 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
     progress(0.85, "matching themes to earlier runs and choosing quotes")
     summaries = _summaries(units, vectors, result, privacy, seed=settings.theme_seed)
     stored = store_run(engine, community_id, job.id, units, result, summaries)
-    progress(0.95, "writing results")
-    return {"run_id": job.id, "themes": _themes_out(stored),
+    progress(0.92, "ranking the themes that carry worry")
+    concerns = store_theme_concerns(engine, community_id, privacy)
+    progress(0.96, "ranking agenda suggestions")
+    from service.storage.repositories.suggestions import build_suggestions
+
+    suggestions = build_suggestions(engine, community_id, job.id, settings=settings)
+    with db.transaction(engine) as session:
+        from service.storage.repositories import metrics
+        from service.storage.tables import Community
+
+        figures = metrics.community_metrics(session, session.get(Community, community_id), privacy)
+    return {"run_id": job.id, "themes": _themes_out(stored, concerns), "concerns": concerns,
+            "suggestions": suggestions, "metrics": figures,
             "unassigned_share": round(result.unassigned_share, 4), "units": len(units)}
+
+
+def score_concerns(engine: Engine, models: ModelStore, units: list[dict[str, Any]],
+                   vectors: np.ndarray) -> int:
+    """Score the units that have no concern level yet (from their cached embeddings)."""
+    todo = [i for i, u in enumerate(units) if u["concern_level"] is None]
+    if not todo:
+        return 0
+    scores = models.concern_scorer.score_embedded([units[i]["text"] for i in todo], vectors[todo])
+    with db.transaction(engine, write=True) as session:
+        for i, score in zip(todo, scores, strict=True):
+            units[i].update(concern_level=int(score.level),
+                            concern_probability=float(score.probability),
+                            sentiment=float(score.sentiment))
+            session.execute(Unit.__table__.update().where(Unit.id == units[i]["id"]).values(
+                concern_level=int(score.level), concern_probability=float(score.probability),
+                sentiment=float(score.sentiment)))
+    return len(todo)
+
+
+def store_theme_concerns(engine: Engine, community_id: int, privacy: Any) -> list[dict[str, Any]]:
+    """Rank the active themes by the worry they carry; small groups are suppressed."""
+    from service.concerns.ranking import rank_themes
+    from service.concerns.schemas import ScoredUnit
+    from service.storage.tables import Respondent, Theme
+
+    with db.transaction(engine, write=True) as session:
+        themes = {t.id: t for t in session.scalars(select(Theme).where(
+            Theme.community_id == community_id, Theme.status == "active"))}
+        roles = dict(session.execute(select(Respondent.id, Respondent.role).where(
+            Respondent.community_id == community_id)).all())
+        scored = [
+            ScoredUnit(theme_id, str(respondent), level, probability or 0.0,
+                       segment=roles.get(respondent), period=week, sentiment=sentiment)
+            for theme_id, respondent, level, probability, week, sentiment in session.execute(
+                select(Unit.theme_id, Unit.respondent_id, Unit.concern_level,
+                       Unit.concern_probability, Unit.week, Unit.sentiment)
+                .where(Unit.community_id == community_id, Unit.theme_id.is_not(None),
+                       Unit.concern_level.is_not(None)))
+        ]
+        ranked = rank_themes(scored, labels={i: t.name or t.label for i, t in themes.items()})
+        out = []
+        for concern in ranked:
+            theme = themes.get(concern.theme_id)
+            if theme is None:
+                continue
+            entry = concern_entry(concern, theme.name or theme.label, privacy)
+            theme.summary = {**(theme.summary or {}), "concern": entry}
+            out.append({"theme_id": theme.id, **entry})
+    return out

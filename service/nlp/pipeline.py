@@ -19,13 +19,14 @@ from service.errors import ModelUnavailable
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
 SENTENCE_COMPONENTS = ("senter",)
 LEXICON_COMPONENTS = ("lemmatizer",)
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Language] = {}
+_loaded: dict[tuple[str, ...], Language] = {}
 
 
 def load_spacy(
@@ -73,11 +74,47 @@ def keep_only(components: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in ALL_COMPONENTS if name not in keep)
 
 
+PLACEHOLDERS = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "ID", "URL", "IP")
+"""The redactor's placeholder types; ``[PERSON]`` and the rest stay one token in every unit."""
+
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+
+
 def load_sentence_splitter(model_name: str) -> Language:
-    """The pipeline for :func:`~service.nlp.units.split_units`: tokenizer and ``senter`` only."""
-    return load_spacy(
-        model_name, exclude=keep_only(SENTENCE_COMPONENTS), enable=SENTENCE_COMPONENTS
-    )
+    """The pipeline for :func:`~service.nlp.units.split_units`: tokenizer and ``senter`` only.
+
+    Redaction placeholders are tokenizer special cases, and ``placeholder_guard`` (after the
+    ``senter``) lets a sentence start at one only after sentence-final punctuation: the statistical
+    splitter otherwise cut "[PERSON]" into "[" and "PERSON]".
+    """
+    key = (model_name, "sentence-splitter")
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+    from spacy.symbols import ORTH
+
+    _register_placeholder_guard()
+    nlp = _load(model_name, exclude=keep_only(SENTENCE_COMPONENTS), enable=SENTENCE_COMPONENTS)
+    for kind in PLACEHOLDERS:
+        nlp.tokenizer.add_special_case(f"[{kind}]", [{ORTH: f"[{kind}]"}])
+    nlp.add_pipe("placeholder_guard", last=True)
+    with _lock:
+        return _loaded.setdefault(key, nlp)
+
+
+def _register_placeholder_guard() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory("placeholder_guard"):
+        return
+
+    @Language.component("placeholder_guard")
+    def placeholder_guard(doc: Doc) -> Doc:
+        """No sentence starts at a placeholder unless the previous token ends a sentence."""
+        for token in doc[1:]:
+            if token.text.startswith("[") and token.text[1:-1] in PLACEHOLDERS:
+                token.is_sent_start = doc[token.i - 1].text in _SENTENCE_END
+        return doc
 
 
 def load_lexicon(model_name: str) -> Language:

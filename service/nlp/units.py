@@ -184,18 +184,23 @@ def _word_count(sentence) -> int:  # noqa: ANN001 - a spaCy Span
     return sum(1 for token in sentence if token.is_alpha or token.like_num)
 
 
-def _merge_short(sentences: list[tuple[str, int]], min_words: int) -> list[str]:
-    """Attach fragments of fewer than ``min_words`` words to the previous unit (or the next)."""
+def _merge_short(sentences: list[tuple[str, int, str]], min_words: int) -> list[str]:
+    """Attach fragments of fewer than ``min_words`` words to the previous unit (or the next).
+
+    Each sentence comes with the separator that preceded it in the answer ("" when the sentence
+    splitter cut inside a word or a placeholder such as ``[PERSON]``), so merging never invents
+    a space the member did not write.
+    """
     units: list[str] = []
     pending = ""
-    for text, words in sentences:
+    for text, words, sep in sentences:
         if words >= min_words:
-            units.append(f"{pending} {text}".strip())
+            units.append(f"{pending}{sep}{text}" if pending else text)
             pending = ""
         elif units:
-            units[-1] = f"{units[-1]} {text}"
+            units[-1] = f"{units[-1]}{sep}{text}"
         else:
-            pending = f"{pending} {text}".strip()
+            pending = f"{pending}{sep}{text}" if pending else text
     if pending:
         units.append(pending)
     return units
@@ -226,10 +231,14 @@ def split_units(
         for segment in _segments(text):
             owners.append(index)
             segments.append(segment)
-    sentences: list[list[tuple[str, int]]] = [[] for _ in texts]
+    sentences: list[list[tuple[str, int, str]]] = [[] for _ in texts]
     for owner, doc in zip(owners, nlp.pipe(segments, batch_size=batch_size), strict=True):
+        sep = " "
         for sentence in doc.sents:
             text = sentence.text.strip()
             if text and not is_non_answer(text):
-                sentences[owner].append((text, _word_count(sentence)))
+                sentences[owner].append((text, _word_count(sentence), sep))
+                sep = " " if sentence.text_with_ws != sentence.text else ""
+            else:
+                sep = " "
     return [_merge_short(found, min_words) for found in sentences]

@@ -53,6 +53,27 @@ def test_analysis_finds_themes_and_keeps_their_identity(
     assert detail["segments"]["role"] and all(
         c["suppressed"] == (c["share"] is None) for c in detail["segments"]["role"])
     assert detail["lineage"][-1]["status"] == "continued"
+    _check_concerns(app_client, facilitator_headers, second, reorg["id"])
+
+
+def _check_concerns(client: TestClient, headers: dict[str, str], result: dict,
+                    reorg_id: int) -> None:
+    """Issue 5's contract: the worry ranking, in the result and at /concerns."""
+    concerns = result["concerns"]
+    assert concerns and set(concerns[0]) >= {"theme_id", "label", "score", "concerned_respondents",
+                                             "intensity", "trend", "reason"}
+    assert [c["score"] for c in concerns] == sorted((c["score"] for c in concerns), reverse=True)
+    # the reorg theme (members afraid for their jobs, every week) carries the most worry
+    assert concerns[0]["theme_id"] == reorg_id
+    assert "worry" in concerns[0]["reason"]
+    for theme in result["themes"]:
+        assert 0.0 <= theme["concern_share"] <= 1.0 and "sentiment" in theme
+    for concern in concerns:  # nothing about fewer than the minimum group is shown
+        assert concern["concerned_respondents"] is None or concern["concerned_respondents"] >= 5
+        if concern["concerned_respondents"] is None:
+            assert concern["intensity"] is None and "fewer than 5" in concern["reason"]
+    listed = client.get("/api/v1/communities/circle/concerns", headers=headers).json()
+    assert [c["theme_id"] for c in listed] == [c["theme_id"] for c in concerns]
 
 
 def test_second_request_returns_the_running_job(

@@ -15,7 +15,7 @@ from service.nlp.pipeline import load_lexicon, load_sentence_splitter, load_spac
 def test_pipelines_are_cached_per_configuration(sentence_nlp) -> None:
     name = Settings().spacy_model
     assert load_sentence_splitter(name) is sentence_nlp
-    assert sentence_nlp.pipe_names == ["senter"]
+    assert sentence_nlp.pipe_names == ["senter", "placeholder_guard"]
     lexicon = load_lexicon(name)
     assert lexicon is not sentence_nlp
     assert lexicon.pipe_names == ["lemmatizer"]

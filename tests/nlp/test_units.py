@@ -114,3 +114,12 @@ def test_non_answers_give_no_units_and_order_is_kept(sentence_nlp) -> None:
 
 def test_empty_input_gives_empty_output(sentence_nlp) -> None:
     assert split_units([], sentence_nlp) == []
+
+
+def test_placeholders_are_not_split_by_an_invented_space(sentence_nlp) -> None:  # noqa: ANN001
+    """Regression: units read "[ PERSON]" after the splitter cut inside a placeholder."""
+    text = "I met [PERSON] at [ADDRESS] and we planned the offsite. [PERSON] agreed."
+    units = split_units([text], sentence_nlp)[0]
+    joined = " ".join(units)
+    assert "[ PERSON]" not in joined and "[PERSON" in joined
+    assert joined.count("[PERSON]") == 2 and "[ADDRESS]" in joined

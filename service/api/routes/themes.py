@@ -12,6 +12,7 @@ from service.deps import ConfidentialityDep, SessionDep
 from service.storage.repositories import themes
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/themes", tags=["themes"])
+concerns_router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["concerns"])
 
 
 class ThemeRename(BaseModel):
@@ -24,6 +25,12 @@ class ThemeRename(BaseModel):
 def list_themes(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
     """The community's current themes, largest first."""
     return [themes.as_dict(t) for t in themes.current(session, community)]
+
+
+@concerns_router.get("/concerns")
+def list_concerns(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
+    """Themes ranked by the worry they carry, best first; small groups' figures are withheld."""
+    return themes.concerns(session, community)
 
 
 @router.get("/{theme_id}")

@@ -21,6 +21,17 @@ def current(session: Session, community: Community) -> list[Theme]:
     return sorted(themes, key=lambda t: -(t.summary or {}).get("units", 0))
 
 
+def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
+    """The themes that carry worry, best first ("what keeps them up at night")."""
+    ranked = [
+        {"theme_id": theme.id, **theme.summary["concern"],
+         "label": theme.name or theme.label}
+        for theme in current(session, community)
+        if (theme.summary or {}).get("concern")
+    ]
+    return sorted(ranked, key=lambda c: -c["score"])
+
+
 def get(session: Session, community: Community, theme_id: int) -> Theme:
     """One theme of the community (active or not)."""
     theme = session.get(Theme, theme_id)
@@ -38,6 +49,8 @@ def as_dict(theme: Theme) -> dict[str, Any]:
         "respondents": summary.get("respondents"), "share": summary.get("share", 0.0),
         "trend": summary.get("trend", "steady"), "weekly": summary.get("weekly", []),
         "quotes": summary.get("quotes", []), "concern": summary.get("concern"),
+        "concern_share": (summary.get("concern") or {}).get("concern_share", 0.0),
+        "sentiment": (summary.get("concern") or {}).get("sentiment"),
         "status": theme.status, "lineage": theme.lineage or [],
         "suppressed": summary.get("suppressed", False),
     }
