@@ -17,7 +17,7 @@ FORMATS: dict[str, str] = {
 }
 """Session formats by id, with the name people read."""
 
-ANGLE_KINDS = ("challenge", "opportunity", "how-to", "divergence")
+ANGLE_KINDS = ("challenge", "opportunity", "how-to", "divergence", "starting-point", "progress")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class ThemeView:
     quotes: tuple[tuple[str, str], ...] = ()
     suppressed: bool = False
     concern: Mapping[str, Any] | None = None
+    goals: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ThemeView:
@@ -52,6 +53,7 @@ class ThemeView:
                          data.get("quotes") or ()),
             suppressed=bool(data.get("suppressed", False)),
             concern=data.get("concern"),
+            goals=tuple(g for g in data.get("goals") or () if isinstance(g, Mapping)),
         )
 
 

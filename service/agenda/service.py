@@ -10,6 +10,7 @@ from typing import Any
 from service.agenda.angles import AngleWriter, TemplateWriter
 from service.agenda.divergence import find_divergences
 from service.agenda.formats import choose_format, high_concern, is_sensitive
+from service.agenda.goals import with_goal
 from service.agenda.phrasing import mid_sentence, noun_topic, sanitize
 from service.agenda.requests import requesters
 from service.agenda.schemas import (
@@ -65,10 +66,10 @@ def _draft(facts: ThemeFacts, units: Sequence[UnitView], *, writer: AngleWriter,
         divergence=divergence_groups(facts.divergences[0]) if facts.divergences else None,
         requested=facts.requesters > 0,
     )
-    angles = writer.write(brief)
+    angles, goal_why, goal = with_goal(theme.goals, writer.write(brief))
     shown = privacy.min_group
     return AgendaSuggestion(
-        title=_title(topic), why=why_sentence(facts, privacy),
+        title=_title(topic), why=" ".join(filter(None, [why_sentence(facts, privacy), goal_why])),
         angles=[a.text for a in angles],
         quotes=pick_quotes(theme, units, privacy, solution_first=fmt == "case_study", seed=seed),
         format=fmt, format_reason=reason, theme_ids=[theme.id], score=score(facts),
@@ -84,6 +85,7 @@ def _draft(facts: ThemeFacts, units: Sequence[UnitView], *, writer: AngleWriter,
             "solutions": facts.solution_members if facts.solution_members >= shown else None,
             "sensitive": sensitive, "divergences": [d.as_dict() for d in facts.divergences],
             "angle_kinds": [a.kind for a in angles], "writer": angles[0].source if angles else "",
+            **({"goal": goal} if goal else {}),
         },
     )
 

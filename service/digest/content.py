@@ -137,6 +137,32 @@ class ParticipationItem:
 
 
 @dataclass(frozen=True)
+class GoalItem:
+    """A goal as the digest shows it: where members stand on it, and why."""
+
+    text: str
+    owner: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class UncoveredItem:
+    """A strong member theme that no goal covers."""
+
+    name: str
+    reason: str
+
+
+GOAL_STATUS = {
+    "ahead_of_members": "Ahead of members' reality: start from where they are",
+    "barely_raised": "Members barely raise it",
+    None: "Members are working on it",
+}
+MAX_GOALS = 5
+
+
+@dataclass(frozen=True)
 class DigestContent:
     """Everything one digest says, for one community, role and period."""
 
@@ -159,6 +185,8 @@ class DigestContent:
     agenda: tuple[SuggestionItem, ...]
     measures: tuple[Measure, ...]
     participation: ParticipationItem | None
+    goals: tuple[GoalItem, ...] = ()
+    uncovered: tuple[UncoveredItem, ...] = ()
 
     @property
     def quotes_allowed(self) -> bool:
@@ -200,8 +228,13 @@ def build_content(
     accepted: Sequence[SuggestionRow],
     metrics: Mapping[str, Any],
     today: date,
+    goals: Sequence[Mapping[str, Any]] = (),
 ) -> DigestContent:
-    """Shape one digest for ``role`` from a community's themes, suggestions and metrics."""
+    """Shape one digest for ``role`` from a community's themes, suggestions and metrics.
+
+    ``goals`` are the goals' stored alignments (``repositories.goals.digest_goals``); the
+    themes no goal covers come from the themes' summaries.
+    """
     quoting = role in QUOTING_ROLES
     items = [_theme(privacy, t, quoting) for t in themes]
     widest = max((i.members.value or 0 for i in items), default=0)
@@ -231,7 +264,37 @@ def build_content(
         agenda=tuple(_suggestion(s) for s in upcoming[: MAX_SUGGESTIONS * 2]),
         measures=_measures(privacy, metrics.get("weekly") or {}),
         participation=_participation(privacy, metrics.get("participation") or []),
+        goals=_goals(goals),
+        uncovered=_uncovered(themes) if goals else (),
     )
+
+
+def _goals(goals: Sequence[Mapping[str, Any]]) -> tuple[GoalItem, ...]:
+    """Goals with a gap first (ahead of members, then barely raised), then the others."""
+    order = {"ahead_of_members": 0, "barely_raised": 1}
+    ranked = sorted(
+        (g for g in goals if isinstance(g, Mapping) and g.get("text")),
+        key=lambda g: (order.get(g.get("gap"), 2), g.get("id") or 0),
+    )
+    return tuple(
+        GoalItem(
+            text=str(g["text"]).strip(),
+            owner=str(g.get("owner") or ""),
+            status=GOAL_STATUS.get(g.get("gap"), str(g.get("gap"))),
+            reason=str(g.get("reason") or "").strip(),
+        )
+        for g in ranked[:MAX_GOALS]
+    )
+
+
+def _uncovered(themes: Sequence[ThemeRow]) -> tuple[UncoveredItem, ...]:
+    gaps = [
+        (theme_name(t), (t.summary or {})["goal_gap"])
+        for t in themes
+        if isinstance((t.summary or {}).get("goal_gap"), Mapping)
+    ]
+    gaps.sort(key=lambda pair: (-int(pair[1].get("members") or 0), pair[0]))
+    return tuple(UncoveredItem(name, str(gap.get("reason") or "")) for name, gap in gaps[:3])
 
 
 def theme_name(theme: ThemeRow) -> str:

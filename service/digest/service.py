@@ -31,6 +31,7 @@ from service.digest.content import DigestContent, build_content
 from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
 from service.storage.repositories import digest as repo
+from service.storage.repositories import goals as goals_repo
 from service.storage.repositories.metrics import community_metrics
 from service.storage.tables import Community, Recipient
 
@@ -93,6 +94,7 @@ def digest_content(
         awaiting=repo.suggestions(session, community, "open"),
         accepted=repo.suggestions(session, community, "accepted"),
         metrics=community_metrics(session, community, privacy),
+        goals=goals_repo.digest_goals(session, community),
         today=today or datetime.now(UTC).date(),
     )
 

@@ -298,6 +298,10 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
     stored = store_run(engine, community_id, job.id, units, result, summaries)
     progress(0.92, "ranking the themes that carry worry")
     concerns = store_theme_concerns(engine, community_id, privacy)
+    progress(0.94, "holding themes against the community's goals")
+    from service.storage.repositories.goals import store_alignment
+
+    goals = store_alignment(engine, community_id, models=models, privacy=privacy, job_id=job.id)
     progress(0.96, "ranking agenda suggestions")
     from service.storage.repositories.suggestions import build_suggestions
 
@@ -308,7 +312,7 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
 
         figures = metrics.community_metrics(session, session.get(Community, community_id), privacy)
     return {"run_id": job.id, "themes": _themes_out(stored, concerns), "concerns": concerns,
-            "suggestions": suggestions, "metrics": figures,
+            "suggestions": suggestions, "metrics": figures, "goals": goals,
             "unassigned_share": round(result.unassigned_share, 4), "units": len(units)}
 
 

@@ -416,3 +416,7 @@ class Goal(Base):
     target_date: Mapped[datetime | None] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The latest analysis's alignment with members' themes (service.goals), and when.
+    alignment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    aligned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    aligned_job_id: Mapped[str | None] = mapped_column(String(36))

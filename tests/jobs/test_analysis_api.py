@@ -39,6 +39,7 @@ def test_analysis_finds_themes_and_keeps_their_identity(
     assert set(first["themes"][0]) >= {"id", "label", "keywords", "units", "respondents", "share",
                                        "trend", "weekly", "quotes"}
     assert len(first["themes"]) >= 3
+    assert first["goals"] == [] and isinstance(first["suggestions"], list) and "metrics" in first
     listed = app_client.get("/api/v1/communities/circle/themes", headers=facilitator_headers).json()
     assert {t["id"] for t in listed} == {t["id"] for t in first["themes"]}
     reorg = next(t for t in listed if any(k in " ".join(t["keywords"]) for k in ("reorg", "restructur", "role", "job")))

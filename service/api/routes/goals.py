@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from service.api.security import FacilitatorCommunity, ViewerCommunity
@@ -15,6 +15,7 @@ from service.storage.tables import Goal
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/goals", tags=["goals"])
 Owner = Literal["sponsor", "staff", "members", "partner"]
+GoalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class GoalIn(BaseModel):
@@ -42,6 +43,7 @@ def _out(goal: Goal) -> dict[str, Any]:
         "status": goal.status,
         "target_date": goal.target_date.date().isoformat() if goal.target_date else None,
         "created_at": goal.created_at.isoformat(),
+        "alignment": goals.alignment_of(goal),
     }
 
 
@@ -57,13 +59,26 @@ def add_goal(body: GoalIn, community: FacilitatorCommunity, session: SessionDep)
 
 @router.get("")
 def list_goals(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
-    """The community's active goals."""
+    """The community's active goals, each with its latest alignment (None before an analysis)."""
     return [_out(g) for g in goals.list_for(session, community)]
+
+
+@router.get("/gaps")
+def goal_gaps(community: ViewerCommunity, session: SessionDep) -> dict[str, Any]:
+    """Gaps both ways, from the latest analysis: goals members barely raise or raise mostly as
+    barriers, and strong member themes that no goal covers; each with its reason."""
+    return goals.gaps(session, community)
+
+
+@router.get("/{goal_id}")
+def get_goal(goal_id: GoalId, community: ViewerCommunity, session: SessionDep) -> dict[str, Any]:
+    """One goal with its latest alignment (themes, readiness signals, weekly progress)."""
+    return _out(goals.get(session, community, goal_id))
 
 
 @router.patch("/{goal_id}")
 def edit_goal(
-    goal_id: int, body: GoalPatch, community: FacilitatorCommunity, session: SessionDep
+    goal_id: GoalId, body: GoalPatch, community: FacilitatorCommunity, session: SessionDep
 ) -> dict[str, Any]:
     """Change a goal's text, owner, target date or status (facilitator)."""
     goal = goals.get(session, community, goal_id)

@@ -1,0 +1,187 @@
+"""Gaps both ways, with a plain-language reason, and a goal's weekly readiness signals.
+
+The rules (every figure about fewer than ``min_group`` members is withheld):
+
+* **Barely raised**: fewer than :data:`BARELY_SHARE` of the members who answered (and never
+  fewer than the minimum group) write about the goal's themes, or no theme speaks to it.
+* **Ahead of members**: members raise it, but of those whose words say where they stand,
+  most describe something in the way: the members naming a barrier are at least
+  :data:`AHEAD_SHARE` of the goal's members and at least :data:`AHEAD_RATIO` times those naming
+  progress. The program is asking for something members do not yet have the means to start.
+* **Uncovered theme**: a member theme that no goal matches, that at least
+  :data:`STRONG_SHARE` of the members who answered raise (and at least the minimum group),
+  and whose units hang together (:data:`MIN_COHERENCE`); the :data:`MAX_UNCOVERED` largest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from service.goals.align import explain
+from service.goals.schemas import GoalView, ThemeInput, ThemeLink, UncoveredTheme, WeekSignals
+from service.privacy.thresholds import Confidentiality
+
+BARELY_SHARE = 0.10
+AHEAD_SHARE = 0.25
+AHEAD_RATIO = 2.0
+STRONG_SHARE = 0.15
+MIN_COHERENCE = 0.45
+"""A theme whose units sit further than this from its centroid on average is a mixed bag (on the
+sample community, the themes labelled "Can't and matters" or "Didn't and client", at 0.39-0.43,
+against 0.48-0.71 for the others): it is not offered as a purpose worth adding."""
+MAX_UNCOVERED = 3
+RECENT_WEEKS = 2
+
+
+def classify_gap(
+    members: int, total: int, barrier: int, progress: int, *, min_group: int
+) -> str | None:
+    """``barely_raised``, ``ahead_of_members`` or None (see the module docstring)."""
+    if members == 0 or members < max(min_group, BARELY_SHARE * total):
+        return "barely_raised"
+    if barrier >= AHEAD_SHARE * members and barrier >= AHEAD_RATIO * max(progress, 0.5):
+        return "ahead_of_members"
+    return None
+
+
+def goal_trend(weekly: Counter[str], totals: Counter[str]) -> str:
+    """``new``, ``rising``, ``fading`` or ``steady``: the goal's share of all units, recent weeks
+    against the weeks before (add-one smoothing; a ratio of 1.5 either way counts)."""
+    weeks = sorted(w for w in totals if w != "unknown")
+    if len(weeks) <= RECENT_WEEKS:
+        return "steady"
+    recent, before = weeks[-RECENT_WEEKS:], weeks[:-RECENT_WEEKS]
+    r_count, b_count = sum(weekly[w] for w in recent), sum(weekly[w] for w in before)
+    if b_count == 0 and r_count > 0:
+        return "new"
+    r_base, b_base = sum(totals[w] for w in recent), sum(totals[w] for w in before)
+    ratio = ((r_count + 1) / (r_base + 2)) / ((b_count + 1) / (b_base + 2))
+    return "rising" if ratio >= 1.5 else "fading" if ratio <= 1 / 1.5 else "steady"
+
+
+def weekly_signals(
+    members: dict[str, set[int]],
+    barrier: dict[str, set[int]],
+    progress: dict[str, set[int]],
+    privacy: Confidentiality,
+) -> list[WeekSignals]:
+    """Per week, the goal's members and the shares naming barriers or progress."""
+    out = []
+    for week in sorted(members):
+        size = len(members[week])
+        if size < privacy.min_group:
+            out.append(WeekSignals(week, None, None, None, True))
+            continue
+        out.append(
+            WeekSignals(
+                week,
+                size,
+                round(len(barrier.get(week, ())) / size, 3),
+                round(len(progress.get(week, ())) / size, 3),
+                False,
+            )
+        )
+    return out
+
+
+def _quoted(phrases: Sequence[str]) -> str:
+    return ", ".join(f"\u201c{p}\u201d" for p in phrases)
+
+
+def _count(count: int, privacy: Confidentiality) -> str:
+    return str(count) if count >= privacy.min_group else f"fewer than {privacy.min_group}"
+
+
+def goal_reason(
+    goal: GoalView,
+    links: Sequence[ThemeLink],
+    *,
+    gap: str | None,
+    members: int,
+    total: int,
+    shares: tuple[float, float],
+    phrases: tuple[Sequence[str], ...],
+    privacy: Confidentiality,
+) -> str:
+    """The plain-language reason for a goal's status."""
+    barrier_share, progress_share = shares
+    barriers, progress = phrases
+    who = f"{_count(members, privacy)} of the {total} members who answered"
+    if not links:
+        return (
+            f"Members barely raise it: no theme in what members write speaks to "
+            f"\u201c{goal.text}\u201d yet."
+        )
+    about = "; ".join(f"\u201c{link.label}\u201d ({explain(link)})" for link in links)
+    if gap == "barely_raised":
+        return f"Members barely raise it: {who} write about {about}."
+    if gap == "ahead_of_members":
+        what = f" ({_quoted(barriers[:3])})" if barriers else ""
+        return (
+            f"Ahead of members' reality: {who} write about it ({about}), but mostly as a "
+            f"barrier: {barrier_share:.0%} describe something in the way{what} and "
+            f"{progress_share:.0%} report progress. Start from where members are: what is "
+            "in the way, and what a first step could be."
+        )
+    done = f" ({_quoted(progress[:3])})" if progress else ""
+    return (
+        f"{who[0].upper() + who[1:]} write about it ({about}); {progress_share:.0%} report "
+        f"progress{done} and {barrier_share:.0%} describe something in the way."
+    )
+
+
+def uncovered_themes(
+    themes: Sequence[ThemeInput],
+    best: dict[int, tuple[int | None, float]],
+    *,
+    total: int,
+    threshold: float,
+    privacy: Confidentiality,
+    goal_text: dict[int, str],
+) -> list[UncoveredTheme]:
+    """Strong member themes no goal covers, most members first."""
+    out = []
+    for theme in themes:
+        members = theme.respondents or 0
+        closest, similarity = best.get(theme.id, (None, 0.0))
+        if (
+            theme.suppressed
+            or members < max(privacy.min_group, STRONG_SHARE * total)
+            or similarity >= threshold
+            or (theme.coherence is not None and theme.coherence < MIN_COHERENCE)
+        ):
+            continue
+        share = members / max(total, 1)
+        near = (
+            f" The closest goal, \u201c{goal_text[closest]}\u201d, is only loosely related "
+            f"(similarity {similarity:.2f})."
+            if closest is not None
+            else ""
+        )
+        trend = "" if theme.trend == "steady" else f", {theme.trend}"
+        reason = (
+            f"{members} members ({share:.0%} of those who answered) raise "
+            f"\u201c{theme.label}\u201d{trend}, and no goal covers it.{near} "
+            "A purpose worth considering."
+        )
+        quotes = tuple(
+            {"text": str(q.get("text", "")), "week": str(q.get("week", ""))}
+            for q in theme.quotes
+            if q.get("text") and "[" not in str(q["text"]) and "]" not in str(q["text"])
+        )[:2]
+        out.append(
+            UncoveredTheme(
+                theme.id,
+                theme.label,
+                members,
+                round(share, 3),
+                theme.trend,
+                reason,
+                theme.keywords[:5],
+                quotes,
+                closest,
+                round(similarity, 3) if closest is not None else None,
+            )
+        )
+    return sorted(out, key=lambda u: (-u.members, u.label))[:MAX_UNCOVERED]
