@@ -59,13 +59,13 @@ def principal_dep(
             hint="Send `Authorization: Bearer TOKEN` (create one with `peerpulse tokens create`).",
         )
     principal = auth.authenticate(session, token)
-    if credentials is None and request.method in _UNSAFE and not _same_origin(request):
+    if credentials is None and request.method in _UNSAFE and not same_origin(request):
         raise Forbidden("Cross-site request refused", hint="Submit forms from PeerPulse's pages.")
     request.app.state.rate_limiter.check(principal.token_id, settings.rate_limit_per_minute)
     return principal
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if origin is None:
         return request.headers.get("x-requested-with") == "peerpulse"

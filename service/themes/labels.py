@@ -33,6 +33,7 @@ _POS_ORDER = ("noun", "verb", "adj", "adv")
 BIGRAM_WINDOW = 10  # two-word keywords this high in the ranking lead the label ...
 BIGRAM_SUPPORT = 0.05  # ... if written in at least this share of the theme's units (and twice)
 _NOT_PLURAL = ("ss", "us", "is", "ics", "'s")
+_CLITIC = re.compile(r"(?:'s|'m|'ll|'re|'ve|'d|')$")
 #: Words too vague to name a theme, on top of spaCy's stop words.
 EXTRA_STOP_WORDS = frozenset(
     {
@@ -150,12 +151,21 @@ class Lexicon:
         return len(lemma) < 2 or word in self.stop_words or lemma in self.stop_words
 
     def tokens(self, text: str) -> list[tuple[str, str, bool]]:
-        """``(surface, lemma, is_stop)`` for each word of ``text``, lower-cased."""
-        words = _WORD.findall(_PLACEHOLDER.sub(" ", text).lower())
+        """``(surface, lemma, is_stop)`` for each word of ``text``, lower-cased.
+
+        Clitics come off before lemmatizing ("exec's" -> "exec", "she's" -> "she", a stop
+        word), and negated auxiliaries ("didn't", "can't", "shouldn't") are stop words: without
+        this, labels read "She's and nobody's".
+        """
+        words = _WORD.findall(_PLACEHOLDER.sub(" ", text).lower().replace("\u2019", "'"))
         found = []
         for word in words:
-            lemma = self.lemma(word)
-            found.append((word, lemma, self.is_stop(word, lemma)))
+            if word.endswith("n't"):
+                found.append((word, word, True))
+                continue
+            base = _CLITIC.sub("", word)
+            lemma = self.lemma(base)
+            found.append((word, lemma, self.is_stop(base, lemma)))
         return found
 
 

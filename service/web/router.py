@@ -1,84 +1,31 @@
-"""The web pages: sign-in, overview, imports (more pages join as their features land)."""
+"""The web pages: sign-in and the way in; each page's routes live in their own module.
+
+``service.main`` uses :data:`router`, :class:`SignInRequired` and :func:`signin_redirect`.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from service.api.security import SESSION_COOKIE
-from service.auth.roles import Role
-from service.deps import ConfidentialityDep, SessionDep, SettingsDep
-from service.errors import NotFound, PeerPulseError, Unauthorized
-from service.storage.repositories import auth, communities, imports, segments
-from service.storage.repositories.auth import Principal
+from service.deps import SessionDep, SettingsDep
+from service.errors import NotFound, Unauthorized
+from service.storage.repositories import auth, communities
 from service.storage.tables import Community
+from service.web import admin, agenda, board, overview, theme_page
+from service.web.common import PagePrincipal, PageRoute, SignInRequired, render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+__all__ = ["SignInRequired", "router", "signin_redirect"]
+
 STATIC = Path(__file__).parent / "static"
-SEGMENT_TITLES = {
-    "role": "Role",
-    "level": "Level",
-    "experience": "Experience",
-    "function": "Function / department",
-}
-FORMATS = [
-    ("auto", "Detect automatically"),
-    ("google_forms", "Google Forms"),
-    ("surveymonkey", "SurveyMonkey"),
-    ("qualtrics", "Qualtrics"),
-    ("ms_forms", "Microsoft Forms"),
-    ("typeform", "Typeform"),
-    ("checkins", "Check-in notes"),
-    ("csv", "Other CSV"),
-    ("jsonl", "JSON Lines"),
-]
-NAV_LINKS: list[dict[str, str]] = [{"path": "imports", "label": "Imports"}]
 
-router = APIRouter(include_in_schema=False)
-
-
-class SignInRequired(PeerPulseError):
-    """A page was asked for without a valid session: the handler redirects to sign-in."""
-
-    status_code = 303
-
-
-def page_principal(request: Request, session: SessionDep) -> Principal:
-    """The signed-in user, or a redirect to the sign-in page."""
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        raise SignInRequired(request.url.path)
-    try:
-        return auth.authenticate(session, token)
-    except Unauthorized as exc:
-        raise SignInRequired(request.url.path) from exc
-
-
-PagePrincipal = Annotated[Principal, Depends(page_principal)]
-
-
-def page_community(slug: str, session: SessionDep, principal: PagePrincipal) -> Community:
-    """The community of a page, if the signed-in user may see it."""
-    community = communities.find(session, slug)
-    if community is None or not principal.can_reach(community.id):
-        raise NotFound(f"No community {slug!r}")
-    return community
-
-
-PageCommunity = Annotated[Community, Depends(page_community)]
-
-
-def render(request: Request, name: str, **context: Any) -> HTMLResponse:
-    """Render a template with the navigation every page shares."""
-    context.setdefault("nav_links", NAV_LINKS)
-    context.setdefault("community", None)
-    context.setdefault("principal", None)
-    return TEMPLATES.TemplateResponse(request, name, context)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/static/plotly.min.js")
@@ -89,6 +36,7 @@ def plotly_js() -> FileResponse:
     return FileResponse(
         Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
         media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 
@@ -130,7 +78,7 @@ def signin(
                 community=community,
                 kind="session",
                 user_id=principal.user_id,
-                lifetime=_hours(settings.session_hours),
+                lifetime=timedelta(hours=settings.session_hours),
             )
         else:
             session_token, _user = auth.sign_in(
@@ -165,85 +113,24 @@ def signout(request: Request, session: SessionDep) -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Response:
-    """The user's community, or the list when they reach several."""
+    """The overview of the user's community, or the list when they reach several."""
+    if principal.community_id is not None:
+        own = session.get(Community, principal.community_id)
+        if own is not None:
+            return RedirectResponse(f"/c/{own.slug}", status_code=303)
     reachable = [c for c in communities.list_all(session) if principal.can_reach(c.id)]
     if len(reachable) == 1:
         return RedirectResponse(f"/c/{reachable[0].slug}", status_code=303)
     return render(request, "communities.html", communities=reachable, principal=principal)
 
 
-@router.get("/c/{slug}", response_class=HTMLResponse)
-def overview(
-    request: Request,
-    community: PageCommunity,
-    session: SessionDep,
-    principal: PagePrincipal,
-    privacy: ConfidentialityDep,
-) -> HTMLResponse:
-    """What members talk about, who takes part, week by week."""
-    stats = communities.stats(session, community)
-    weeks = []
-    for week, (responses, members) in segments.weekly_participation(session, community).items():
-        cell = privacy.figure(members, float(responses), label=week)
-        weeks.append(
-            {
-                "week": week,
-                "members": cell.count,
-                "responses": cell.value,
-                "suppressed": cell.suppressed,
-                "note": cell.note,
-            }
-        )
-    counts = segments.segment_counts(session, community)
-    cells = {
-        name: privacy.cells(values, total=stats["respondents"]) for name, values in counts.items()
-    }
-    chart = {
-        "x": [w["week"] for w in weeks if not w["suppressed"]],
-        "y": [w["responses"] for w in weeks if not w["suppressed"]],
-    }
-    return render(
-        request,
-        "overview.html",
-        community=community,
-        principal=principal,
-        stats=stats,
-        participation=weeks,
-        participation_chart=chart,
-        segments=cells,
-        segment_titles=SEGMENT_TITLES,
-        min_group=privacy.min_group,
-    )
-
-
-@router.get("/c/{slug}/imports", response_class=HTMLResponse)
-def imports_page(
-    request: Request,
-    community: PageCommunity,
-    session: SessionDep,
-    principal: PagePrincipal,
-) -> HTMLResponse:
-    """Upload with progress and the detected format; earlier imports."""
-    if not principal.role.allows(Role.FACILITATOR):
-        raise NotFound("Imports are for facilitators")
-    return render(
-        request,
-        "imports.html",
-        community=community,
-        principal=principal,
-        imports=imports.list_for(session, community),
-        formats=FORMATS,
-    )
+for _module in (overview, theme_page, board, agenda, admin):
+    router.include_router(_module.router)
 
 
 def _safe_next(target: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
-def _hours(hours: int):  # noqa: ANN202 - a timedelta
-    from datetime import timedelta
-
-    return timedelta(hours=hours)
+    safe = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if safe else "/"
 
 
 def signin_redirect(_request: Request, exc: Exception) -> RedirectResponse:

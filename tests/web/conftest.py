@@ -90,7 +90,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             time.sleep(0.2)
     yield {"base": base, "token": token, "env_db": str(folder / "live.db")}
     server.terminate()
-    server.wait(timeout=20)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # a job thread still running an analysis
+        server.kill()
+        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,8 @@ def test_request_commits_before_the_response_is_sent(live_server: dict[str, str]
 
     for _ in range(20):
         with httpx.Client(base_url=live_server["base"]) as client:
-            signed_in = client.post("/signin", data={"token": live_server["token"],
-                                                     "next": "/c/circle"})
+            signed_in = client.post(
+                "/signin", data={"token": live_server["token"], "next": "/c/circle"}
+            )
             assert signed_in.status_code == 303
             assert client.get("/c/circle").status_code == 200

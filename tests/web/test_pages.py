@@ -1,4 +1,4 @@
-"""Pages without a browser: sign-in redirects, sessions, isolation."""
+"""Pages without a browser: sign-in redirects, sessions, isolation, and page access by role."""
 
 from __future__ import annotations
 
@@ -8,7 +8,34 @@ from fastapi.testclient import TestClient
 from service.auth.roles import Role
 from tests.conftest import make_token
 
-PAGES = ["/", "/c/circle", "/c/circle/imports"]
+PAGES = [
+    "/",
+    "/c/circle",
+    "/c/circle/imports",
+    "/c/circle/suggestions",
+    "/c/circle/agenda",
+    "/c/circle/digest",
+    "/c/circle/settings",
+    "/c/circle/themes/1",
+]
+# Page -> the least role that may open it (the API's rule for the same data).
+LEAST_ROLE = {
+    "/c/circle": Role.VIEWER,
+    "/c/circle/suggestions": Role.VIEWER,
+    "/c/circle/agenda": Role.VIEWER,
+    "/c/circle/imports": Role.FACILITATOR,
+    "/c/circle/digest": Role.FACILITATOR,
+    "/c/circle/settings": Role.FACILITATOR,
+}
+ORIGIN = {"Origin": "http://testserver"}
+
+
+def sign_in(client: TestClient, role: Role, slug: str = "circle") -> str:
+    """Open a web session with a new token of ``role``; returns the token."""
+    token = make_token(client, role, slug)
+    answer = client.post("/signin", data={"token": token}, follow_redirects=False)
+    assert answer.status_code == 303
+    return token
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -29,6 +56,15 @@ def test_wrong_password_is_refused(app_client: TestClient) -> None:
     assert response.status_code == 401 and "Wrong user name or password" in response.text
 
 
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "https://evil.example"])
+def test_sign_in_never_redirects_off_site(app_client: TestClient, target: str) -> None:
+    token = make_token(app_client, Role.VIEWER, "circle")
+    answer = app_client.post(
+        "/signin", data={"token": token, "next": target}, follow_redirects=False
+    )
+    assert answer.headers["location"] == "/"
+
+
 def test_user_signs_in_with_password_and_out_again(app_client: TestClient) -> None:
     from service.storage import db
     from service.storage.repositories import auth, communities
@@ -45,21 +81,42 @@ def test_user_signs_in_with_password_and_out_again(app_client: TestClient) -> No
     )
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/c/circle"
     assert app_client.get("/c/circle").status_code == 200
-    app_client.post("/signout", headers={"Origin": "http://testserver"})
+    app_client.post("/signout", headers=ORIGIN)
     assert app_client.get("/c/circle", follow_redirects=False).status_code == 303
+
+
+def test_home_leads_to_the_overview_of_the_users_community(app_client: TestClient) -> None:
+    make_token(app_client, Role.ADMIN, "elsewhere")
+    sign_in(app_client, Role.COMMITTEE, "circle")
+    home = app_client.get("/", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/c/circle"
+
+
+def test_home_of_a_global_admin_with_one_community_is_its_overview(
+    app_client: TestClient,
+) -> None:
+    """What ``make run`` relies on: the global admin token opens the sample community."""
+    make_token(app_client, Role.VIEWER, "admin-circle")
+    token = make_token(app_client, Role.ADMIN, None)
+    app_client.post("/signin", data={"token": token}, follow_redirects=False)
+    home = app_client.get("/", follow_redirects=False)
+    assert home.headers["location"] == "/c/admin-circle"
+    make_token(app_client, Role.VIEWER, "second")
+    listing = app_client.get("/")
+    assert listing.status_code == 200
+    assert 'href="/c/admin-circle"' in listing.text and 'href="/c/second"' in listing.text
 
 
 def test_session_of_another_community_gets_404(app_client: TestClient) -> None:
     make_token(app_client, Role.VIEWER, "circle")
-    other = make_token(app_client, Role.ADMIN, "elsewhere")
-    app_client.post("/signin", data={"token": other}, follow_redirects=False)
-    assert app_client.get("/c/circle").status_code == 404
+    sign_in(app_client, Role.ADMIN, "elsewhere")
+    for path in LEAST_ROLE:
+        assert app_client.get(path).status_code == 404, path
     assert app_client.get("/c/elsewhere").status_code == 200
 
 
 def test_cookie_post_from_another_site_is_refused(app_client: TestClient) -> None:
-    token = make_token(app_client, Role.FACILITATOR, "circle")
-    app_client.post("/signin", data={"token": token}, follow_redirects=False)
+    sign_in(app_client, Role.FACILITATOR)
     response = app_client.post(
         "/api/v1/communities/circle/imports",
         headers={"Origin": "https://evil.example"},
@@ -68,7 +125,59 @@ def test_cookie_post_from_another_site_is_refused(app_client: TestClient) -> Non
     assert response.status_code == 403
 
 
-def test_viewer_sees_no_imports_page(app_client: TestClient) -> None:
-    token = make_token(app_client, Role.VIEWER, "circle")
-    app_client.post("/signin", data={"token": token}, follow_redirects=False)
-    assert app_client.get("/c/circle/imports").status_code == 404
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("path", list(LEAST_ROLE))
+def test_pages_answer_by_role_as_the_api_does(
+    app_client: TestClient, role: Role, path: str
+) -> None:
+    sign_in(app_client, role)
+    response = app_client.get(path)
+    expected = 200 if role.allows(LEAST_ROLE[path]) else 403
+    assert response.status_code == expected
+    assert response.headers["content-type"].startswith("text/html")
+    if expected == 403:
+        assert f"This needs the {LEAST_ROLE[path].value} role" in response.text
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_shows_only_what_the_role_may_open(app_client: TestClient, role: Role) -> None:
+    sign_in(app_client, role)
+    page = app_client.get("/c/circle/agenda").text
+    for path, least in LEAST_ROLE.items():
+        link = f'href="{path}"'
+        assert (link in page) == role.allows(least), path
+    assert 'aria-current="page">Agenda<' in page
+
+
+def test_unknown_theme_is_a_404_page(app_client: TestClient) -> None:
+    sign_in(app_client, Role.VIEWER)
+    response = app_client.get("/c/circle/themes/99")
+    assert response.status_code == 404 and "No theme 99" in response.text
+
+
+def test_only_facilitators_start_an_analysis_from_the_page(app_client: TestClient) -> None:
+    sign_in(app_client, Role.COMMITTEE)
+    refused = app_client.post("/c/circle/analyses", headers=ORIGIN)
+    assert refused.status_code == 403
+    overview = app_client.get("/c/circle").text
+    assert "Run an analysis" not in overview
+
+
+def test_an_analysis_started_without_javascript_shows_its_job(app_client: TestClient) -> None:
+    sign_in(app_client, Role.FACILITATOR)
+    started = app_client.post("/c/circle/analyses", headers=ORIGIN, follow_redirects=False)
+    assert started.status_code == 303
+    assert started.headers["location"] == "/c/circle?done=analysis#analysis"
+    overview = app_client.get("/c/circle").text
+    assert "Latest analysis:" in overview and "No analysis has run yet" not in overview
+
+
+def test_a_form_post_from_another_site_is_refused(app_client: TestClient) -> None:
+    sign_in(app_client, Role.FACILITATOR)
+    response = app_client.post(
+        "/c/circle/settings/recipients",
+        headers={"Origin": "https://evil.example"},
+        data={"email": "ana@example.org"},
+    )
+    assert response.status_code == 403
+    assert "ana@example.org" not in app_client.get("/c/circle/settings").text

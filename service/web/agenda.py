@@ -1,0 +1,39 @@
+"""The agenda of a session: the suggestions the committee accepted for it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from service.deps import SessionDep
+from service.storage.repositories import suggestions
+from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
+from service.web.queries import next_session, session_dates
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
+@router.get("/c/{slug}/agenda", response_class=HTMLResponse)
+def agenda_page(
+    request: Request,
+    community: PageCommunity,
+    session: SessionDep,
+    principal: PagePrincipal,
+    session_date: date | None = None,
+) -> HTMLResponse:
+    """The next session's agenda (or ``?session_date=``), as the agenda route builds it."""
+    dates = session_dates(session, community)
+    chosen = session_date or next_session(dates, date.today())
+    items = suggestions.agenda(session, community, chosen) if chosen else []
+    return render(
+        request,
+        "agenda.html",
+        community=community,
+        principal=principal,
+        current="agenda",
+        dates=dates,
+        chosen=chosen,
+        items=items,
+    )
