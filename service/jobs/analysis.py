@@ -252,7 +252,9 @@ def _concern_reason(concern: Any, label: str, privacy: Any) -> str:
 
 def concern_entry(concern: Any, label: str, privacy: Any) -> dict[str, Any]:
     """One theme's worry as shown anywhere: member counts under the minimum group are withheld."""
-    visible = concern.concerned_respondents >= privacy.min_group
+    # "nobody here sounds worried" describes no one, so a zero is shown like a large group
+    visible = (concern.concerned_respondents >= privacy.min_group
+               or concern.concerned_respondents == 0)
     direction = "rising" if concern.trend > 0 else "fading" if concern.trend < 0 else "steady"
     return {
         "label": label,

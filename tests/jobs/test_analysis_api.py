@@ -70,7 +70,7 @@ def _check_concerns(client: TestClient, headers: dict[str, str], result: dict,
     for theme in result["themes"]:
         assert 0.0 <= theme["concern_share"] <= 1.0 and "sentiment" in theme
     for concern in concerns:  # nothing about fewer than the minimum group is shown
-        assert concern["concerned_respondents"] is None or concern["concerned_respondents"] >= 5
+        assert concern["concerned_respondents"] in (None, 0) or concern["concerned_respondents"] >= 5
         if concern["concerned_respondents"] is None:
             assert concern["intensity"] is None and "fewer than 5" in concern["reason"]
     listed = client.get("/api/v1/communities/circle/concerns", headers=headers).json()
