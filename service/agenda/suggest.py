@@ -95,12 +95,12 @@ def _concern(theme: ThemeView, units: Sequence[UnitView]) -> tuple[int, float | 
     severe_u = sum(level >= 3 for level in top.values())
     concern, members = theme.concern or {}, theme.respondents or 0
     share = concern.get("share_worried")
-    worried = concern.get("worried_members")
+    worried = concern.get("concerned_respondents", concern.get("worried_members"))
     if worried is None:
         worried = worried_u if top else round((share or 0.0) * members)
     if share is None and top:
         share = worried_u / len(top)
-    severe = concern.get("severe")
+    severe = concern.get("severe_respondents", concern.get("severe"))
     return int(worried), (float(share) if share is not None else None), int(
         severe if severe is not None else severe_u)
 

@@ -347,6 +347,12 @@ def _largest(items: Any) -> list[ThemeItem]:
     return ranked[:MAX_THEMES]
 
 
+def _first(mapping: Mapping[str, Any], *keys: str) -> Any:
+    """The first key present (the analysis writes ``concerned_respondents``; older runs wrote
+    ``worried_members``)."""
+    return next((mapping[key] for key in keys if key in mapping), None)
+
+
 def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[ConcernItem, ...]:
     ranked: list[tuple[float, ConcernItem]] = []
     for theme in themes:
@@ -355,9 +361,10 @@ def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Con
             continue
         suppressed = bool((theme.summary or {}).get("suppressed"))
         worried = count_figure(
-            privacy, None if suppressed else concern.get("worried_members"), "members worried"
+            privacy, None if suppressed else _first(concern, "concerned_respondents",
+                                                    "worried_members"), "members worried"
         )
-        severe = concern.get("severe")
+        severe = _first(concern, "severe_respondents", "severe")
         item = ConcernItem(
             name=theme_name(theme),
             reason=str(concern.get("reason") or "").strip(),

@@ -70,6 +70,20 @@ EXTRA_STOP_WORDS = frozenset(
         "yes",
         "maybe",
         "etc",
+        # days and vague comparatives name no subject ("Friday and sunday", "Better and worse")
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "better",
+        "worse",
+        "say",
+        "saying",
+        "matter",
+        "actually",
     }
 )
 
