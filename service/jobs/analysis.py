@@ -261,7 +261,8 @@ def concern_entry(concern: Any, label: str, privacy: Any) -> dict[str, Any]:
         "score": round(concern.score, 4),
         "concerned_respondents": concern.concerned_respondents if visible else None,
         "severe_respondents": (concern.severe_respondents
-                               if concern.severe_respondents >= privacy.min_group else None),
+                               if concern.severe_respondents >= privacy.min_group
+                               or concern.severe_respondents == 0 else None),
         "intensity": round(concern.intensity, 3) if visible else None,
         "trend": direction if visible else None,
         "concern_share": round(concern.concern_share, 3),
