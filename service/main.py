@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.api import handlers
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
 from service.digest.schedule import start_scheduler, stop_scheduler
-import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
 from service.storage import db

@@ -60,8 +60,14 @@ def themed_export(weeks: int = 3) -> bytes:
     """A Google Forms export with answers about four known subjects over ``weeks`` weeks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["Timestamp", "Email Address", "What is your role?",
-                     "What's top of mind for you this week?"])
+    writer.writerow(
+        [
+            "Timestamp",
+            "Email Address",
+            "What is your role?",
+            "What's top of mind for you this week?",
+        ]
+    )
     roles = ["Executive Assistant", "Office Manager", "Administrative Assistant"]
     number = 0
     for week in range(weeks):
@@ -69,6 +75,12 @@ def themed_export(weeks: int = 3) -> bytes:
             for index, text in enumerate(texts):
                 number += 1
                 member = f"{subject}{index}@example.org"
-                writer.writerow([f"9/{7 + 7 * week}/2026 {9 + index}:00:00", member,
-                                 roles[index % 3], f"{text} (week {week + 1})."])
+                writer.writerow(
+                    [
+                        f"9/{7 + 7 * week}/2026 {9 + index}:00:00",
+                        member,
+                        roles[index % 3],
+                        f"{text} (week {week + 1}).",
+                    ]
+                )
     return buffer.getvalue().encode()

@@ -119,16 +119,20 @@ class AngleWriter(Protocol):
         ...
 
 
-
-
 def valid_angle(text: Any) -> bool:
     """One line, 12-240 characters, a capital first and a "?" last, no placeholder or markup."""
     if not isinstance(text, str):
         return False
     text = text.strip()
-    return (12 <= len(text) <= 240 and text.endswith("?") and "\n" not in text
-            and (text[0].isupper() or text[0].isdigit()) and not PLACEHOLDER.search(text)
-            and "  " not in text and "??" not in text)
+    return (
+        12 <= len(text) <= 240
+        and text.endswith("?")
+        and "\n" not in text
+        and (text[0].isupper() or text[0].isdigit())
+        and not PLACEHOLDER.search(text)
+        and "  " not in text
+        and "??" not in text
+    )
 
 
 def _opening(question: str) -> str:
@@ -138,7 +142,6 @@ def _opening(question: str) -> str:
 
 def _stable(*parts: object) -> int:
     return int(hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12], 16)
-
 
 
 class TemplateWriter:
@@ -158,15 +161,19 @@ class TemplateWriter:
     def write_kind(self, brief: AngleBrief, kind: str, *, avoid: Sequence[str] = ()) -> Angle:
         """One angle of ``kind``, opening differently from the questions in ``avoid``."""
         topic = mid_sentence(brief.topic) or "this topic"
-        values = {"topic": inline(topic), "Topic": topic[0].upper() + topic[1:],
-                  "phrase": inline(pick_phrase(topic, brief.key_phrases))}
+        values = {
+            "topic": inline(topic),
+            "Topic": topic[0].upper() + topic[1:],
+            "phrase": inline(pick_phrase(topic, brief.key_phrases)),
+        }
         if brief.divergence:
             values.update(zip(("dims", "a", "b"), brief.divergence, strict=True))
         by_tone = TEMPLATES[kind]
         options = by_tone.get(brief.tone) or by_tone[_TONE_FALLBACK.get(brief.tone, "neutral")]
         if not brief.noun_phrase:  # only as a heading: "Can't and tired: what ...?"
             options = tuple(o for o in options if o.startswith("{Topic}")) or tuple(
-                o for o in by_tone["neutral"] if o.startswith("{Topic}"))
+                o for o in by_tone["neutral"] if o.startswith("{Topic}")
+            )
         start = _stable(self.seed, topic.lower(), kind)
         openings = {_opening(a) for a in avoid}
         framed = any(a.startswith(values["Topic"] + ":") for a in avoid)
@@ -175,7 +182,8 @@ class TemplateWriter:
         for template in rotated:
             candidate = template.format(**values)
             if _opening(candidate) not in openings and not (
-                    framed and brief.noun_phrase and template.startswith("{Topic}")):
+                framed and brief.noun_phrase and template.startswith("{Topic}")
+            ):
                 text = candidate
                 break
         return Angle(kind, text[0].upper() + text[1:], "template")
@@ -203,8 +211,15 @@ class ChatCompletionsWriter:
 
     name = "llm"
 
-    def __init__(self, *, base_url: str, model: str | None = None, api_key: str | None = None,
-                 timeout_seconds: float = 20.0, fallback: TemplateWriter | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str | None = None,
+        api_key: str | None = None,
+        timeout_seconds: float = 20.0,
+        fallback: TemplateWriter | None = None,
+    ) -> None:
         """Store the endpoint; nothing is contacted until :meth:`write`."""
         self.base_url = base_url
         self.model = model
@@ -222,8 +237,14 @@ class ChatCompletionsWriter:
             except httpx.TransportError as exc:  # connection refused, timeout, reset...
                 self.unreachable = True
                 log.warning("LLM endpoint unreachable (%s); using template angles", exc)
-            except (httpx.HTTPError, ValueError, KeyError, TypeError, IndexError,
-                    AttributeError) as exc:
+            except (
+                httpx.HTTPError,
+                ValueError,
+                KeyError,
+                TypeError,
+                IndexError,
+                AttributeError,
+            ) as exc:
                 log.warning("LLM answer unusable (%s); using template angles", exc)
         self.fallbacks += 1
         return self.fallback.write(brief)
@@ -231,16 +252,22 @@ class ChatCompletionsWriter:
     def _payload(self, brief: AngleBrief) -> dict[str, Any]:
         kinds = self.fallback.kinds(brief)
         request = {
-            "topic": mid_sentence(brief.topic), "key_phrases": list(brief.key_phrases[:6]),
-            "tone": brief.tone, "format": brief.format, "kinds": kinds,
+            "topic": mid_sentence(brief.topic),
+            "key_phrases": list(brief.key_phrases[:6]),
+            "tone": brief.tone,
+            "format": brief.format,
+            "kinds": kinds,
             "members_asked_for_it": brief.requested,
         }
         if brief.divergence:
             request["differs_between"] = f"{brief.divergence[1]} and {brief.divergence[2]}"
         payload: dict[str, Any] = {
-            "messages": [{"role": "system", "content": _SYSTEM},
-                         {"role": "user", "content": json.dumps(request)}],
-            "temperature": 0.4, "max_tokens": 400,
+            "messages": [
+                {"role": "system", "content": _SYSTEM},
+                {"role": "user", "content": json.dumps(request)},
+            ],
+            "temperature": 0.4,
+            "max_tokens": 400,
         }
         if self.model:
             payload["model"] = self.model
@@ -249,8 +276,11 @@ class ChatCompletionsWriter:
     def _complete(self, brief: AngleBrief) -> list[Angle]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         with httpx.Client(timeout=self.timeout_seconds) as client:
-            response = client.post(self.base_url.rstrip("/") + "/chat/completions",
-                                   json=self._payload(brief), headers=headers)
+            response = client.post(
+                self.base_url.rstrip("/") + "/chat/completions",
+                json=self._payload(brief),
+                headers=headers,
+            )
             response.raise_for_status()
             content = response.json()["choices"][0]["message"]["content"]
         return self._parse(brief, content)
@@ -259,7 +289,7 @@ class ChatCompletionsWriter:
         """Angles from the answer's text; :class:`ValueError` when fewer than two are usable."""
         if not isinstance(content, str) or "{" not in content:
             raise ValueError("the answer holds no JSON object")
-        data = json.loads(content[content.index("{"): content.rindex("}") + 1])
+        data = json.loads(content[content.index("{") : content.rindex("}") + 1])
         grounds = content_stems(" ".join([brief.topic, *brief.key_phrases]))
         kinds = self.fallback.kinds(brief)
         angles: list[Angle] = []
@@ -268,8 +298,12 @@ class ChatCompletionsWriter:
                 item = {"kind": kinds[min(position, len(kinds) - 1)], "text": item}
             kind = str(item.get("kind", "")).lower().replace("_", "-").replace("howto", "how-to")
             text = SPACES.sub(" ", str(item.get("text", ""))).strip()
-            if kind in ANGLE_KINDS and valid_angle(text) and content_stems(text) & grounds and all(
-                    text != a.text for a in angles):
+            if (
+                kind in ANGLE_KINDS
+                and valid_angle(text)
+                and content_stems(text) & grounds
+                and all(text != a.text for a in angles)
+            ):
                 angles.append(Angle(kind, text, "llm"))
         if len(angles) < 2:
             raise ValueError(f"only {len(angles)} usable angle(s) in the answer")
@@ -284,5 +318,10 @@ def make_writer(llm: LlmSettings | None, *, seed: int = 0) -> AngleWriter:
     template = TemplateWriter(seed=seed)
     if llm is None or not llm.base_url:
         return template
-    return ChatCompletionsWriter(base_url=llm.base_url, model=llm.model, api_key=llm.api_key,
-                                 timeout_seconds=llm.timeout_seconds, fallback=template)
+    return ChatCompletionsWriter(
+        base_url=llm.base_url,
+        model=llm.model,
+        api_key=llm.api_key,
+        timeout_seconds=llm.timeout_seconds,
+        fallback=template,
+    )

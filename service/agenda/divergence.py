@@ -64,9 +64,15 @@ def member_values(units: Sequence[UnitView]) -> dict[str, dict[int, dict[int, fl
     return {"concern": dict(concern), "sentiment": dict(sentiment)}
 
 
-def _tests_for(theme_id: int, measure: str, values: Mapping[int, float], *,
-               segments: Mapping[int, Mapping[str, str | None]], min_group: int,
-               dimensions: Sequence[str]) -> list[_Test]:
+def _tests_for(
+    theme_id: int,
+    measure: str,
+    values: Mapping[int, float],
+    *,
+    segments: Mapping[int, Mapping[str, str | None]],
+    min_group: int,
+    dimensions: Sequence[str],
+) -> list[_Test]:
     tests = []
     for dimension in dimensions:
         groups: dict[str, list[float]] = defaultdict(list)
@@ -83,8 +89,19 @@ def _tests_for(theme_id: int, measure: str, values: Mapping[int, float], *,
             result = mannwhitneyu(ours, others, alternative="two-sided")
             effect = 2 * float(result.statistic) / (len(ours) * len(others)) - 1
             other = next((g for g in large if g != group), "") if len(large) == 2 else ""
-            tests.append(_Test(theme_id, dimension, group, other, measure, ours, others,
-                               float(result.pvalue), effect))
+            tests.append(
+                _Test(
+                    theme_id,
+                    dimension,
+                    group,
+                    other,
+                    measure,
+                    ours,
+                    others,
+                    float(result.pvalue),
+                    effect,
+                )
+            )
             if len(large) == 2:  # the other group's test is the same test, mirrored
                 break
     return tests
@@ -112,15 +129,33 @@ def find_divergences(
     tests: list[_Test] = []
     for measure, by_theme in member_values(units).items():
         for theme_id, values in sorted(by_theme.items()):
-            tests += _tests_for(theme_id, measure, values, segments=segments,
-                                min_group=min_group, dimensions=dimensions)
+            tests += _tests_for(
+                theme_id,
+                measure,
+                values,
+                segments=segments,
+                min_group=min_group,
+                dimensions=dimensions,
+            )
     adjusted = benjamini_hochberg([t.p_value for t in tests])
     found = [
-        Divergence(t.theme_id, t.dimension, t.group, t.other, t.measure, float(t.ours.mean()),
-                   float(t.others.mean()), len(t.ours), len(t.others), t.p_value, float(q),
-                   t.effect)
+        Divergence(
+            t.theme_id,
+            t.dimension,
+            t.group,
+            t.other,
+            t.measure,
+            float(t.ours.mean()),
+            float(t.others.mean()),
+            len(t.ours),
+            len(t.others),
+            t.p_value,
+            float(q),
+            t.effect,
+        )
         for t, q in zip(tests, adjusted, strict=True)
-        if q < alpha and abs(t.effect) >= min_effect
+        if q < alpha
+        and abs(t.effect) >= min_effect
         and abs(t.ours.mean() - t.others.mean()) >= MIN_DIFFERENCE[t.measure]
     ]
     return sorted(found, key=lambda d: (d.q_value, -abs(d.effect), d.theme_id))

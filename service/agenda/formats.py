@@ -130,21 +130,29 @@ def choose_format(facts: FormatFacts) -> tuple[str, str]:
             how = "many of the members who raised it sound worried"
         return "fireside_chat", (
             f"Worry is high ({how}): a fireside chat with Q&A lets members listen and ask "
-            "questions without having to describe their own situation.")
+            "questions without having to describe their own situation."
+        )
     if facts.sensitive:
         return "fireside_chat", (
             f"The subject ({facts.sensitive}) is sensitive: a fireside chat with Q&A lets "
-            "members ask questions without sharing their own situation.")
+            "members ask questions without sharing their own situation."
+        )
     if facts.solution_members >= MIN_SOLUTION_MEMBERS:
-        who = (f"{facts.solution_shown} members" if facts.solution_shown is not None
-               else "Several members")
+        who = (
+            f"{facts.solution_shown} members"
+            if facts.solution_shown is not None
+            else "Several members"
+        )
         return "case_study", (
             f"{who} describe something that worked for them: invite one of them to walk the "
-            "group through it as a case study, then discuss what others could reuse.")
+            "group through it as a case study, then discuss what others could reuse."
+        )
     if facts.divergences:
         return "breakouts", (
             f"{facts.group_phrase or 'Groups see this differently'}: start in small groups so "
-            "each perspective is heard, then compare notes together.")
+            "each perspective is heard, then compare notes together."
+        )
     return "open_discussion", (
         "Members raise it without strong worry or disagreement: an open, facilitated "
-        "discussion lets everyone pool their experience.")
+        "discussion lets everyone pool their experience."
+    )

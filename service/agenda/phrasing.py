@@ -104,8 +104,7 @@ def noun_topic(label: str) -> tuple[str, bool]:
         clause = False
         while words and _junk(words[0]):
             clause = clause or not words.pop(0).lower().endswith("ly")  # "I'd love": a clause
-        if words and not clause and not (_verb(words[-1])
-                                         or words[0].lower() in _IRREGULAR_PAST):
+        if words and not clause and not (_verb(words[-1]) or words[0].lower() in _IRREGULAR_PAST):
             kept.append(" ".join(words))
     if not kept:
         return sanitize(label), False
@@ -124,8 +123,12 @@ def inline(phrase: str) -> str:
     if not words or words[0].lower() in DETERMINERS:
         return phrase
     head = phrase.split(" and ")[0].split()[-1]
-    bare = (head.lower() in MASS_NOUNS or head.endswith("ing") or head[:1].isupper()
-            or (head.endswith("s") and not head.endswith(("ss", "us", "is"))))
+    bare = (
+        head.lower() in MASS_NOUNS
+        or head.endswith("ing")
+        or head[:1].isupper()
+        or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+    )
     return phrase if bare else f"the {phrase}"
 
 
@@ -136,4 +139,3 @@ def pick_phrase(topic: str, key_phrases: Sequence[str]) -> str:
         if " " in phrase and phrase.lower() != topic.lower():
             return phrase
     return topic
-

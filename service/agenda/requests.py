@@ -76,7 +76,8 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> set[str]:
     """Stems of the content words of ``text``."""
     return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1} | {
-        w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)  # acronyms such as AI, ERP
+        w.lower()
+        for w in re.findall(r"\b[A-Z]{2,}\b", text)  # acronyms such as AI, ERP
     }
 
 
@@ -138,8 +139,11 @@ def requesters(
     unmatched: dict[str, set[int]] = defaultdict(set)
     recent = recent_weeks([u.week for u in units] + [a.week for a in answers], window)
     for unit in units:
-        if unit.theme_id is not None and (not recent or unit.week in recent) and is_request(
-                unit.text):
+        if (
+            unit.theme_id is not None
+            and (not recent or unit.week in recent)
+            and is_request(unit.text)
+        ):
             by_theme[unit.theme_id].add(unit.respondent_id)
     matched: dict[str, int | None] = {}
     for answer in answers:

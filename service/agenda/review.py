@@ -77,8 +77,9 @@ def plan(cover: frozenset[str], size: int, known: Sequence[Known]) -> Plan:
     live = sorted((k for k in matches if k.status in LIVE), key=lambda k: (len(k.cover), k.id))
     if live:
         return Plan("update", live[0].id)
-    decided = sorted((k for k in matches if k.status in DECIDED),
-                     key=lambda k: (k.decided_order, k.id))
+    decided = sorted(
+        (k for k in matches if k.status in DECIDED), key=lambda k: (k.decided_order, k.id)
+    )
     if not decided:
         return Plan("create")
     last = decided[-1]
@@ -91,30 +92,39 @@ def plan(cover: frozenset[str], size: int, known: Sequence[Known]) -> Plan:
 def check_not_merged(status: str) -> None:
     """A merged suggestion lives on in the one it joined; it takes no further action."""
     if status == "merged":
-        raise Conflict("This suggestion was merged into another",
-                       hint="Act on the suggestion it was merged into (see merged_into).")
+        raise Conflict(
+            "This suggestion was merged into another",
+            hint="Act on the suggestion it was merged into (see merged_into).",
+        )
 
 
-def check_decision(decision: str, *, status: str, session_date: date | None,
-                   reason: str | None) -> str:
+def check_decision(
+    decision: str, *, status: str, session_date: date | None, reason: str | None
+) -> str:
     """The new status for ``decision``, or the error that explains why it cannot be taken."""
     check_not_merged(status)
     if decision not in DECISIONS:
         raise InvalidInput(f"Unknown decision {decision!r}", hint="Use accept, reject or defer.")
     if decision == "accept" and session_date is None:
-        raise InvalidInput("Accepting a suggestion needs the session date",
-                           hint='Send "session_date": "YYYY-MM-DD".')
+        raise InvalidInput(
+            "Accepting a suggestion needs the session date",
+            hint='Send "session_date": "YYYY-MM-DD".',
+        )
     if decision == "reject" and not (reason or "").strip():
-        raise InvalidInput("Rejecting a suggestion needs a reason",
-                           hint='Send "reason": a sentence the committee can read later.')
+        raise InvalidInput(
+            "Rejecting a suggestion needs a reason",
+            hint='Send "reason": a sentence the committee can read later.',
+        )
     return DECISIONS[decision]
 
 
 def check_votable(status: str) -> None:
     """Votes go to open and deferred suggestions only."""
     if status not in LIVE:
-        raise Conflict(f"This suggestion is {status}; votes are closed",
-                       hint="Votes count while a suggestion is open or deferred.")
+        raise Conflict(
+            f"This suggestion is {status}; votes are closed",
+            hint="Votes count while a suggestion is open or deferred.",
+        )
 
 
 def check_mergeable(ids: Sequence[int], statuses: Sequence[str]) -> None:
@@ -123,8 +133,10 @@ def check_mergeable(ids: Sequence[int], statuses: Sequence[str]) -> None:
         raise InvalidInput("Merging needs two different suggestions", hint='Send "ids": [a, b].')
     for suggestion_id, status in zip(ids, statuses, strict=True):
         if status not in LIVE:
-            raise Conflict(f"Suggestion {suggestion_id} is {status} and cannot be merged",
-                           hint="Only open or deferred suggestions can be merged.")
+            raise Conflict(
+                f"Suggestion {suggestion_id} is {status} and cannot be merged",
+                hint="Only open or deferred suggestions can be merged.",
+            )
 
 
 def clean_angles(angles: Sequence[str]) -> list[str]:
@@ -138,14 +150,15 @@ def clean_angles(angles: Sequence[str]) -> list[str]:
     return kept
 
 
-def _interleave(first: Sequence[Any], second: Sequence[Any], *, most: int,
-                key: Any = lambda x: x) -> list[Any]:
+def _interleave(
+    first: Sequence[Any], second: Sequence[Any], *, most: int, key: Any = lambda x: x
+) -> list[Any]:
     merged: list[Any] = []
     seen: set[Any] = set()
     for pair in zip(first, second, strict=False):
         merged.extend(pair)
     longer = first if len(first) > len(second) else second
-    merged.extend(longer[min(len(first), len(second)):])
+    merged.extend(longer[min(len(first), len(second)) :])
     result = []
     for item in merged:
         if key(item) not in seen:
@@ -154,29 +167,38 @@ def _interleave(first: Sequence[Any], second: Sequence[Any], *, most: int,
     return result[:most]
 
 
-def merge_contents(first: dict[str, Any], second: dict[str, Any],
-                   *, title: str | None = None) -> dict[str, Any]:
+def merge_contents(
+    first: dict[str, Any], second: dict[str, Any], *, title: str | None = None
+) -> dict[str, Any]:
     """The content of ``first`` after ``second`` joins it (dicts with the suggestion fields)."""
     lead = first if first["score"] >= second["score"] else second
     evidence = dict(first.get("evidence") or {})
-    requests = list(dict.fromkeys([*evidence.get("requests", ()),
-                                   *(second.get("evidence") or {}).get("requests", ())]))
+    requests = list(
+        dict.fromkeys(
+            [*evidence.get("requests", ()), *(second.get("evidence") or {}).get("requests", ())]
+        )
+    )
     if requests:
         evidence["requests"] = requests
     evidence["size"] = int(evidence.get("size", 0)) + int(
-        (second.get("evidence") or {}).get("size", 0))
+        (second.get("evidence") or {}).get("size", 0)
+    )
     segments = [*first.get("segments", [])]
     segments += [s for s in second.get("segments", []) if s not in segments]
     return {
         "title": title or first["title"],
-        "why": first["why"] if first["why"] == second["why"] else
-        f"{first['why']} Together with \u201c{second['title']}\u201d: {second['why']}",
+        "why": first["why"]
+        if first["why"] == second["why"]
+        else f"{first['why']} Together with \u201c{second['title']}\u201d: {second['why']}",
         "angles": _interleave(first["angles"], second["angles"], most=MAX_ANGLES),
-        "quotes": _interleave(first["quotes"], second["quotes"], most=MAX_QUOTES,
-                              key=lambda q: q["text"]),
-        "format": lead["format"], "format_reason": lead["format_reason"],
+        "quotes": _interleave(
+            first["quotes"], second["quotes"], most=MAX_QUOTES, key=lambda q: q["text"]
+        ),
+        "format": lead["format"],
+        "format_reason": lead["format_reason"],
         "theme_ids": sorted({*first["theme_ids"], *second["theme_ids"]}),
-        "segments": segments[:4], "score": max(first["score"], second["score"]),
+        "segments": segments[:4],
+        "score": max(first["score"], second["score"]),
         "evidence": evidence,
     }
 
@@ -193,8 +215,14 @@ def combine(drafts: Sequence[AgendaSuggestion]) -> dict[str, Any]:
 def as_content(draft: AgendaSuggestion) -> dict[str, Any]:
     """A draft's fields as a content dict."""
     return {
-        "title": draft.title, "why": draft.why, "angles": list(draft.angles),
-        "quotes": list(draft.quotes), "format": draft.format,
-        "format_reason": draft.format_reason, "theme_ids": list(draft.theme_ids),
-        "segments": list(draft.segments), "score": draft.score, "evidence": dict(draft.evidence),
+        "title": draft.title,
+        "why": draft.why,
+        "angles": list(draft.angles),
+        "quotes": list(draft.quotes),
+        "format": draft.format,
+        "format_reason": draft.format_reason,
+        "theme_ids": list(draft.theme_ids),
+        "segments": list(draft.segments),
+        "score": draft.score,
+        "evidence": dict(draft.evidence),
     }

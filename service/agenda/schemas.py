@@ -49,8 +49,9 @@ class ThemeView:
             share=float(data.get("share") or 0.0),
             trend=str(data.get("trend") or "steady"),
             weekly=tuple((str(w["week"]), w.get("count")) for w in data.get("weekly") or ()),
-            quotes=tuple((str(q["text"]), str(q.get("week") or "")) for q in
-                         data.get("quotes") or ()),
+            quotes=tuple(
+                (str(q["text"]), str(q.get("week") or "")) for q in data.get("quotes") or ()
+            ),
             suppressed=bool(data.get("suppressed", False)),
             concern=data.get("concern"),
             goals=tuple(g for g in data.get("goals") or () if isinstance(g, Mapping)),
@@ -120,11 +121,16 @@ class Divergence:
     def as_dict(self) -> dict[str, Any]:
         """JSON form (kept in a suggestion's evidence)."""
         return {
-            "dimension": self.dimension, "group": self.group, "other": self.other,
+            "dimension": self.dimension,
+            "group": self.group,
+            "other": self.other,
             "measure": self.measure,
-            "group_mean": round(self.group_mean, 3), "others_mean": round(self.others_mean, 3),
-            "n_group": self.n_group, "n_others": self.n_others,
-            "p_value": round(self.p_value, 6), "q_value": round(self.q_value, 6),
+            "group_mean": round(self.group_mean, 3),
+            "others_mean": round(self.others_mean, 3),
+            "n_group": self.n_group,
+            "n_others": self.n_others,
+            "p_value": round(self.p_value, 6),
+            "q_value": round(self.q_value, 6),
             "effect": round(self.effect, 3),
         }
 
@@ -199,11 +205,14 @@ class AgendaSuggestion:
 
 def cover_of(theme_ids: Any, requests: Any) -> frozenset[str]:
     """``theme:ID`` and ``request:label`` tokens (see :class:`AgendaSuggestion`)."""
-    return frozenset({f"theme:{int(t)}" for t in theme_ids or ()}
-                     | {f"request:{str(r).lower()}" for r in requests or ()})
+    return frozenset(
+        {f"theme:{int(t)}" for t in theme_ids or ()}
+        | {f"request:{str(r).lower()}" for r in requests or ()}
+    )
 
 
 # --- request bodies of the committee's review ------------------------------------------------
+
 
 class VoteIn(BaseModel):
     """A committee member's vote; voting again replaces the earlier vote."""

@@ -47,9 +47,16 @@ def _title(label: str) -> str:
     return text[0].upper() + text[1:]
 
 
-def _draft(facts: ThemeFacts, units: Sequence[UnitView], *, writer: AngleWriter,
-           privacy: Confidentiality, answered: set[int], segments: Segments,
-           seed: int) -> AgendaSuggestion:
+def _draft(
+    facts: ThemeFacts,
+    units: Sequence[UnitView],
+    *,
+    writer: AngleWriter,
+    privacy: Confidentiality,
+    answered: set[int],
+    segments: Segments,
+    seed: int,
+) -> AgendaSuggestion:
     theme = facts.theme
     topic, noun_phrase = noun_topic(theme.label)
     sensitive = is_sensitive(theme.label, theme.keywords[:SENSITIVE_KEYWORDS])
@@ -59,57 +66,97 @@ def _draft(facts: ThemeFacts, units: Sequence[UnitView], *, writer: AngleWriter,
     tone = "worry" if worry else "positive" if facts.solution_members >= 2 else "neutral"
     label_parts = [p for p in topic.split(" and ") if p.strip()] if noun_phrase else []
     brief = AngleBrief(
-        topic=mid_sentence(topic), noun_phrase=noun_phrase,
-        key_phrases=tuple(dict.fromkeys([*label_parts[1:], *surface_phrases(
-            theme.keywords, [u.text for u in units] + [t for t, _ in theme.quotes])])),
-        tone=tone, format=fmt,
+        topic=mid_sentence(topic),
+        noun_phrase=noun_phrase,
+        key_phrases=tuple(
+            dict.fromkeys(
+                [
+                    *label_parts[1:],
+                    *surface_phrases(
+                        theme.keywords, [u.text for u in units] + [t for t, _ in theme.quotes]
+                    ),
+                ]
+            )
+        ),
+        tone=tone,
+        format=fmt,
         divergence=divergence_groups(facts.divergences[0]) if facts.divergences else None,
         requested=facts.requesters > 0,
     )
     angles, goal_why, goal = with_goal(theme.goals, writer.write(brief))
     shown = privacy.min_group
     return AgendaSuggestion(
-        title=_title(topic), why=" ".join(filter(None, [why_sentence(facts, privacy), goal_why])),
+        title=_title(topic),
+        why=" ".join(filter(None, [why_sentence(facts, privacy), goal_why])),
         angles=[a.text for a in angles],
         quotes=pick_quotes(theme, units, privacy, solution_first=fmt == "case_study", seed=seed),
-        format=fmt, format_reason=reason, theme_ids=[theme.id], score=score(facts),
-        segments=invite_segments(facts, units, answered=answered, segments=segments,
-                                 privacy=privacy),
+        format=fmt,
+        format_reason=reason,
+        theme_ids=[theme.id],
+        score=score(facts),
+        segments=invite_segments(
+            facts, units, answered=answered, segments=segments, privacy=privacy
+        ),
         evidence={
-            "members": facts.members, "total": facts.total, "units": theme.units,
-            "size": theme.units, "trend": theme.trend, "momentum": facts.momentum,
+            "members": facts.members,
+            "total": facts.total,
+            "units": theme.units,
+            "size": theme.units,
+            "trend": theme.trend,
+            "momentum": facts.momentum,
             "worried": facts.worried if facts.worried >= shown else None,
             "concern_known": facts.worried_share is not None,
             "requesters": facts.requesters if facts.requesters >= shown else None,
-            "breadth": facts.breadth, "breadth_dimension": facts.breadth_dimension,
+            "breadth": facts.breadth,
+            "breadth_dimension": facts.breadth_dimension,
             "solutions": facts.solution_members if facts.solution_members >= shown else None,
-            "sensitive": sensitive, "divergences": [d.as_dict() for d in facts.divergences],
-            "angle_kinds": [a.kind for a in angles], "writer": angles[0].source if angles else "",
+            "sensitive": sensitive,
+            "divergences": [d.as_dict() for d in facts.divergences],
+            "angle_kinds": [a.kind for a in angles],
+            "writer": angles[0].source if angles else "",
             **({"goal": goal} if goal else {}),
         },
     )
 
 
-def _request_draft(label: str, members: int, *, total: int,
-                   writer: AngleWriter) -> AgendaSuggestion:
+def _request_draft(
+    label: str, members: int, *, total: int, writer: AngleWriter
+) -> AgendaSuggestion:
     sensitive = is_sensitive(label)
     fmt = "fireside_chat" if sensitive else "open_discussion"
-    reason = (f"The subject ({sensitive}) is sensitive: a fireside chat with Q&A lets members "
-              "ask questions without sharing their own situation." if sensitive else
-              "Members asked for it, but their free text says little about it yet: an open "
-              "discussion lets them say what they want from it.")
-    angles = writer.write(AngleBrief(topic=mid_sentence(label), tone="neutral", format=fmt,
-                                     requested=True))
+    reason = (
+        f"The subject ({sensitive}) is sensitive: a fireside chat with Q&A lets members "
+        "ask questions without sharing their own situation."
+        if sensitive
+        else "Members asked for it, but their free text says little about it yet: an open "
+        "discussion lets them say what they want from it."
+    )
+    angles = writer.write(
+        AngleBrief(topic=mid_sentence(label), tone="neutral", format=fmt, requested=True)
+    )
     return AgendaSuggestion(
         title=_title(label),
-        why=(f"{members} members ticked \u201c{sanitize(label)}\u201d as a topic they would like "
-             "to discuss; no theme in the free-text answers covers it yet."),
-        angles=[a.text for a in angles], quotes=[], format=fmt, format_reason=reason,
-        theme_ids=[], score=round(W_REQUEST * members / max(total, 1), 6), segments=[],
-        evidence={"requesters": members, "total": total, "size": members, "trend": None,
-                  "requests": [sanitize(label)], "sensitive": sensitive,
-                  "angle_kinds": [a.kind for a in angles],
-                  "writer": angles[0].source if angles else ""},
+        why=(
+            f"{members} members ticked \u201c{sanitize(label)}\u201d as a topic they would like "
+            "to discuss; no theme in the free-text answers covers it yet."
+        ),
+        angles=[a.text for a in angles],
+        quotes=[],
+        format=fmt,
+        format_reason=reason,
+        theme_ids=[],
+        score=round(W_REQUEST * members / max(total, 1), 6),
+        segments=[],
+        evidence={
+            "requesters": members,
+            "total": total,
+            "size": members,
+            "trend": None,
+            "requests": [sanitize(label)],
+            "sensitive": sensitive,
+            "angle_kinds": [a.kind for a in angles],
+            "writer": angles[0].source if angles else "",
+        },
     )
 
 
@@ -150,10 +197,15 @@ def suggest(
     for theme in theme_views:
         if theme.suppressed or (theme.respondents or 0) < privacy.min_group:
             continue
-        facts = theme_facts(theme, grouped.get(theme.id, []), total=total, segments=segments,
-                            requesters=len(wanted.get(theme.id, ())),
-                            divergences=[d for d in divergences if d.theme_id == theme.id],
-                            totals=totals)
+        facts = theme_facts(
+            theme,
+            grouped.get(theme.id, []),
+            total=total,
+            segments=segments,
+            requesters=len(wanted.get(theme.id, ())),
+            divergences=[d for d in divergences if d.theme_id == theme.id],
+            totals=totals,
+        )
         ranked.append((score(facts), theme.label, facts))
     for label, members in unmatched.items():
         if len(members) >= privacy.min_group:
@@ -162,8 +214,17 @@ def suggest(
     drafts = []
     for _, label, item in ranked[:limit]:
         if isinstance(item, ThemeFacts):
-            drafts.append(_draft(item, grouped.get(item.theme.id, []), writer=writer,
-                                 privacy=privacy, answered=answered, segments=segments, seed=seed))
+            drafts.append(
+                _draft(
+                    item,
+                    grouped.get(item.theme.id, []),
+                    writer=writer,
+                    privacy=privacy,
+                    answered=answered,
+                    segments=segments,
+                    seed=seed,
+                )
+            )
         else:
             drafts.append(_request_draft(label, item, total=total, writer=writer))
     return drafts
@@ -188,9 +249,14 @@ def agenda_markdown(community: str, session_date: date, items: Sequence[Mapping[
     for number, item in enumerate(items, start=1):
         fmt = escape_markdown(FORMATS.get(str(item.get("format")), str(item.get("format"))))
         reason = escape_markdown(item.get("format_reason", ""))
-        lines += [f"## {number}. {escape_markdown(item['title'])}", "",
-                  f"**Format:** {fmt}. {reason}", "",
-                  f"**Why now:** {escape_markdown(item.get('why', ''))}", ""]
+        lines += [
+            f"## {number}. {escape_markdown(item['title'])}",
+            "",
+            f"**Format:** {fmt}. {reason}",
+            "",
+            f"**Why now:** {escape_markdown(item.get('why', ''))}",
+            "",
+        ]
         if item.get("angles"):
             lines += ["**Discussion angles**", ""]
             lines += [f"- {escape_markdown(a)}" for a in item["angles"]] + [""]
@@ -200,7 +266,9 @@ def agenda_markdown(community: str, session_date: date, items: Sequence[Mapping[
                 week = f" ({escape_markdown(quote['week'])})" if quote.get("week") else ""
                 lines += [f"> \u201c{escape_markdown(quote['text'])}\u201d{week}", ""]
         if item.get("segments"):
-            invited = "; ".join(f"{escape_markdown(s['group'])} ({escape_markdown(s['reason'])})"
-                                for s in item["segments"])
+            invited = "; ".join(
+                f"{escape_markdown(s['group'])} ({escape_markdown(s['reason'])})"
+                for s in item["segments"]
+            )
             lines += [f"**Perspectives to invite:** {invited}", ""]
     return "\n".join(lines)

@@ -46,8 +46,12 @@ RECENT_WEEKS = 2
 SOFT_MOMENTUM = (0.5, 1.3)
 BREADTH_STEP = 0.05
 BREADTH_CAP = 4
-DIMENSION_PLURAL = {"role": "roles", "level": "levels", "experience": "experience levels",
-                    "function": "departments"}
+DIMENSION_PLURAL = {
+    "role": "roles",
+    "level": "levels",
+    "experience": "experience levels",
+    "function": "departments",
+}
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,22 @@ def _concern(theme: ThemeView, units: Sequence[UnitView]) -> tuple[int, float | 
     if share is None and top:
         share = worried_u / len(top)
     severe = concern.get("severe_respondents", concern.get("severe"))
-    return int(worried), (float(share) if share is not None else None), int(
-        severe if severe is not None else severe_u)
+    return (
+        int(worried),
+        (float(share) if share is not None else None),
+        int(severe if severe is not None else severe_u),
+    )
 
 
 def theme_facts(
-    theme: ThemeView, units: Sequence[UnitView], *, total: int,
-    segments: Mapping[int, Mapping[str, str | None]], requesters: int = 0,
-    divergences: Sequence[Divergence] = (), totals: Mapping[str, int] | None = None,
+    theme: ThemeView,
+    units: Sequence[UnitView],
+    *,
+    total: int,
+    segments: Mapping[int, Mapping[str, str | None]],
+    requesters: int = 0,
+    divergences: Sequence[Divergence] = (),
+    totals: Mapping[str, int] | None = None,
 ) -> ThemeFacts:
     """Gather :class:`ThemeFacts` for ``theme`` from its own ``units`` (``totals``: all units
     per week, for the soft momentum)."""
@@ -118,9 +130,21 @@ def theme_facts(
     groups = {(segments.get(m) or {}).get(dimension) for m in members} - {None, ""}
     solvers = {u.respondent_id for u in units if is_solution_statement(u.text)}
     totals = totals or {}
-    return ThemeFacts(theme, int(theme.respondents or len(members)), max(total, 1), worried, share,
-                      severe, requesters, len(groups), dimension, len(solvers), tuple(divergences),
-                      momentum(theme, totals), recent_change(theme, totals))
+    return ThemeFacts(
+        theme,
+        int(theme.respondents or len(members)),
+        max(total, 1),
+        worried,
+        share,
+        severe,
+        requesters,
+        len(groups),
+        dimension,
+        len(solvers),
+        tuple(divergences),
+        momentum(theme, totals),
+        recent_change(theme, totals),
+    )
 
 
 def recent_change(theme: ThemeView, totals: Mapping[str, int]) -> tuple[int, int, float] | None:
@@ -155,8 +179,12 @@ def momentum(theme: ThemeView, totals: Mapping[str, int]) -> float:
 
 def score(facts: ThemeFacts) -> float:
     """The ranking score (see the module docstring)."""
-    weight = (facts.members + W_WORRY * facts.worried + W_SEVERE * facts.severe
-              + W_REQUEST * facts.requesters)
+    weight = (
+        facts.members
+        + W_WORRY * facts.worried
+        + W_SEVERE * facts.severe
+        + W_REQUEST * facts.requesters
+    )
     breadth = 1 + BREADTH_STEP * min(max(facts.breadth - 1, 0), BREADTH_CAP)
     return round(weight / facts.total * facts.momentum * breadth, 6)
 
@@ -184,13 +212,16 @@ def group_phrase(dimension: str, group: str) -> str:
 def divergence_groups(divergence: Divergence) -> tuple[str, str, str]:
     """``(dimension plural, group a, group b)`` for angles and reasons."""
     dims = DIMENSION_PLURAL.get(divergence.dimension, divergence.dimension + "s")
-    other = (group_phrase(divergence.dimension, divergence.other) if divergence.other
-             else f"other {dims}")
+    other = (
+        group_phrase(divergence.dimension, divergence.other)
+        if divergence.other
+        else f"other {dims}"
+    )
     return dims, group_phrase(divergence.dimension, divergence.group), other
 
 
 def divergence_phrase(divergence: Divergence) -> str:
-    """"Executive Assistants and Office Managers see this differently (Executive Assistants
+    """ "Executive Assistants and Office Managers see this differently (Executive Assistants
     sound more worried)"."""
     _, a, b = divergence_groups(divergence)
     higher = divergence.effect > 0
@@ -206,8 +237,12 @@ def format_facts(facts: ThemeFacts, privacy: Confidentiality, sensitive: str | N
     shown = facts.worried if facts.worried >= privacy.min_group else None
     solvers = facts.solution_members
     return FormatFacts(
-        worried_share=facts.worried_share, worried_shown=shown, worried=facts.worried,
-        severe=facts.severe, sensitive=sensitive, solution_members=solvers,
+        worried_share=facts.worried_share,
+        worried_shown=shown,
+        worried=facts.worried,
+        severe=facts.severe,
+        sensitive=sensitive,
+        solution_members=solvers,
         solution_shown=solvers if solvers >= privacy.min_group else None,
         divergences=facts.divergences,
         group_phrase=divergence_phrase(facts.divergences[0]) if facts.divergences else "",
@@ -219,22 +254,26 @@ def _shown(count: int, privacy: Confidentiality) -> str | None:
 
 
 def momentum_phrase(theme: ThemeView, change: tuple[int, int, float] | None = None) -> str:
-    """"rising: 11 mentions in 2026-W41, up from 3 in 2026-W38" and the like."""
+    """ "rising: 11 mentions in 2026-W41, up from 3 in 2026-W38" and the like."""
     weeks = [(w, c) for w, c in theme.weekly if c is not None]
     if theme.trend == "steady" and change is not None and not 0.8 < change[2] < 1.25:
         recent, before = change[0], change[1]
         more = "more" if change[2] > 1 else "fewer"
-        return (f"{more} mentions lately ({recent} in the last {RECENT_WEEKS} weeks, {before} "
-                f"in the {len(weeks) - RECENT_WEEKS} weeks before)")
+        return (
+            f"{more} mentions lately ({recent} in the last {RECENT_WEEKS} weeks, {before} "
+            f"in the {len(weeks) - RECENT_WEEKS} weeks before)"
+        )
     if theme.trend == "new":
         return f"new in {weeks[-1][0]}" if weeks else "new this period"
     if theme.trend in ("rising", "fading") and len(weeks) >= 2:
         last_week, last = weeks[-1]
-        ref_week, ref = (weeks[0] if theme.trend == "rising"
-                         else max(weeks[:-1], key=lambda wc: wc[1] or 0))
+        ref_week, ref = (
+            weeks[0] if theme.trend == "rising" else max(weeks[:-1], key=lambda wc: wc[1] or 0)
+        )
         direction = "up" if theme.trend == "rising" else "down"
-        return (f"{theme.trend}: {last} mentions in {last_week}, {direction} from {ref} in "
-                f"{ref_week}")
+        return (
+            f"{theme.trend}: {last} mentions in {last_week}, {direction} from {ref} in {ref_week}"
+        )
     if theme.trend in ("rising", "fading"):
         return theme.trend
     return f"steady over {len(theme.weekly)} weeks" if len(theme.weekly) > 1 else "steady"
@@ -242,15 +281,19 @@ def momentum_phrase(theme: ThemeView, change: tuple[int, int, float] | None = No
 
 def why_sentence(facts: ThemeFacts, privacy: Confidentiality) -> str:
     """The evidence as one sentence: counts, concern, momentum, requests, breadth."""
-    parts = [f"{facts.members} members raised it ({facts.members / facts.total:.0%} of the "
-             f"{facts.total} who answered)"]
+    parts = [
+        f"{facts.members} members raised it ({facts.members / facts.total:.0%} of the "
+        f"{facts.total} who answered)"
+    ]
     if facts.worried_share is not None:
         if facts.worried <= 0:
             parts.append("none of them sounds worried")
         else:
             shown = _shown(facts.worried, privacy)
-            parts.append(f"{shown or 'some'} of them sound worried"
-                         + (", some severely" if facts.severe > 0 else ""))
+            parts.append(
+                f"{shown or 'some'} of them sound worried"
+                + (", some severely" if facts.severe > 0 else "")
+            )
     parts.append(momentum_phrase(facts.theme, facts.change))
     if facts.requesters:
         parts.append(f"{_shown(facts.requesters, privacy) or 'some'} members asked to discuss it")
@@ -261,8 +304,13 @@ def why_sentence(facts: ThemeFacts, privacy: Confidentiality) -> str:
 
 
 def pick_quotes(
-    theme: ThemeView, units: Sequence[UnitView], privacy: Confidentiality, *,
-    solution_first: bool = False, seed: int = 0, most: int = 3,
+    theme: ThemeView,
+    units: Sequence[UnitView],
+    privacy: Confidentiality,
+    *,
+    solution_first: bool = False,
+    seed: int = 0,
+    most: int = 3,
 ) -> list[dict[str, str]]:
     """Two or three quotes of the theme's own units.
 
@@ -275,11 +323,16 @@ def pick_quotes(
     own = {u.text: u for u in units}
     keys = content_stems(" ".join([theme.label, *theme.keywords]))
     summary = [(t, w) for t, w in theme.quotes if not own or t in own]
-    pool = [u for u in units if 5 <= len(u.text.split()) <= 60
-            and u.text.count("[") == u.text.count("]")]
+    pool = [
+        u
+        for u in units
+        if 5 <= len(u.text.split()) <= 60 and u.text.count("[") == u.text.count("]")
+    ]
     allowed = {q.text for q in privacy.quotes([(u.text, None) for u in pool], seed=seed)}
-    pool = sorted((u for u in pool if u.text in allowed),
-                  key=lambda u: (-len(content_stems(u.text) & keys), u.id))
+    pool = sorted(
+        (u for u in pool if u.text in allowed),
+        key=lambda u: (-len(content_stems(u.text) & keys), u.id),
+    )
     fit = {t: len(content_stems(t) & keys) for t, _ in summary}
     best = max((len(content_stems(u.text) & keys) for u in pool), default=0)
     quotes = [{"text": t, "week": w} for t, w in summary if fit[t] > 0 or best == 0]
@@ -300,8 +353,13 @@ def pick_quotes(
 
 
 def invite_segments(
-    facts: ThemeFacts, units: Sequence[UnitView], *, answered: set[int],
-    segments: Mapping[int, Mapping[str, str | None]], privacy: Confidentiality, most: int = 3,
+    facts: ThemeFacts,
+    units: Sequence[UnitView],
+    *,
+    answered: set[int],
+    segments: Mapping[int, Mapping[str, str | None]],
+    privacy: Confidentiality,
+    most: int = 3,
 ) -> list[dict[str, str]]:
     """Groups whose perspective to invite: groups that differ, then groups that raised it most.
 
@@ -312,8 +370,13 @@ def invite_segments(
     for divergence in facts.divergences[:1]:
         dims, _, _ = divergence_groups(divergence)
         for group in filter(None, (divergence.group, divergence.other)):
-            invited.append({"dimension": divergence.dimension, "group": group,
-                            "reason": f"sees it differently from other {dims}"})
+            invited.append(
+                {
+                    "dimension": divergence.dimension,
+                    "group": group,
+                    "reason": f"sees it differently from other {dims}",
+                }
+            )
     raised = {u.respondent_id for u in units}
     ranked: list[tuple[float, str, str, str]] = []
     for dimension in SEGMENT_NAMES:
@@ -329,8 +392,9 @@ def invite_segments(
             if min(size, hits[group], size - hits[group]) < privacy.min_group or not overall:
                 continue
             share = hits[group] / size
-            reason = (f"raised it more often than others ({share:.0%} of them, "
-                      f"{overall:.0%} overall)")
+            reason = (
+                f"raised it more often than others ({share:.0%} of them, {overall:.0%} overall)"
+            )
             ranked.append((share / overall, dimension, group, reason))
     seen = {(i["dimension"], i["group"]) for i in invited}
     for ratio, dimension, group, reason in sorted(ranked, key=lambda r: (-r[0], r[1], r[2])):
@@ -351,8 +415,9 @@ def surface_phrases(keywords: Sequence[str], texts: Sequence[str]) -> list[str]:
         words = [re.escape(w) for w in keyword.split()]
         if not words:
             continue
-        pattern = re.compile(r"\b" + r"\s+".join(w + r"[a-z']{0,3}" for w in words) + r"\b",
-                             re.IGNORECASE)
+        pattern = re.compile(
+            r"\b" + r"\s+".join(w + r"[a-z']{0,3}" for w in words) + r"\b", re.IGNORECASE
+        )
         forms = Counter(m.group(0).lower() for t in texts for m in pattern.finditer(t))
         found.append(forms.most_common(1)[0][0] if forms else keyword)
     return found

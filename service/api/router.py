@@ -31,7 +31,10 @@ for module in (
     tokens,
     metrics,
     analyses,
-    goals, themes, digest, suggestions,
+    goals,
+    themes,
+    digest,
+    suggestions,
 ):
     api_router.include_router(module.router)
 api_router.include_router(themes.concerns_router)

@@ -361,8 +361,9 @@ def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Con
             continue
         suppressed = bool((theme.summary or {}).get("suppressed"))
         worried = count_figure(
-            privacy, None if suppressed else _first(concern, "concerned_respondents",
-                                                    "worried_members"), "members worried"
+            privacy,
+            None if suppressed else _first(concern, "concerned_respondents", "worried_members"),
+            "members worried",
         )
         severe = _first(concern, "severe_respondents", "severe")
         item = ConcernItem(

@@ -222,16 +222,18 @@ def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
     return [row._asdict() for row in rows]
 
 
-def _themes_out(stored: list[dict[str, Any]],
-               concerns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _themes_out(
+    stored: list[dict[str, Any]], concerns: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     keys = ("id", "label", "keywords", "units", "respondents", "share", "trend", "weekly", "quotes")
     by_theme = {c["theme_id"]: c for c in concerns}
     out = []
     for theme in stored:
         row = {k: (theme["name"] or theme["label"]) if k == "label" else theme[k] for k in keys}
         concern = by_theme.get(theme["id"], {})
-        row.update(concern_share=concern.get("concern_share", 0.0),
-                   sentiment=concern.get("sentiment"))
+        row.update(
+            concern_share=concern.get("concern_share", 0.0), sentiment=concern.get("sentiment")
+        )
         out.append(row)
     return out
 
@@ -253,29 +255,34 @@ def _concern_reason(concern: Any, label: str, privacy: Any) -> str:
 def concern_entry(concern: Any, label: str, privacy: Any) -> dict[str, Any]:
     """One theme's worry as shown anywhere: member counts under the minimum group are withheld."""
     # "nobody here sounds worried" describes no one, so a zero is shown like a large group
-    visible = (concern.concerned_respondents >= privacy.min_group
-               or concern.concerned_respondents == 0)
+    visible = (
+        concern.concerned_respondents >= privacy.min_group or concern.concerned_respondents == 0
+    )
     direction = "rising" if concern.trend > 0 else "fading" if concern.trend < 0 else "steady"
     return {
         "label": label,
         "score": round(concern.score, 4),
         "concerned_respondents": concern.concerned_respondents if visible else None,
-        "severe_respondents": (concern.severe_respondents
-                               if concern.severe_respondents >= privacy.min_group
-                               or concern.severe_respondents == 0 else None),
+        "severe_respondents": (
+            concern.severe_respondents
+            if concern.severe_respondents >= privacy.min_group or concern.severe_respondents == 0
+            else None
+        ),
         "intensity": round(concern.intensity, 3) if visible else None,
         "trend": direction if visible else None,
         "concern_share": round(concern.concern_share, 3),
         "sentiment": None if concern.sentiment is None else round(concern.sentiment, 3),
-        "reason": _concern_reason(concern, label, privacy) if visible else (
-            f"Some members voice worry about “{label}” ({privacy.note()})"),
+        "reason": _concern_reason(concern, label, privacy)
+        if visible
+        else (f"Some members voice worry about “{label}” ({privacy.note()})"),
         "suppressed": not visible,
     }
 
 
 @job_kind("analysis")
-def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: Any,
-                 progress: Progress) -> dict[str, Any]:
+def run_analysis(
+    engine: Engine, models: ModelStore, settings: Settings, job: Any, progress: Progress
+) -> dict[str, Any]:
     """The whole analysis of one community; the result is what ``analyze --json`` prints."""
     from service.jobs.themes_stage import _summaries, fit_themes, store_run
     from service.privacy.thresholds import Confidentiality
@@ -288,14 +295,18 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
     units = analysis_units(engine, community_id)
     cached = load_embeddings(engine, models.embedder.name, [u["text_hash"] for u in units])
     units = [u for u in units if u["text_hash"] in cached]
-    vectors = (np.stack([cached[u["text_hash"]] for u in units]) if units
-               else np.zeros((0, models.embedder.dim), dtype=np.float32))
+    vectors = (
+        np.stack([cached[u["text_hash"]] for u in units])
+        if units
+        else np.zeros((0, models.embedder.dim), dtype=np.float32)
+    )
     progress(0.58, "scoring worries")
     score_concerns(engine, models, units, vectors)
     progress(0.60, f"finding themes in {len(units)} units")
     result = fit_themes(models, settings, [u["text"] for u in units], vectors)
-    privacy = Confidentiality(min_group=settings.min_group_size,
-                              min_quote_group=settings.min_quote_group_size)
+    privacy = Confidentiality(
+        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
+    )
     progress(0.85, "matching themes to earlier runs and choosing quotes")
     summaries = _summaries(units, vectors, result, privacy, seed=settings.theme_seed)
     stored = store_run(engine, community_id, job.id, units, result, summaries)
@@ -314,13 +325,21 @@ def run_analysis(engine: Engine, models: ModelStore, settings: Settings, job: An
         from service.storage.tables import Community
 
         figures = metrics.community_metrics(session, session.get(Community, community_id), privacy)
-    return {"run_id": job.id, "themes": _themes_out(stored, concerns), "concerns": concerns,
-            "suggestions": suggestions, "metrics": figures, "goals": goals,
-            "unassigned_share": round(result.unassigned_share, 4), "units": len(units)}
+    return {
+        "run_id": job.id,
+        "themes": _themes_out(stored, concerns),
+        "concerns": concerns,
+        "suggestions": suggestions,
+        "metrics": figures,
+        "goals": goals,
+        "unassigned_share": round(result.unassigned_share, 4),
+        "units": len(units),
+    }
 
 
-def score_concerns(engine: Engine, models: ModelStore, units: list[dict[str, Any]],
-                   vectors: np.ndarray) -> int:
+def score_concerns(
+    engine: Engine, models: ModelStore, units: list[dict[str, Any]], vectors: np.ndarray
+) -> int:
     """Score the units that have no concern level yet (from their cached embeddings)."""
     todo = [i for i, u in enumerate(units) if u["concern_level"] is None]
     if not todo:
@@ -328,12 +347,20 @@ def score_concerns(engine: Engine, models: ModelStore, units: list[dict[str, Any
     scores = models.concern_scorer.score_embedded([units[i]["text"] for i in todo], vectors[todo])
     with db.transaction(engine, write=True) as session:
         for i, score in zip(todo, scores, strict=True):
-            units[i].update(concern_level=int(score.level),
-                            concern_probability=float(score.probability),
-                            sentiment=float(score.sentiment))
-            session.execute(Unit.__table__.update().where(Unit.id == units[i]["id"]).values(
-                concern_level=int(score.level), concern_probability=float(score.probability),
-                sentiment=float(score.sentiment)))
+            units[i].update(
+                concern_level=int(score.level),
+                concern_probability=float(score.probability),
+                sentiment=float(score.sentiment),
+            )
+            session.execute(
+                Unit.__table__.update()
+                .where(Unit.id == units[i]["id"])
+                .values(
+                    concern_level=int(score.level),
+                    concern_probability=float(score.probability),
+                    sentiment=float(score.sentiment),
+                )
+            )
     return len(todo)
 
 
@@ -344,18 +371,43 @@ def store_theme_concerns(engine: Engine, community_id: int, privacy: Any) -> lis
     from service.storage.tables import Respondent, Theme
 
     with db.transaction(engine, write=True) as session:
-        themes = {t.id: t for t in session.scalars(select(Theme).where(
-            Theme.community_id == community_id, Theme.status == "active"))}
-        roles = dict(session.execute(select(Respondent.id, Respondent.role).where(
-            Respondent.community_id == community_id)).all())
+        themes = {
+            t.id: t
+            for t in session.scalars(
+                select(Theme).where(Theme.community_id == community_id, Theme.status == "active")
+            )
+        }
+        roles = dict(
+            session.execute(
+                select(Respondent.id, Respondent.role).where(
+                    Respondent.community_id == community_id
+                )
+            ).all()
+        )
         scored = [
-            ScoredUnit(theme_id, str(respondent), level, probability or 0.0,
-                       segment=roles.get(respondent), period=week, sentiment=sentiment)
+            ScoredUnit(
+                theme_id,
+                str(respondent),
+                level,
+                probability or 0.0,
+                segment=roles.get(respondent),
+                period=week,
+                sentiment=sentiment,
+            )
             for theme_id, respondent, level, probability, week, sentiment in session.execute(
-                select(Unit.theme_id, Unit.respondent_id, Unit.concern_level,
-                       Unit.concern_probability, Unit.week, Unit.sentiment)
-                .where(Unit.community_id == community_id, Unit.theme_id.is_not(None),
-                       Unit.concern_level.is_not(None)))
+                select(
+                    Unit.theme_id,
+                    Unit.respondent_id,
+                    Unit.concern_level,
+                    Unit.concern_probability,
+                    Unit.week,
+                    Unit.sentiment,
+                ).where(
+                    Unit.community_id == community_id,
+                    Unit.theme_id.is_not(None),
+                    Unit.concern_level.is_not(None),
+                )
+            )
         ]
         ranked = rank_themes(scored, labels={i: t.name or t.label for i, t in themes.items()})
         out = []

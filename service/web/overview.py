@@ -79,8 +79,9 @@ def overview(
         segment_titles=SEGMENT_TITLES,
         min_group=privacy.min_group,
         themes=[themes.as_dict(t) for t in themes.current(session, community)[:TOP_THEMES]],
-        concerns=[c for c in themes.concerns(session, community)
-                  if c.get("concern_share")][:TOP_THEMES],
+        concerns=[c for c in themes.concerns(session, community) if c.get("concern_share")][
+            :TOP_THEMES
+        ],
         job=store.as_dict(job) if job is not None else None,
     )
 

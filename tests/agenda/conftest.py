@@ -31,18 +31,29 @@ def headers(client: TestClient, role: Role, slug: str = "circle") -> dict[str, s
     return {"Authorization": f"Bearer {make_token(client, role, slug)}"}
 
 
-def run_analysis(client: TestClient, themes: list[dict[str, Any]] | None = None,
-                 units: list[dict[str, Any]] | None = None, *, job_id: str = "job-1",
-                 slug: str = "circle") -> list[dict[str, Any]]:
+def run_analysis(
+    client: TestClient,
+    themes: list[dict[str, Any]] | None = None,
+    units: list[dict[str, Any]] | None = None,
+    *,
+    job_id: str = "job-1",
+    slug: str = "circle",
+) -> list[dict[str, Any]]:
     """What the analysis job does at its end: build and store the suggestions."""
     engine = client.app.state.engine  # type: ignore[attr-defined]
     with db.transaction(engine, write=True) as session:
         community_id = communities.get_or_create(session, slug).id
     if themes is None or units is None:
         themes, units = worry_and_size()
-    return build_suggestions(engine, community_id, job_id, themes=themes, units=units,
-                             settings=client.app.state.settings,  # type: ignore[attr-defined]
-                             segments=segments())
+    return build_suggestions(
+        engine,
+        community_id,
+        job_id,
+        themes=themes,
+        units=units,
+        settings=client.app.state.settings,  # type: ignore[attr-defined]
+        segments=segments(),
+    )
 
 
 @pytest.fixture

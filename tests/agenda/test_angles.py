@@ -67,8 +67,12 @@ _LEAK = re.compile(r"[{}\[\]<>]|PERSON|\bkeyword\b|\blabel\b|\btheme\b|\bphrase\
 
 def _brief(index: int, *, divergence: bool = False) -> AngleBrief:
     label, keywords = THEMES[index]
-    return AngleBrief(topic=label, key_phrases=keywords, tone=TONES[index % 3],
-                      divergence=DIVERGENCE if divergence else None)
+    return AngleBrief(
+        topic=label,
+        key_phrases=keywords,
+        tone=TONES[index % 3],
+        divergence=DIVERGENCE if divergence else None,
+    )
 
 
 @pytest.mark.parametrize("index", range(len(THEMES)), ids=[t[0] or "empty" for t in THEMES])
@@ -77,7 +81,8 @@ def test_template_angles_are_valid_grounded_questions(index: int, divergence: bo
     brief = _brief(index, divergence=divergence)
     angles = TemplateWriter(seed=3).write(brief)
     assert [a.kind for a in angles] == ["challenge", "opportunity", "how-to"] + (
-        ["divergence"] if divergence else [])
+        ["divergence"] if divergence else []
+    )
     texts = [a.text for a in angles]
     assert len(set(texts)) == len(texts)
     grounds = content_stems(" ".join(map(sanitize, [brief.topic, *brief.key_phrases])))
@@ -108,18 +113,26 @@ def test_template_wording_varies_between_themes_but_not_between_runs() -> None:
 
 
 def test_how_do_different_roles_see_it() -> None:
-    found = {TemplateWriter(seed=s).write_kind(_brief(0, divergence=True), "divergence").text
-             for s in range(30)}
+    found = {
+        TemplateWriter(seed=s).write_kind(_brief(0, divergence=True), "divergence").text
+        for s in range(30)
+    }
     assert "How do different roles see calendar conflicts and double bookings?" in found
 
 
 @pytest.mark.parametrize(
     ("phrase", "expected"),
-    [("expense system", "the expense system"), ("double bookings", "double bookings"),
-     ("workload", "workload"), ("Copilot", "Copilot"), ("AI", "AI"),
-     ("our travel policy", "our travel policy"), ("onboarding", "onboarding"),
-     ("travel process", "the travel process"),
-     ("job security and the reorganisation", "job security and the reorganisation")],
+    [
+        ("expense system", "the expense system"),
+        ("double bookings", "double bookings"),
+        ("workload", "workload"),
+        ("Copilot", "Copilot"),
+        ("AI", "AI"),
+        ("our travel policy", "our travel policy"),
+        ("onboarding", "onboarding"),
+        ("travel process", "the travel process"),
+        ("job security and the reorganisation", "job security and the reorganisation"),
+    ],
 )
 def test_articles(phrase: str, expected: str) -> None:
     assert inline(phrase) == expected
@@ -127,10 +140,15 @@ def test_articles(phrase: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("label", "expected"),
-    [("Calendar conflicts", "calendar conflicts"), ("AI assistants", "AI assistants"),
-     ("Copilot minutes", "Copilot minutes"), ("ERP go-live", "ERP go-live"),
-     ("Notes from [PERSON] and {x}", "notes"), ("{theme} and {label}", ""),
-     ("<b>Print</b> queue", "print queue")],
+    [
+        ("Calendar conflicts", "calendar conflicts"),
+        ("AI assistants", "AI assistants"),
+        ("Copilot minutes", "Copilot minutes"),
+        ("ERP go-live", "ERP go-live"),
+        ("Notes from [PERSON] and {x}", "notes"),
+        ("{theme} and {label}", ""),
+        ("<b>Print</b> queue", "print queue"),
+    ],
 )
 def test_mid_sentence(label: str, expected: str) -> None:
     assert mid_sentence(label) == expected
@@ -138,32 +156,63 @@ def test_mid_sentence(label: str, expected: str) -> None:
 
 def test_no_endpoint_means_the_template_writer() -> None:
     assert isinstance(make_writer(LlmSettings()), TemplateWriter)
-    assert isinstance(make_writer(LlmSettings(base_url="http://127.0.0.1:9/v1")),
-                      ChatCompletionsWriter)
+    assert isinstance(
+        make_writer(LlmSettings(base_url="http://127.0.0.1:9/v1")), ChatCompletionsWriter
+    )
 
 
 # --- the chat-completions client against a real local HTTP server -----------------------------
 
-GOOD = {"angles": [
-    {"kind": "challenge", "text": "What makes double bookings across executives so hard to "
-                                  "untangle?"},
-    {"kind": "how-to", "text": "How do you decide whose calendar wins when two executives "
-                               "clash?"},
-    {"kind": "opportunity", "text": "Which shared calendar habits could save us all time?"},
-]}
+GOOD = {
+    "angles": [
+        {
+            "kind": "challenge",
+            "text": "What makes double bookings across executives so hard to untangle?",
+        },
+        {
+            "kind": "how-to",
+            "text": "How do you decide whose calendar wins when two executives clash?",
+        },
+        {"kind": "opportunity", "text": "Which shared calendar habits could save us all time?"},
+    ]
+}
 ANSWERS: dict[str, Any] = {
     "good": ("200", "```json\n" + json.dumps(GOOD) + "\n```"),
     "bare-list": ("200", json.dumps({"angles": [a["text"] for a in GOOD["angles"]]})),
     "not-json": ("200", "Here are some ideas: talk about calendars!"),
-    "placeholders": ("200", json.dumps({"angles": [
-        {"kind": "challenge", "text": "What makes {topic} hard for [PERSON]?"},
-        {"kind": "how-to", "text": "How do you handle {theme}?"}]})),
-    "statements": ("200", json.dumps({"angles": [
-        {"kind": "challenge", "text": "Double bookings are hard."},
-        {"kind": "how-to", "text": "Discuss calendar tools."}]})),
-    "off-topic": ("200", json.dumps({"angles": [
-        {"kind": "challenge", "text": "What is your favourite holiday destination?"},
-        {"kind": "how-to", "text": "How do you bake sourdough bread at home?"}]})),
+    "placeholders": (
+        "200",
+        json.dumps(
+            {
+                "angles": [
+                    {"kind": "challenge", "text": "What makes {topic} hard for [PERSON]?"},
+                    {"kind": "how-to", "text": "How do you handle {theme}?"},
+                ]
+            }
+        ),
+    ),
+    "statements": (
+        "200",
+        json.dumps(
+            {
+                "angles": [
+                    {"kind": "challenge", "text": "Double bookings are hard."},
+                    {"kind": "how-to", "text": "Discuss calendar tools."},
+                ]
+            }
+        ),
+    ),
+    "off-topic": (
+        "200",
+        json.dumps(
+            {
+                "angles": [
+                    {"kind": "challenge", "text": "What is your favourite holiday destination?"},
+                    {"kind": "how-to", "text": "How do you bake sourdough bread at home?"},
+                ]
+            }
+        ),
+    ),
     "server-error": ("500", "{}"),
     "no-choices": ("200-raw", json.dumps({"error": "model not loaded"})),
 }
@@ -178,8 +227,9 @@ class _Stub(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Stub.seen.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                           "body": body})
+        _Stub.seen.append(
+            {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+        )
         if _Stub.mode == "slow":
             time.sleep(1.0)
             status, content = "200", json.dumps(GOOD)
@@ -188,8 +238,9 @@ class _Stub(BaseHTTPRequestHandler):
         if status == "200-raw":
             payload = content.encode()
         else:
-            payload = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                           "content": content}}]}).encode()
+            payload = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": content}}]}
+            ).encode()
         try:
             self.send_response(int(status[:3]))
             self.send_header("Content-Type", "application/json")
@@ -213,12 +264,18 @@ def stub_url() -> Iterator[str]:
 
 
 def _writer(url: str, **kwargs: Any) -> ChatCompletionsWriter:
-    return ChatCompletionsWriter(base_url=url, model="local-model", api_key="sk-test",
-                                 timeout_seconds=kwargs.pop("timeout", 2.0), **kwargs)
+    return ChatCompletionsWriter(
+        base_url=url,
+        model="local-model",
+        api_key="sk-test",
+        timeout_seconds=kwargs.pop("timeout", 2.0),
+        **kwargs,
+    )
 
 
-BRIEF = AngleBrief(topic="Calendar conflicts and double bookings",
-                   key_phrases=("double bookings", "calendar"))
+BRIEF = AngleBrief(
+    topic="Calendar conflicts and double bookings", key_phrases=("double bookings", "calendar")
+)
 
 
 @pytest.mark.parametrize("mode", ["good", "bare-list"])
@@ -238,15 +295,17 @@ def test_a_good_answer_is_used(stub_url: str, mode: str) -> None:
 
 def test_a_divergence_angle_is_added_when_the_model_forgets_it(stub_url: str) -> None:
     _Stub.mode = "good"
-    brief = AngleBrief(topic="Calendar conflicts", key_phrases=("double bookings",),
-                       divergence=DIVERGENCE)
+    brief = AngleBrief(
+        topic="Calendar conflicts", key_phrases=("double bookings",), divergence=DIVERGENCE
+    )
     angles = _writer(stub_url).write(brief)
     assert [a.kind for a in angles][-1] == "divergence" and angles[-1].source == "template"
     assert len(angles) == 4
 
 
-@pytest.mark.parametrize("mode", ["not-json", "placeholders", "statements", "off-topic",
-                                  "server-error", "no-choices"])
+@pytest.mark.parametrize(
+    "mode", ["not-json", "placeholders", "statements", "off-topic", "server-error", "no-choices"]
+)
 def test_bad_answers_fall_back_to_the_templates(stub_url: str, mode: str) -> None:
     _Stub.mode = mode
     writer = _writer(stub_url)
@@ -275,24 +334,31 @@ def test_an_unreachable_server_falls_back() -> None:
 
 @pytest.mark.parametrize(
     ("label", "topic", "noun_phrase"),
-    [("Coffee machine and workload i'm", "Coffee machine and workload", True),
-     ("Felt manageable and workload", "Workload", True),
-     ("New structure and eliminated", "New structure", True),
-     ("New exec and shared services", "New exec and shared services", True),
-     ("I'd love and meeting minutes", "Meeting minutes", True),
-     ("Desk booking and actually taken", "Desk booking", True),
-     ("She's and colleague", "Colleague", True),
-     ("Slept properly and haven't", "Slept properly and haven't", False),
-     ("Can't and tired", "Can't and tired", False)],
+    [
+        ("Coffee machine and workload i'm", "Coffee machine and workload", True),
+        ("Felt manageable and workload", "Workload", True),
+        ("New structure and eliminated", "New structure", True),
+        ("New exec and shared services", "New exec and shared services", True),
+        ("I'd love and meeting minutes", "Meeting minutes", True),
+        ("Desk booking and actually taken", "Desk booking", True),
+        ("She's and colleague", "Colleague", True),
+        ("Slept properly and haven't", "Slept properly and haven't", False),
+        ("Can't and tired", "Can't and tired", False),
+    ],
 )
-def test_generated_labels_become_noun_phrases_or_headings(label: str, topic: str,
-                                                          noun_phrase: bool) -> None:
+def test_generated_labels_become_noun_phrases_or_headings(
+    label: str, topic: str, noun_phrase: bool
+) -> None:
     assert noun_topic(label) == (topic, noun_phrase)
 
 
 def test_a_label_that_is_no_noun_phrase_is_only_used_as_a_heading() -> None:
-    brief = AngleBrief(topic="Can't and tired", key_phrases=("tired", "busy"),
-                       noun_phrase=False, divergence=DIVERGENCE)
+    brief = AngleBrief(
+        topic="Can't and tired",
+        key_phrases=("tired", "busy"),
+        noun_phrase=False,
+        divergence=DIVERGENCE,
+    )
     angles = TemplateWriter().write(brief)
     assert len(angles) == 4
     assert all(a.text.startswith("Can't and tired: ") and valid_angle(a.text) for a in angles)

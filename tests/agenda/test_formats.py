@@ -7,8 +7,9 @@ import pytest
 from service.agenda.formats import FormatFacts, choose_format, is_sensitive, is_solution_statement
 from service.agenda.schemas import Divergence
 
-SPLIT = Divergence(1, "role", "Executive Assistant", "Office Manager", "concern", 2.6, 0.4, 8, 8,
-                   0.001, 0.004, 0.9)
+SPLIT = Divergence(
+    1, "role", "Executive Assistant", "Office Manager", "concern", 2.6, 0.4, 8, 8, 0.001, 0.004, 0.9
+)
 
 
 @pytest.mark.parametrize(
@@ -17,17 +18,34 @@ SPLIT = Divergence(1, "role", "Executive Assistant", "Office Manager", "concern"
         (FormatFacts(worried_share=0.6, worried=6, worried_shown=6), "fireside_chat"),
         (FormatFacts(worried_share=0.2, worried=2, severe=1), "fireside_chat"),
         (FormatFacts(worried_share=0.1, worried=1, sensitive="layoffs"), "fireside_chat"),
-        (FormatFacts(worried_share=0.6, worried=6, solution_members=5,
-                     divergences=(SPLIT,)), "fireside_chat"),
+        (
+            FormatFacts(worried_share=0.6, worried=6, solution_members=5, divergences=(SPLIT,)),
+            "fireside_chat",
+        ),
         (FormatFacts(worried_share=0.1, worried=1, solution_members=3), "case_study"),
         (FormatFacts(solution_members=3, divergences=(SPLIT,)), "case_study"),
-        (FormatFacts(solution_members=1, divergences=(SPLIT,),
-                     group_phrase="EAs and OMs see this differently"), "breakouts"),
+        (
+            FormatFacts(
+                solution_members=1,
+                divergences=(SPLIT,),
+                group_phrase="EAs and OMs see this differently",
+            ),
+            "breakouts",
+        ),
         (FormatFacts(worried_share=0.3, worried=3), "open_discussion"),
         (FormatFacts(), "open_discussion"),
     ],
-    ids=["high-share", "severe", "sensitive", "concern-wins", "solutions", "solutions-first",
-         "divergence", "mild", "nothing-known"],
+    ids=[
+        "high-share",
+        "severe",
+        "sensitive",
+        "concern-wins",
+        "solutions",
+        "solutions-first",
+        "divergence",
+        "mild",
+        "nothing-known",
+    ],
 )
 def test_format_rules(facts: FormatFacts, expected: str) -> None:
     chosen, reason = choose_format(facts)
@@ -42,18 +60,21 @@ def test_reasons_show_counts_only_when_publishable() -> None:
     assert "75%" not in hidden and "many of the members" in hidden
     _, few = choose_format(FormatFacts(solution_members=3))
     assert few.startswith("Several members")
-    _, split = choose_format(FormatFacts(divergences=(SPLIT,),
-                                         group_phrase="EAs and OMs see this differently"))
+    _, split = choose_format(
+        FormatFacts(divergences=(SPLIT,), group_phrase="EAs and OMs see this differently")
+    )
     assert split.startswith("EAs and OMs see this differently: start in small groups")
 
 
 @pytest.mark.parametrize(
     ("label", "keywords", "word"),
-    [("Job security and the reorganisation", (), "job security"),
-     ("Workload", ("burnout", "overtime"), "burnout"),
-     ("Calendar conflicts", ("double booking",), None),
-     ("Pay rise season", (), "pay rise"),
-     ("Slept properly and haven't", ("sleep", "announcement"), "slept")],
+    [
+        ("Job security and the reorganisation", (), "job security"),
+        ("Workload", ("burnout", "overtime"), "burnout"),
+        ("Calendar conflicts", ("double booking",), None),
+        ("Pay rise season", (), "pay rise"),
+        ("Slept properly and haven't", ("sleep", "announcement"), "slept"),
+    ],
 )
 def test_sensitive_subjects(label: str, keywords: tuple[str, ...], word: str | None) -> None:
     assert is_sensitive(label, keywords) == word

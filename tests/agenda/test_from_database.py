@@ -23,18 +23,24 @@ def _export() -> bytes:
     for subject, texts in SUBJECTS.items():
         for index, text in enumerate(texts):
             ticked = "Expense system, AI tools" if subject in ("expenses", "ai") else "AI tools"
-            rows.append({"What is your role?": ROLES[index % 3],
-                         "What's top of mind for you this week?": f"{text}.",
-                         TOPICS: ticked})
+            rows.append(
+                {
+                    "What is your role?": ROLES[index % 3],
+                    "What's top of mind for you this week?": f"{text}.",
+                    TOPICS: ticked,
+                }
+            )
     return google_forms_csv(rows * 2, email=False)
 
 
 def test_everything_is_read_from_the_database(client: TestClient) -> None:
     from service.auth.roles import Role
 
-    uploaded = client.post("/api/v1/communities/circle/imports",
-                           headers=headers(client, Role.FACILITATOR),
-                           files={"file": ("pulse.csv", _export())})
+    uploaded = client.post(
+        "/api/v1/communities/circle/imports",
+        headers=headers(client, Role.FACILITATOR),
+        files={"file": ("pulse.csv", _export())},
+    )
     assert uploaded.status_code == 201, uploaded.text
     app = client.app
     engine, settings = app.state.engine, app.state.settings  # type: ignore[attr-defined]
@@ -45,13 +51,24 @@ def test_everything_is_read_from_the_database(client: TestClient) -> None:
     build_units(engine, app.state.models, settings, community_id)  # type: ignore[attr-defined]
     with db.transaction(engine, write=True) as session:
         units = list(session.scalars(select(Unit).where(Unit.community_id == community_id)))
-        for number, (subject, label) in enumerate((("ai", "AI assistants"),
-                                                   ("expenses", "Expense system")), start=1):
-            theme = Theme(id=number, community_id=community_id, label=label,
-                          keywords=[subject, "copilot" if subject == "ai" else "receipt"],
-                          centroid=b"", summary={"units": 12, "respondents": 12,
-                                                 "trend": "steady", "weekly": [],
-                                                 "quotes": [], "suppressed": False})
+        for number, (subject, label) in enumerate(
+            (("ai", "AI assistants"), ("expenses", "Expense system")), start=1
+        ):
+            theme = Theme(
+                id=number,
+                community_id=community_id,
+                label=label,
+                keywords=[subject, "copilot" if subject == "ai" else "receipt"],
+                centroid=b"",
+                summary={
+                    "units": 12,
+                    "respondents": 12,
+                    "trend": "steady",
+                    "weekly": [],
+                    "quotes": [],
+                    "suppressed": False,
+                },
+            )
             session.add(theme)
             session.flush()
             for unit in units:
@@ -63,8 +80,9 @@ def test_everything_is_read_from_the_database(client: TestClient) -> None:
     assert [s["title"] for s in made] == ["AI assistants", "Expense system"]
     assert made[0]["theme_ids"] == [1] and len(made[0]["quotes"]) >= 2
     assert all(q["text"] in {u.text for u in units} for q in made[0]["quotes"])
-    listed = client.get("/api/v1/communities/circle/suggestions",
-                        headers=headers(client, Role.VIEWER)).json()
+    listed = client.get(
+        "/api/v1/communities/circle/suggestions", headers=headers(client, Role.VIEWER)
+    ).json()
     ai = listed[0]
     assert ai["evidence"]["requesters"] == 48  # everyone ticked "AI tools"
     assert "48 members asked to discuss it" in ai["why"]

@@ -10,15 +10,15 @@ from tests.agenda.builders import PRIVACY, Units, segments, theme, worry_and_siz
 
 
 def _titles(themes, units, **kwargs) -> list[str]:
-    return [s.title for s in suggest(themes, units, privacy=PRIVACY, segments=segments(),
-                                     **kwargs)]
+    return [s.title for s in suggest(themes, units, privacy=PRIVACY, segments=segments(), **kwargs)]
 
 
 def test_high_concern_and_rising_beats_big_and_steady() -> None:
     themes, units = worry_and_size()
     titles = _titles(themes, units)
     assert titles.index("Job security and the reorganisation") < titles.index(
-        "Calendar conflicts and double bookings")
+        "Calendar conflicts and double bookings"
+    )
 
 
 def test_fading_theme_falls_below_smaller_steady_ones() -> None:
@@ -42,8 +42,13 @@ def test_concern_summary_is_used_when_units_have_no_levels() -> None:
     themes, units = worry_and_size()
     for unit in units:
         unit["concern_level"] = None
-    themes[0]["concern"] = {"worried_members": 10, "share_worried": 10 / 12, "severe": 6,
-                            "score": 5.0, "reason": ""}
+    themes[0]["concern"] = {
+        "worried_members": 10,
+        "share_worried": 10 / 12,
+        "severe": 6,
+        "score": 5.0,
+        "reason": "",
+    }
     drafts = suggest(themes, units, privacy=PRIVACY, segments=segments())
     assert drafts[0].title == "Job security and the reorganisation"
     assert "10 of them sound worried" in drafts[0].why
@@ -53,11 +58,20 @@ def test_requests_feed_the_ranking() -> None:
     units = Units()
     units.add(1, range(1, 11), "Room booking for the offsite is chaos")
     units.add(2, range(11, 21), "Travel approvals take a week now")
-    themes = [theme(1, "Offsite planning", respondents=10, keywords=("offsite", "venue")),
-              theme(2, "Travel approvals", respondents=10, keywords=("travel", "approval"))]
+    themes = [
+        theme(1, "Offsite planning", respondents=10, keywords=("offsite", "venue")),
+        theme(2, "Travel approvals", respondents=10, keywords=("travel", "approval")),
+    ]
     assert _titles(themes, units.rows)[0] == "Offsite planning"  # tie broken by title
-    answers = [ChoiceAnswer(r, "Which topics would you like to discuss at the next session?",
-                            ("Travel policy",), "2026-W41") for r in range(1, 8)]
+    answers = [
+        ChoiceAnswer(
+            r,
+            "Which topics would you like to discuss at the next session?",
+            ("Travel policy",),
+            "2026-W41",
+        )
+        for r in range(1, 8)
+    ]
     drafts = suggest(themes, units.rows, privacy=PRIVACY, segments=segments(), answers=answers)
     assert drafts[0].title == "Travel approvals"
     assert "7 members asked to discuss it" in drafts[0].why
@@ -68,8 +82,10 @@ def test_free_text_requests_count_for_their_theme() -> None:
     units.add(1, range(1, 11), "Room booking for the offsite is chaos")
     units.add(2, range(11, 21), "Travel approvals take a week now")
     units.add(2, range(11, 14), "I'd love a session on the new travel approvals")
-    themes = [theme(1, "Offsite planning", respondents=10), theme(2, "Travel approvals",
-                                                                  respondents=10)]
+    themes = [
+        theme(1, "Offsite planning", respondents=10),
+        theme(2, "Travel approvals", respondents=10),
+    ]
     drafts = suggest(themes, units.rows, privacy=PRIVACY, segments=segments())
     assert drafts[0].title == "Travel approvals"
     assert "some members asked to discuss it" in drafts[0].why  # 3 < min group: no number
@@ -80,8 +96,9 @@ def test_an_option_no_theme_covers_becomes_its_own_suggestion() -> None:
     question = "Which topics would you like to discuss at the next session?"
     answers = [ChoiceAnswer(r, question, ("Career growth",), "2026-W41") for r in range(1, 7)]
     answers += [ChoiceAnswer(r, question, ("Wellbeing",), "2026-W41") for r in range(1, 3)]
-    drafts = suggest([theme(1, "Offsite planning", respondents=10)], units.rows,
-                     privacy=PRIVACY, answers=answers)
+    drafts = suggest(
+        [theme(1, "Offsite planning", respondents=10)], units.rows, privacy=PRIVACY, answers=answers
+    )
     request = next(d for d in drafts if d.title == "Career growth")
     assert request.theme_ids == [] and request.evidence["requests"] == ["Career growth"]
     assert request.why.startswith("6 members ticked")
@@ -91,8 +108,10 @@ def test_an_option_no_theme_covers_becomes_its_own_suggestion() -> None:
 def test_small_or_suppressed_themes_are_never_suggested() -> None:
     units = Units().add(1, range(1, 5), "Parking at the new office is impossible")
     units.add(2, range(5, 15), "Room booking for the offsite is chaos")
-    themes = [theme(1, "Parking", respondents=4, suppressed=True),
-              theme(2, "Offsite planning", respondents=10)]
+    themes = [
+        theme(1, "Parking", respondents=4, suppressed=True),
+        theme(2, "Offsite planning", respondents=10),
+    ]
     assert _titles(themes, units.rows) == ["Offsite planning"]
 
 
@@ -100,9 +119,12 @@ def test_why_sentence_hides_counts_below_the_minimum_group() -> None:
     units = Units()
     units.add(1, range(1, 4), "I am scared the reorganisation will cut my role", level=3)
     units.add(1, range(4, 11), "The reorganisation announcement was on Monday", level=0)
-    drafts = suggest([theme(1, "Reorganisation", respondents=10, trend="rising",
-                            weeks=(1, 2, 3, 6))], units.rows, privacy=PRIVACY,
-                     segments=segments())
+    drafts = suggest(
+        [theme(1, "Reorganisation", respondents=10, trend="rising", weeks=(1, 2, 3, 6))],
+        units.rows,
+        privacy=PRIVACY,
+        segments=segments(),
+    )
     why = drafts[0].why
     assert "some of them sound worried" in why
     assert not re.search(r"\b3 of them\b", why)
@@ -115,9 +137,15 @@ def test_quotes_belong_to_their_theme_and_narrowing_ones_are_withheld() -> None:
     units.add(1, range(1, 11), "Keeping three executive calendars in sync is a fight")
     units.add(1, [11], "As the only EA in Legal I get every double booking")
     units.add(2, range(20, 30), "The expense system rejects receipts every single time")
-    themes = [theme(1, "Calendar conflicts", respondents=11,
-                    quotes=("Text that is not a unit of this theme at all",)),
-              theme(2, "Expense system", respondents=10)]
+    themes = [
+        theme(
+            1,
+            "Calendar conflicts",
+            respondents=11,
+            quotes=("Text that is not a unit of this theme at all",),
+        ),
+        theme(2, "Expense system", respondents=10),
+    ]
     drafts = suggest(themes, units.rows, privacy=PRIVACY, segments=segments())
     own = {u["theme_id"]: set() for u in units.rows}
     for unit in units.rows:
@@ -138,8 +166,9 @@ def test_case_study_puts_a_solution_statement_first() -> None:
 
 
 def test_segments_that_raise_a_theme_most_are_invited() -> None:
-    roles = {r: {"role": "Office Manager" if r <= 20 else "Executive Assistant"}
-             for r in range(1, 41)}
+    roles = {
+        r: {"role": "Office Manager" if r <= 20 else "Executive Assistant"} for r in range(1, 41)
+    }
     units = Units()
     units.add(1, range(1, 13), "Desk booking in the hybrid office is a mess")  # 12 of 20 OMs
     units.add(1, range(21, 26), "Desk booking in the hybrid office is a mess")  # 5 of 20 EAs
@@ -156,13 +185,16 @@ def test_a_steady_label_with_a_collapsing_series_gets_a_soft_penalty() -> None:
     units = Units()
     units.add(1, range(1, 21), "Room booking for the offsite is chaos")
     units.add(2, range(21, 41), "Expense claims bounce back every week")
-    themes = [theme(1, "Offsite planning", respondents=20, weeks=(5, 5, 5, 5)),
-              theme(2, "Expense claims", respondents=20, weeks=(12, 12, 1, 0))]
+    themes = [
+        theme(1, "Offsite planning", respondents=20, weeks=(5, 5, 5, 5)),
+        theme(2, "Expense claims", respondents=20, weeks=(12, 12, 1, 0)),
+    ]
     drafts = suggest(themes, units.rows, privacy=PRIVACY)
     assert [d.title for d in drafts] == ["Offsite planning", "Expense claims"]
     assert drafts[1].evidence["momentum"] == 0.5
     assert "fewer mentions lately (1 in the last 2 weeks, 24 in the 2 weeks before)" in (
-        drafts[1].why)
+        drafts[1].why
+    )
     assert drafts[0].evidence["momentum"] == 1.0 and "steady over 4 weeks" in drafts[0].why
 
 
@@ -171,28 +203,51 @@ def test_a_stray_representative_quote_is_replaced_by_an_on_topic_one() -> None:
     units.add(1, range(1, 11), "Desk booking in the hybrid office is a mess")
     units.add(1, [11], "I made an onboarding checklist for new executives")
     stray = units.rows[-1]["text"]
-    drafts = suggest([theme(1, "Desk booking", respondents=11, keywords=("desk", "hybrid office"),
-                            quotes=(stray,))], units.rows, privacy=PRIVACY)
+    drafts = suggest(
+        [
+            theme(
+                1,
+                "Desk booking",
+                respondents=11,
+                keywords=("desk", "hybrid office"),
+                quotes=(stray,),
+            )
+        ],
+        units.rows,
+        privacy=PRIVACY,
+    )
     texts = [q["text"] for q in drafts[0].quotes]
     assert stray not in texts and len(texts) == 3
     assert all("Desk booking" in t for t in texts)
 
 
 def test_a_divergence_gives_breakouts_an_angle_and_both_groups_to_invite() -> None:
-    roles = {r: {"role": "Executive Assistant" if r <= 8 else "Office Manager"}
-             for r in range(1, 17)}
+    roles = {
+        r: {"role": "Executive Assistant" if r <= 8 else "Office Manager"} for r in range(1, 17)
+    }
     units = Units()
-    units.add(1, range(1, 9), "Nobody sees the strategic work I do for my executive", level=1,
-              sentiment=-0.7)
-    units.add(1, range(9, 17), "My career conversation with my director went well", level=1,
-              sentiment=0.6)
-    drafts = suggest([theme(1, "Career growth", respondents=16, keywords=("career", "growth"))],
-                     units.rows, privacy=PRIVACY, segments=roles)
+    units.add(
+        1,
+        range(1, 9),
+        "Nobody sees the strategic work I do for my executive",
+        level=1,
+        sentiment=-0.7,
+    )
+    units.add(
+        1, range(9, 17), "My career conversation with my director went well", level=1, sentiment=0.6
+    )
+    drafts = suggest(
+        [theme(1, "Career growth", respondents=16, keywords=("career", "growth"))],
+        units.rows,
+        privacy=PRIVACY,
+        segments=roles,
+    )
     draft = drafts[0]
     assert draft.format == "breakouts"
     assert draft.format_reason.startswith(
         "Executive Assistants and Office Managers see this differently (Executive Assistants "
-        "sound more negative): start in small groups")
+        "sound more negative): start in small groups"
+    )
     assert draft.evidence["angle_kinds"][-1] == "divergence"
     assert any("roles" in a or "Office Managers" in a for a in draft.angles[-1:])
     assert {s["group"] for s in draft.segments} == {"Executive Assistant", "Office Manager"}

@@ -26,8 +26,10 @@ def test_an_open_suggestion_of_the_same_themes_is_updated() -> None:
 
 
 def test_a_merged_suggestion_takes_the_updates_of_its_parts() -> None:
-    known = [Known(7, "open", frozenset({"theme:1", "theme:2"})),
-             Known(8, "merged", frozenset({"theme:2"}))]
+    known = [
+        Known(7, "open", frozenset({"theme:1", "theme:2"})),
+        Known(8, "merged", frozenset({"theme:2"})),
+    ]
     assert plan(frozenset({"theme:2"}), 10, known).target == 7
 
 
@@ -37,8 +39,9 @@ def test_new_themes_create_new_suggestions() -> None:
 
 @pytest.mark.parametrize("status", ["accepted", "rejected"])
 @pytest.mark.parametrize(("size", "action"), [(20, "hold"), (29, "hold"), (30, "create")])
-def test_a_decided_theme_returns_only_when_it_grows_by_half(status: str, size: int,
-                                                            action: str) -> None:
+def test_a_decided_theme_returns_only_when_it_grows_by_half(
+    status: str, size: int, action: str
+) -> None:
     known = [Known(7, status, T1, decided_size=20, decided_order="2026-10-01")]
     step = plan(T1, size, known)
     assert step.action == action
@@ -47,8 +50,10 @@ def test_a_decided_theme_returns_only_when_it_grows_by_half(status: str, size: i
 
 
 def test_the_latest_decision_is_the_baseline() -> None:
-    known = [Known(7, "rejected", T1, decided_size=10, decided_order="2026-09-01"),
-             Known(9, "rejected", T1, decided_size=30, decided_order="2026-10-01")]
+    known = [
+        Known(7, "rejected", T1, decided_size=10, decided_order="2026-09-01"),
+        Known(9, "rejected", T1, decided_size=30, decided_order="2026-10-01"),
+    ]
     assert plan(T1, 40, known).action == "hold"
     assert plan(T1, 45, known).resurfaced_from == 9
 
@@ -59,10 +64,11 @@ def test_an_open_suggestion_wins_over_a_decided_one() -> None:
 
 
 def test_decision_rules() -> None:
-    assert check_decision("accept", status="open", session_date=date(2026, 10, 20),
-                          reason=None) == "accepted"
-    assert check_decision("defer", status="accepted", session_date=None,
-                          reason=None) == "deferred"
+    assert (
+        check_decision("accept", status="open", session_date=date(2026, 10, 20), reason=None)
+        == "accepted"
+    )
+    assert check_decision("defer", status="accepted", session_date=None, reason=None) == "deferred"
     with pytest.raises(InvalidInput, match="session date"):
         check_decision("accept", status="open", session_date=None, reason=None)
     with pytest.raises(InvalidInput, match="reason"):
@@ -79,14 +85,30 @@ def test_merge_rules_and_content() -> None:
         check_mergeable([3, 3], ["open", "open"])
     with pytest.raises(Conflict, match="Suggestion 4 is accepted"):
         check_mergeable([3, 4], ["open", "accepted"])
-    first = {"title": "Calendars", "why": "A.", "angles": ["A1?", "A2?", "A3?"],
-             "quotes": [{"text": "qa", "week": "w"}, {"text": "qb", "week": "w"}],
-             "format": "open_discussion", "format_reason": "r1", "theme_ids": [1],
-             "segments": [], "score": 0.5, "evidence": {"size": 10}}
-    second = {"title": "Rooms", "why": "B.", "angles": ["B1?", "A2?"],
-              "quotes": [{"text": "qc", "week": "w"}, {"text": "qa", "week": "w"}],
-              "format": "fireside_chat", "format_reason": "r2", "theme_ids": [2],
-              "segments": [], "score": 0.9, "evidence": {"size": 5, "requests": ["Rooms"]}}
+    first = {
+        "title": "Calendars",
+        "why": "A.",
+        "angles": ["A1?", "A2?", "A3?"],
+        "quotes": [{"text": "qa", "week": "w"}, {"text": "qb", "week": "w"}],
+        "format": "open_discussion",
+        "format_reason": "r1",
+        "theme_ids": [1],
+        "segments": [],
+        "score": 0.5,
+        "evidence": {"size": 10},
+    }
+    second = {
+        "title": "Rooms",
+        "why": "B.",
+        "angles": ["B1?", "A2?"],
+        "quotes": [{"text": "qc", "week": "w"}, {"text": "qa", "week": "w"}],
+        "format": "fireside_chat",
+        "format_reason": "r2",
+        "theme_ids": [2],
+        "segments": [],
+        "score": 0.9,
+        "evidence": {"size": 5, "requests": ["Rooms"]},
+    }
     merged = merge_contents(first, second, title="Calendars and rooms")
     assert merged["title"] == "Calendars and rooms"
     assert merged["theme_ids"] == [1, 2] and merged["score"] == 0.9

@@ -213,14 +213,36 @@ def test_the_worry_count_of_an_analysis_reaches_the_digest() -> None:
 
     from service.digest.content import _concerns
 
-    theme = SimpleNamespace(label="Job security", name=None, keywords=["reorg"], summary={
-        "units": 30, "respondents": 14, "concern": {
-            "score": 3.2, "concerned_respondents": 6, "severe_respondents": None,
-            "reason": "6 of 14 members voice worry about “Job security”."}})
-    small = SimpleNamespace(label="Printer", name=None, keywords=["printer"], summary={
-        "units": 9, "respondents": 7, "concern": {
-            "score": 1.0, "concerned_respondents": None, "severe_respondents": None,
-            "reason": "Some members voice worry about “Printer” (fewer than 5 responses)"}})
+    theme = SimpleNamespace(
+        label="Job security",
+        name=None,
+        keywords=["reorg"],
+        summary={
+            "units": 30,
+            "respondents": 14,
+            "concern": {
+                "score": 3.2,
+                "concerned_respondents": 6,
+                "severe_respondents": None,
+                "reason": "6 of 14 members voice worry about “Job security”.",
+            },
+        },
+    )
+    small = SimpleNamespace(
+        label="Printer",
+        name=None,
+        keywords=["printer"],
+        summary={
+            "units": 9,
+            "respondents": 7,
+            "concern": {
+                "score": 1.0,
+                "concerned_respondents": None,
+                "severe_respondents": None,
+                "reason": "Some members voice worry about “Printer” (fewer than 5 responses)",
+            },
+        },
+    )
     items = _concerns(Confidentiality(min_group=5, min_quote_group=10), [small, theme])
     assert [i.name for i in items] == ["Job security", "Printer"]
     assert items[0].worried.value == 6 and items[0].worried.text == "6 members worried"

@@ -32,37 +32,66 @@ def _analyse(client: TestClient, headers: dict[str, str]) -> dict:
 def test_analysis_finds_themes_and_keeps_their_identity(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:
-    uploaded = app_client.post("/api/v1/communities/circle/imports", headers=facilitator_headers,
-                               files={"file": ("pulse.csv", themed_export())})
+    uploaded = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers=facilitator_headers,
+        files={"file": ("pulse.csv", themed_export())},
+    )
     assert uploaded.status_code == 201, uploaded.text
     first = _analyse(app_client, facilitator_headers)
-    assert set(first["themes"][0]) >= {"id", "label", "keywords", "units", "respondents", "share",
-                                       "trend", "weekly", "quotes"}
+    assert set(first["themes"][0]) >= {
+        "id",
+        "label",
+        "keywords",
+        "units",
+        "respondents",
+        "share",
+        "trend",
+        "weekly",
+        "quotes",
+    }
     assert len(first["themes"]) >= 3
     assert first["goals"] == [] and isinstance(first["suggestions"], list) and "metrics" in first
     listed = app_client.get("/api/v1/communities/circle/themes", headers=facilitator_headers).json()
     assert {t["id"] for t in listed} == {t["id"] for t in first["themes"]}
-    reorg = next(t for t in listed if any(k in " ".join(t["keywords"]) for k in ("reorg", "restructur", "role", "job")))
-    renamed = app_client.patch(f"/api/v1/communities/circle/themes/{reorg['id']}",
-                               headers=facilitator_headers, json={"name": "Job security"})
+    reorg = next(
+        t
+        for t in listed
+        if any(k in " ".join(t["keywords"]) for k in ("reorg", "restructur", "role", "job"))
+    )
+    renamed = app_client.patch(
+        f"/api/v1/communities/circle/themes/{reorg['id']}",
+        headers=facilitator_headers,
+        json={"name": "Job security"},
+    )
     assert renamed.json()["label"] == "Job security"
     second = _analyse(app_client, facilitator_headers)
     assert {t["id"] for t in second["themes"]} == {t["id"] for t in first["themes"]}
     assert any(t["label"] == "Job security" for t in second["themes"])
-    detail = app_client.get(f"/api/v1/communities/circle/themes/{reorg['id']}",
-                            headers=facilitator_headers).json()
+    detail = app_client.get(
+        f"/api/v1/communities/circle/themes/{reorg['id']}", headers=facilitator_headers
+    ).json()
     assert detail["segments"]["role"] and all(
-        c["suppressed"] == (c["share"] is None) for c in detail["segments"]["role"])
+        c["suppressed"] == (c["share"] is None) for c in detail["segments"]["role"]
+    )
     assert detail["lineage"][-1]["status"] == "continued"
     _check_concerns(app_client, facilitator_headers, second, reorg["id"])
 
 
-def _check_concerns(client: TestClient, headers: dict[str, str], result: dict,
-                    reorg_id: int) -> None:
+def _check_concerns(
+    client: TestClient, headers: dict[str, str], result: dict, reorg_id: int
+) -> None:
     """Issue 5's contract: the worry ranking, in the result and at /concerns."""
     concerns = result["concerns"]
-    assert concerns and set(concerns[0]) >= {"theme_id", "label", "score", "concerned_respondents",
-                                             "intensity", "trend", "reason"}
+    assert concerns and set(concerns[0]) >= {
+        "theme_id",
+        "label",
+        "score",
+        "concerned_respondents",
+        "intensity",
+        "trend",
+        "reason",
+    }
     assert [c["score"] for c in concerns] == sorted((c["score"] for c in concerns), reverse=True)
     # the reorg theme (members afraid for their jobs, every week) carries the most worry
     assert concerns[0]["theme_id"] == reorg_id
@@ -70,7 +99,9 @@ def _check_concerns(client: TestClient, headers: dict[str, str], result: dict,
     for theme in result["themes"]:
         assert 0.0 <= theme["concern_share"] <= 1.0 and "sentiment" in theme
     for concern in concerns:  # nothing about fewer than the minimum group is shown
-        assert concern["concerned_respondents"] in (None, 0) or concern["concerned_respondents"] >= 5
+        assert (
+            concern["concerned_respondents"] in (None, 0) or concern["concerned_respondents"] >= 5
+        )
         if concern["concerned_respondents"] is None:
             assert concern["intensity"] is None and "fewer than 5" in concern["reason"]
     listed = client.get("/api/v1/communities/circle/concerns", headers=headers).json()
@@ -80,18 +111,26 @@ def _check_concerns(client: TestClient, headers: dict[str, str], result: dict,
 def test_second_request_returns_the_running_job(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:
-    app_client.post("/api/v1/communities/circle/imports", headers=facilitator_headers,
-                    files={"file": ("pulse.csv", themed_export(1))})
-    first = app_client.post("/api/v1/communities/circle/analyses", headers=facilitator_headers).json()
-    second = app_client.post("/api/v1/communities/circle/analyses", headers=facilitator_headers).json()
+    app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers=facilitator_headers,
+        files={"file": ("pulse.csv", themed_export(1))},
+    )
+    first = app_client.post(
+        "/api/v1/communities/circle/analyses", headers=facilitator_headers
+    ).json()
+    second = app_client.post(
+        "/api/v1/communities/circle/analyses", headers=facilitator_headers
+    ).json()
     if second["created"]:  # the first one had already finished
         assert second["job_id"] != first["job_id"]
     else:
         assert second["job_id"] == first["job_id"]
 
 
-def test_job_of_another_community_is_hidden(app_client: TestClient,
-                                            facilitator_headers: dict[str, str]) -> None:
+def test_job_of_another_community_is_hidden(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
     from service.auth.roles import Role
     from tests.conftest import make_token
 

@@ -18,8 +18,11 @@ import pytest
 from tests.conftest import ROOT
 from tests.factories import themed_export
 
-SCREENSHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("PEERPULSE_UPDATE_SCREENSHOTS")
-               else ROOT / "test-artifacts" / "screenshots")
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("PEERPULSE_UPDATE_SCREENSHOTS")
+    else ROOT / "test-artifacts" / "screenshots"
+)
 ANALYSIS_TIMEOUT_MS = 300_000
 CONTRAST = """(selector) => {
   const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);

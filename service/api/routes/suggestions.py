@@ -26,32 +26,47 @@ def actor_of(principal: Principal) -> str:
 
 
 @router.get("/suggestions")
-def list_suggestions(community: ViewerCommunity, session: SessionDep, principal: PrincipalDep,
-                     status: Status | None = None) -> list[dict[str, Any]]:
+def list_suggestions(
+    community: ViewerCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+    status: Status | None = None,
+) -> list[dict[str, Any]]:
     """Suggestions, best first, with votes, the caller's vote and status (viewer)."""
     return suggestions.list_for(session, community, status=status, voter=actor_of(principal))
 
 
 @router.get("/suggestions/{suggestion_id}")
-def get_suggestion(suggestion_id: SuggestionId, community: ViewerCommunity, session: SessionDep,
-                   principal: PrincipalDep) -> dict[str, Any]:
+def get_suggestion(
+    suggestion_id: SuggestionId,
+    community: ViewerCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
     """One suggestion with its comments and history (viewer)."""
     row = suggestions.get(session, community, suggestion_id)
     return suggestions.detail(session, row, actor_of(principal))
 
 
 @router.post("/suggestions/merge")
-def merge_suggestions(body: MergeIn, community: CommitteeCommunity, session: SessionDep,
-                      principal: PrincipalDep) -> dict[str, Any]:
+def merge_suggestions(
+    body: MergeIn, community: CommitteeCommunity, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
     """Merge the second suggestion into the first, which keeps its id (committee)."""
-    row = suggestions.merge(session, community, body.ids, actor=actor_of(principal),
-                            title=body.title)
+    row = suggestions.merge(
+        session, community, body.ids, actor=actor_of(principal), title=body.title
+    )
     return suggestions.detail(session, row, actor_of(principal))
 
 
 @router.post("/suggestions/{suggestion_id}/votes")
-def vote(suggestion_id: SuggestionId, body: VoteIn, community: CommitteeCommunity,
-         session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def vote(
+    suggestion_id: SuggestionId,
+    body: VoteIn,
+    community: CommitteeCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
     """Vote +1 or -1; voting again replaces your vote (committee)."""
     row = suggestions.get(session, community, suggestion_id)
     suggestions.vote(session, row, voter=actor_of(principal), value=body.value)
@@ -59,44 +74,76 @@ def vote(suggestion_id: SuggestionId, body: VoteIn, community: CommitteeCommunit
 
 
 @router.post("/suggestions/{suggestion_id}/decision")
-def decide(suggestion_id: SuggestionId, body: DecisionIn, community: CommitteeCommunity,
-           session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def decide(
+    suggestion_id: SuggestionId,
+    body: DecisionIn,
+    community: CommitteeCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
     """Accept (with ``session_date``), reject (with ``reason``) or defer (committee)."""
     row = suggestions.get(session, community, suggestion_id)
-    suggestions.decide(session, row, actor=actor_of(principal), decision=body.decision,
-                       session_date=body.session_date, reason=body.reason)
+    suggestions.decide(
+        session,
+        row,
+        actor=actor_of(principal),
+        decision=body.decision,
+        session_date=body.session_date,
+        reason=body.reason,
+    )
     return suggestions.detail(session, row, actor_of(principal))
 
 
 @router.post("/suggestions/{suggestion_id}/comments", status_code=status.HTTP_201_CREATED)
-def add_comment(suggestion_id: SuggestionId, body: CommentIn, community: CommitteeCommunity,
-                session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def add_comment(
+    suggestion_id: SuggestionId,
+    body: CommentIn,
+    community: CommitteeCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
     """Comment on a suggestion (committee)."""
     row = suggestions.get(session, community, suggestion_id)
     note = suggestions.comment(session, row, author=actor_of(principal), text=body.text)
-    return {"id": note.id, "suggestion_id": row.id, "author": note.author, "text": note.text,
-            "created_at": note.created_at.isoformat()}
+    return {
+        "id": note.id,
+        "suggestion_id": row.id,
+        "author": note.author,
+        "text": note.text,
+        "created_at": note.created_at.isoformat(),
+    }
 
 
 @router.patch("/suggestions/{suggestion_id}")
-def edit_suggestion(suggestion_id: SuggestionId, body: SuggestionPatch,
-                    community: CommitteeCommunity, session: SessionDep,
-                    principal: PrincipalDep) -> dict[str, Any]:
+def edit_suggestion(
+    suggestion_id: SuggestionId,
+    body: SuggestionPatch,
+    community: CommitteeCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+) -> dict[str, Any]:
     """Rename and/or rewrite the discussion angles (committee); later analyses keep them."""
     row = suggestions.get(session, community, suggestion_id)
     suggestions.edit(session, row, actor_of(principal), title=body.title, angles=body.angles)
     return suggestions.detail(session, row, actor_of(principal))
 
 
-@router.get("/agenda", response_model=None,
-            responses={200: {"content": {"application/json": {}, "text/markdown": {}}}})
-def session_agenda(community: ViewerCommunity, session: SessionDep,
-                   session_date: Annotated[date, Query(alias="session")],
-                   accept: Annotated[str | None, Header()] = None) -> Response:
+@router.get(
+    "/agenda",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}, "text/markdown": {}}}},
+)
+def session_agenda(
+    community: ViewerCommunity,
+    session: SessionDep,
+    session_date: Annotated[date, Query(alias="session")],
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
     """The suggestions accepted for a session: JSON, or Markdown with ``Accept: text/markdown``."""
     items = suggestions.agenda(session, community, session_date)
     if accept and "text/markdown" in accept.lower():
         text = agenda_markdown(community.name or community.slug, session_date, items)
         return Response(text, media_type="text/markdown; charset=utf-8")
-    return JSONResponse({"community": community.slug, "session": session_date.isoformat(),
-                         "items": items})
+    return JSONResponse(
+        {"community": community.slug, "session": session_date.isoformat(), "items": items}
+    )

@@ -34,16 +34,18 @@ def list_concerns(community: ViewerCommunity, session: SessionDep) -> list[dict[
 
 
 @router.get("/{theme_id}")
-def get_theme(theme_id: int, community: ViewerCommunity, session: SessionDep,
-              privacy: ConfidentialityDep) -> dict[str, Any]:
+def get_theme(
+    theme_id: int, community: ViewerCommunity, session: SessionDep, privacy: ConfidentialityDep
+) -> dict[str, Any]:
     """One theme, with how it differs across segments (small groups suppressed)."""
     theme = themes.get(session, community, theme_id)
     return {**themes.as_dict(theme), "segments": themes.heatmap(session, community, theme, privacy)}
 
 
 @router.patch("/{theme_id}")
-def rename_theme(theme_id: int, body: ThemeRename, community: CommitteeCommunity,
-                 session: SessionDep) -> dict[str, Any]:
+def rename_theme(
+    theme_id: int, body: ThemeRename, community: CommitteeCommunity, session: SessionDep
+) -> dict[str, Any]:
     """Give a theme a name (or clear it with null); later analyses keep it."""
     theme = themes.get(session, community, theme_id)
     theme.name = body.name.strip() if body.name else None

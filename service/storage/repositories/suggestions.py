@@ -49,60 +49,118 @@ from service.storage.tables import (
     utcnow,
 )
 
-KEPT_EVIDENCE = ("edited", "decided_size", "decided_at", "resurfaced_from", "grown_from",
-                 "merged_from")
-CONTENT = ("title", "why", "angles", "quotes", "format", "format_reason", "theme_ids", "segments",
-           "score")
+KEPT_EVIDENCE = (
+    "edited",
+    "decided_size",
+    "decided_at",
+    "resurfaced_from",
+    "grown_from",
+    "merged_from",
+)
+CONTENT = (
+    "title",
+    "why",
+    "angles",
+    "quotes",
+    "format",
+    "format_reason",
+    "theme_ids",
+    "segments",
+    "score",
+)
 
 
 # --- inputs of an analysis ---------------------------------------------------------------------
 
+
 def choice_answers(session: Session, community_id: int) -> list[ChoiceAnswer]:
     """Answers to choice questions that ask which topics to discuss, with the question's text."""
     rows = session.execute(
-        select(Response.respondent_id, Question.text, Response.value_choices,
-               Response.submitted_at)
+        select(Response.respondent_id, Question.text, Response.value_choices, Response.submitted_at)
         .join(Question, Question.id == Response.question_id)
-        .where(Response.community_id == community_id,
-               Question.kind.in_(("multi_choice", "single_choice")),
-               Response.value_choices.is_not(None))
-        .order_by(Response.id))
-    return [ChoiceAnswer(r.respondent_id, r.text, tuple(str(c) for c in r.value_choices or ()),
-                         iso_week(r.submitted_at)) for r in rows if is_request_question(r.text)]
+        .where(
+            Response.community_id == community_id,
+            Question.kind.in_(("multi_choice", "single_choice")),
+            Response.value_choices.is_not(None),
+        )
+        .order_by(Response.id)
+    )
+    return [
+        ChoiceAnswer(
+            r.respondent_id,
+            r.text,
+            tuple(str(c) for c in r.value_choices or ()),
+            iso_week(r.submitted_at),
+        )
+        for r in rows
+        if is_request_question(r.text)
+    ]
 
 
 def respondent_segments(session: Session, community_id: int) -> dict[int, dict[str, str | None]]:
     """Each respondent's role, level, experience and function."""
     rows = session.execute(
-        select(Respondent.id, Respondent.role, Respondent.level, Respondent.experience,
-               Respondent.function).where(Respondent.community_id == community_id))
-    return {r.id: {"role": r.role, "level": r.level, "experience": r.experience,
-                   "function": r.function} for r in rows}
+        select(
+            Respondent.id,
+            Respondent.role,
+            Respondent.level,
+            Respondent.experience,
+            Respondent.function,
+        ).where(Respondent.community_id == community_id)
+    )
+    return {
+        r.id: {"role": r.role, "level": r.level, "experience": r.experience, "function": r.function}
+        for r in rows
+    }
 
 
 def analysis_themes(session: Session, community_id: int) -> list[dict[str, Any]]:
     """The active themes as the agenda reads them: ``Theme.summary`` plus id, name and keywords."""
-    rows = session.scalars(select(Theme).where(Theme.community_id == community_id,
-                                               Theme.status == "active").order_by(Theme.id))
-    return [{**(t.summary or {}), "id": t.id, "label": t.name or t.label,
-             "keywords": list(t.keywords or [])} for t in rows]
+    rows = session.scalars(
+        select(Theme)
+        .where(Theme.community_id == community_id, Theme.status == "active")
+        .order_by(Theme.id)
+    )
+    return [
+        {
+            **(t.summary or {}),
+            "id": t.id,
+            "label": t.name or t.label,
+            "keywords": list(t.keywords or []),
+        }
+        for t in rows
+    ]
 
 
 def analysis_units(session: Session, community_id: int) -> list[dict[str, Any]]:
     """The community's units (non-answers left out) with theme, concern level and sentiment."""
     rows = session.execute(
-        select(Unit.id, Unit.text, Unit.theme_id, Unit.respondent_id, Unit.week,
-               Unit.concern_level, Unit.sentiment)
-        .where(Unit.community_id == community_id, Unit.non_answer.is_(False)).order_by(Unit.id))
+        select(
+            Unit.id,
+            Unit.text,
+            Unit.theme_id,
+            Unit.respondent_id,
+            Unit.week,
+            Unit.concern_level,
+            Unit.sentiment,
+        )
+        .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
+        .order_by(Unit.id)
+    )
     return [row._asdict() for row in rows]
 
 
 def build_suggestions(
-    engine: Engine, community_id: int, job_id: str | None, *, settings: Settings,
+    engine: Engine,
+    community_id: int,
+    job_id: str | None,
+    *,
+    settings: Settings,
     themes: Sequence[Mapping[str, Any]] | None = None,
     units: Sequence[Mapping[str, Any]] | None = None,
     segments: Mapping[int, Mapping[str, str | None]] | None = None,
-    answers: Sequence[ChoiceAnswer] | None = None, writer: AngleWriter | None = None,
+    answers: Sequence[ChoiceAnswer] | None = None,
+    writer: AngleWriter | None = None,
 ) -> list[dict[str, Any]]:
     """Rank, write and store one analysis's suggestions; the ``analyze --json`` list, best first.
 
@@ -112,26 +170,39 @@ def build_suggestions(
     stored in one write transaction by the re-run rules of :mod:`service.agenda.review`.
     Running it again with the same input changes nothing.
     """
-    privacy = Confidentiality(min_group=settings.min_group_size,
-                              min_quote_group=settings.min_quote_group_size)
+    privacy = Confidentiality(
+        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
+    )
     with db.transaction(engine) as session:
         themes = analysis_themes(session, community_id) if themes is None else themes
         units = analysis_units(session, community_id) if units is None else units
         segments = respondent_segments(session, community_id) if segments is None else segments
         answers = choice_answers(session, community_id) if answers is None else answers
-    drafts = suggest(themes, units, privacy=privacy, segments=segments, answers=answers,
-                     writer=writer or make_writer(settings.llm, seed=settings.theme_seed),
-                     seed=settings.theme_seed)
+    drafts = suggest(
+        themes,
+        units,
+        privacy=privacy,
+        segments=segments,
+        answers=answers,
+        writer=writer or make_writer(settings.llm, seed=settings.theme_seed),
+        seed=settings.theme_seed,
+    )
     with db.transaction(engine, write=True) as session:
         return [public(s) for s in save_run(session, community_id, job_id, drafts=drafts)]
 
 
 # --- storing a run ------------------------------------------------------------------------------
 
+
 def _known(row: Suggestion) -> Known:
     evidence = row.evidence or {}
-    return Known(row.id, row.status, cover_of(row.theme_ids, evidence.get("requests")),
-                 evidence.get("decided_size"), evidence.get("decided_at") or "")
+    return Known(
+        row.id,
+        row.status,
+        cover_of(row.theme_ids, evidence.get("requests")),
+        evidence.get("decided_size"),
+        evidence.get("decided_at") or "",
+    )
 
 
 def _apply(row: Suggestion, content: dict[str, Any], job_id: str | None) -> None:
@@ -156,8 +227,9 @@ def _active(session: Session, ids: Sequence[int]) -> set[int]:
     return set(voted) | set(commented)
 
 
-def save_run(session: Session, community_id: int, job_id: str | None, *,
-             drafts: Sequence[AgendaSuggestion]) -> list[Suggestion]:
+def save_run(
+    session: Session, community_id: int, job_id: str | None, *, drafts: Sequence[AgendaSuggestion]
+) -> list[Suggestion]:
     """Store a run's suggestions by the re-run rules; the current ones, best first."""
     rows = list(session.scalars(select(Suggestion).where(Suggestion.community_id == community_id)))
     by_id = {row.id: row for row in rows}
@@ -174,15 +246,25 @@ def save_run(session: Session, community_id: int, job_id: str | None, *,
             _apply(row, combine([draft]), job_id)
             if step.resurfaced_from is not None:
                 previous = by_id[step.resurfaced_from]
-                row.why = (f"Back after the committee {previous.status} it: grown from "
-                           f"{step.grown_from} to {draft.size} since. {row.why}")
-                row.evidence = {**row.evidence, "resurfaced_from": previous.id,
-                                "grown_from": step.grown_from}
+                row.why = (
+                    f"Back after the committee {previous.status} it: grown from "
+                    f"{step.grown_from} to {draft.size} since. {row.why}"
+                )
+                row.evidence = {
+                    **row.evidence,
+                    "resurfaced_from": previous.id,
+                    "grown_from": step.grown_from,
+                }
             session.add(row)
             session.flush()
-            audit(session, community_id, actor=actor, suggestion_id=row.id,
-                  action="suggestion.resurface" if step.resurfaced_from else "suggestion.create",
-                  detail={"title": row.title, "theme_ids": row.theme_ids})
+            audit(
+                session,
+                community_id,
+                actor=actor,
+                suggestion_id=row.id,
+                action="suggestion.resurface" if step.resurfaced_from else "suggestion.create",
+                detail={"title": row.title, "theme_ids": row.theme_ids},
+            )
             current.append(row)
     for target, group in updates.items():
         _apply(by_id[target], combine(group), job_id)
@@ -200,19 +282,29 @@ def save_run(session: Session, community_id: int, job_id: str | None, *,
 
 # --- reading ------------------------------------------------------------------------------------
 
+
 def public(row: Suggestion) -> dict[str, Any]:
     """The ``analyze --json`` shape."""
-    return {"id": row.id, "title": row.title, "why": row.why, "angles": list(row.angles or []),
-            "quotes": list(row.quotes or []), "format": row.format,
-            "format_reason": row.format_reason, "theme_ids": list(row.theme_ids or [])}
+    return {
+        "id": row.id,
+        "title": row.title,
+        "why": row.why,
+        "angles": list(row.angles or []),
+        "quotes": list(row.quotes or []),
+        "format": row.format,
+        "format_reason": row.format_reason,
+        "theme_ids": list(row.theme_ids or []),
+    }
 
 
 def votes(session: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
     """``{"up", "down", "total"}`` per suggestion."""
     tally: dict[int, dict[str, int]] = {i: {"up": 0, "down": 0, "total": 0} for i in ids}
-    rows = session.execute(select(Vote.suggestion_id, Vote.value, func.count())
-                           .where(Vote.suggestion_id.in_(list(ids)))
-                           .group_by(Vote.suggestion_id, Vote.value))
+    rows = session.execute(
+        select(Vote.suggestion_id, Vote.value, func.count())
+        .where(Vote.suggestion_id.in_(list(ids)))
+        .group_by(Vote.suggestion_id, Vote.value)
+    )
     for suggestion_id, value, count in rows:
         tally[suggestion_id]["up" if value > 0 else "down"] += count
         tally[suggestion_id]["total"] += value * count
@@ -221,8 +313,11 @@ def votes(session: Session, ids: Sequence[int]) -> dict[int, dict[str, int]]:
 
 def my_votes(session: Session, ids: Sequence[int], voter: str) -> dict[int, int]:
     """The caller's vote per suggestion."""
-    rows = session.execute(select(Vote.suggestion_id, Vote.value)
-                           .where(Vote.suggestion_id.in_(list(ids)), Vote.voter == voter))
+    rows = session.execute(
+        select(Vote.suggestion_id, Vote.value).where(
+            Vote.suggestion_id.in_(list(ids)), Vote.voter == voter
+        )
+    )
     return dict(rows.tuples().all())
 
 
@@ -230,22 +325,34 @@ def as_dict(row: Suggestion, tally: Mapping[str, int], mine: int | None = None) 
     """The API shape of a suggestion."""
     evidence = row.evidence or {}
     return {
-        **public(row), "format_label": FORMATS.get(row.format, row.format),
-        "segments": list(row.segments or []), "score": row.score, "status": row.status,
+        **public(row),
+        "format_label": FORMATS.get(row.format, row.format),
+        "segments": list(row.segments or []),
+        "score": row.score,
+        "status": row.status,
         "session_date": row.session_date.date().isoformat() if row.session_date else None,
-        "reason": row.reason, "merged_into": row.merged_into, "votes": dict(tally),
-        "my_vote": mine, "current": evidence.get("current", True), "evidence": evidence,
-        "job_id": row.job_id, "created_at": row.created_at.isoformat(),
+        "reason": row.reason,
+        "merged_into": row.merged_into,
+        "votes": dict(tally),
+        "my_vote": mine,
+        "current": evidence.get("current", True),
+        "evidence": evidence,
+        "job_id": row.job_id,
+        "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
     }
 
 
-def list_for(session: Session, community: Community, *, status: str | None = None,
-             voter: str | None = None) -> list[dict[str, Any]]:
+def list_for(
+    session: Session, community: Community, *, status: str | None = None, voter: str | None = None
+) -> list[dict[str, Any]]:
     """The community's suggestions as dicts, best first (merged ones only when asked for)."""
     query = select(Suggestion).where(Suggestion.community_id == community.id)
-    query = query.where(Suggestion.status == status) if status else query.where(
-        Suggestion.status != "merged")
+    query = (
+        query.where(Suggestion.status == status)
+        if status
+        else query.where(Suggestion.status != "merged")
+    )
     rows = list(session.scalars(query))
     rows.sort(key=lambda r: (not (r.evidence or {}).get("current", True), -r.score, r.id))
     ids = [r.id for r in rows]
@@ -257,31 +364,54 @@ def get(session: Session, community: Community, suggestion_id: int) -> Suggestio
     """One suggestion of the community, or :class:`NotFound`."""
     row = session.get(Suggestion, suggestion_id)
     if row is None or row.community_id != community.id:
-        raise NotFound(f"No suggestion {suggestion_id}",
-                       hint="List the community's suggestions for their ids.")
+        raise NotFound(
+            f"No suggestion {suggestion_id}", hint="List the community's suggestions for their ids."
+        )
     return row
 
 
 def detail(session: Session, row: Suggestion, voter: str | None = None) -> dict[str, Any]:
     """A suggestion with its comments and its history from the audit log."""
-    comments = session.scalars(select(Comment).where(Comment.suggestion_id == row.id)
-                               .order_by(Comment.id))
-    history = session.scalars(select(AuditEntry).where(
-        AuditEntry.community_id == row.community_id,
-        AuditEntry.target == f"suggestion:{row.id}").order_by(AuditEntry.id))
+    comments = session.scalars(
+        select(Comment).where(Comment.suggestion_id == row.id).order_by(Comment.id)
+    )
+    history = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.community_id == row.community_id, AuditEntry.target == f"suggestion:{row.id}"
+        )
+        .order_by(AuditEntry.id)
+    )
     mine = my_votes(session, [row.id], voter).get(row.id) if voter else None
-    return {**as_dict(row, votes(session, [row.id])[row.id], mine),
-            "comments": [{"id": c.id, "author": c.author, "text": c.text,
-                          "created_at": c.created_at.isoformat()} for c in comments],
-            "history": [{"actor": e.actor, "action": e.action, "detail": e.detail,
-                         "at": e.created_at.isoformat()} for e in history]}
+    return {
+        **as_dict(row, votes(session, [row.id])[row.id], mine),
+        "comments": [
+            {"id": c.id, "author": c.author, "text": c.text, "created_at": c.created_at.isoformat()}
+            for c in comments
+        ],
+        "history": [
+            {
+                "actor": e.actor,
+                "action": e.action,
+                "detail": e.detail,
+                "at": e.created_at.isoformat(),
+            }
+            for e in history
+        ],
+    }
 
 
 def agenda(session: Session, community: Community, day: date) -> list[dict[str, Any]]:
     """Suggestions accepted for the session on ``day``: most net votes first, then score."""
-    rows = list(session.scalars(select(Suggestion).where(
-        Suggestion.community_id == community.id, Suggestion.status == "accepted",
-        Suggestion.session_date == datetime(day.year, day.month, day.day))))
+    rows = list(
+        session.scalars(
+            select(Suggestion).where(
+                Suggestion.community_id == community.id,
+                Suggestion.status == "accepted",
+                Suggestion.session_date == datetime(day.year, day.month, day.day),
+            )
+        )
+    )
     tally = votes(session, [r.id for r in rows])
     rows.sort(key=lambda r: (-tally[r.id]["total"], -r.score, r.id))
     return [as_dict(r, tally[r.id]) for r in rows]
@@ -289,11 +419,26 @@ def agenda(session: Session, community: Community, day: date) -> list[dict[str, 
 
 # --- the committee's actions --------------------------------------------------------------------
 
-def audit(session: Session, community_id: int, *, actor: str, action: str, suggestion_id: int,
-          detail: dict[str, Any]) -> None:
+
+def audit(
+    session: Session,
+    community_id: int,
+    *,
+    actor: str,
+    action: str,
+    suggestion_id: int,
+    detail: dict[str, Any],
+) -> None:
     """One audit-log entry about a suggestion (``created_at`` says when)."""
-    session.add(AuditEntry(community_id=community_id, actor=actor[:64], action=action,
-                           target=f"suggestion:{suggestion_id}", detail=detail))
+    session.add(
+        AuditEntry(
+            community_id=community_id,
+            actor=actor[:64],
+            action=action,
+            target=f"suggestion:{suggestion_id}",
+            detail=detail,
+        )
+    )
 
 
 def vote(session: Session, row: Suggestion, *, voter: str, value: int) -> None:
@@ -305,8 +450,14 @@ def vote(session: Session, row: Suggestion, *, voter: str, value: int) -> None:
         session.add(Vote(suggestion_id=row.id, voter=voter, value=value))
     else:
         held.value = value
-    audit(session, row.community_id, actor=voter, action="suggestion.vote",
-          suggestion_id=row.id, detail={"value": value, "previous": previous})
+    audit(
+        session,
+        row.community_id,
+        actor=voter,
+        action="suggestion.vote",
+        suggestion_id=row.id,
+        detail={"value": value, "previous": previous},
+    )
     session.flush()
 
 
@@ -316,47 +467,90 @@ def comment(session: Session, row: Suggestion, *, author: str, text: str) -> Com
     note = Comment(suggestion_id=row.id, author=author, text=text.replace("\x00", "").strip())
     session.add(note)
     session.flush()
-    audit(session, row.community_id, actor=author, action="suggestion.comment",
-          suggestion_id=row.id, detail={"comment_id": note.id, "text": note.text[:500]})
+    audit(
+        session,
+        row.community_id,
+        actor=author,
+        action="suggestion.comment",
+        suggestion_id=row.id,
+        detail={"comment_id": note.id, "text": note.text[:500]},
+    )
     return note
 
 
-def decide(session: Session, row: Suggestion, *, actor: str, decision: str,
-           session_date: date | None = None, reason: str | None = None) -> None:
+def decide(
+    session: Session,
+    row: Suggestion,
+    *,
+    actor: str,
+    decision: str,
+    session_date: date | None = None,
+    reason: str | None = None,
+) -> None:
     """Accept, reject or defer (see :func:`service.agenda.review.check_decision`)."""
     status = check_decision(decision, status=row.status, session_date=session_date, reason=reason)
     previous = row.status
     row.status = status
-    row.session_date = (datetime(session_date.year, session_date.month, session_date.day)
-                        if status == "accepted" and session_date else None)
+    row.session_date = (
+        datetime(session_date.year, session_date.month, session_date.day)
+        if status == "accepted" and session_date
+        else None
+    )
     row.reason = (reason or "").replace("\x00", "").strip() or None
     evidence = dict(row.evidence or {})
     if status in ("accepted", "rejected"):
         evidence.update(decided_size=int(evidence.get("size", 0)), decided_at=utcnow().isoformat())
     row.evidence, row.updated_at = evidence, utcnow()
-    audit(session, row.community_id, actor=actor, action=f"suggestion.{decision}",
-          suggestion_id=row.id,
-          detail={"from": previous, "to": status, "reason": row.reason,
-                  "session_date": session_date.isoformat() if session_date else None})
+    audit(
+        session,
+        row.community_id,
+        actor=actor,
+        action=f"suggestion.{decision}",
+        suggestion_id=row.id,
+        detail={
+            "from": previous,
+            "to": status,
+            "reason": row.reason,
+            "session_date": session_date.isoformat() if session_date else None,
+        },
+    )
     session.flush()
 
 
-def edit(session: Session, row: Suggestion, actor: str, *, title: str | None = None,
-         angles: Sequence[str] | None = None) -> None:
+def edit(
+    session: Session,
+    row: Suggestion,
+    actor: str,
+    *,
+    title: str | None = None,
+    angles: Sequence[str] | None = None,
+) -> None:
     """Rename and/or edit the angles; later analyses keep what the committee wrote."""
     check_not_merged(row.status)
     edited = set((row.evidence or {}).get("edited", ()))
     if title is not None:
         clean = " ".join(title.replace("\x00", "").split())
         if clean:
-            audit(session, row.community_id, actor=actor, action="suggestion.rename",
-                  suggestion_id=row.id, detail={"from": row.title, "to": clean})
+            audit(
+                session,
+                row.community_id,
+                actor=actor,
+                action="suggestion.rename",
+                suggestion_id=row.id,
+                detail={"from": row.title, "to": clean},
+            )
             row.title = clean
             edited.add("title")
     if angles is not None:
         kept = clean_angles(angles)
-        audit(session, row.community_id, actor=actor, action="suggestion.edit_angles",
-              suggestion_id=row.id, detail={"from": list(row.angles or []), "to": kept})
+        audit(
+            session,
+            row.community_id,
+            actor=actor,
+            action="suggestion.edit_angles",
+            suggestion_id=row.id,
+            detail={"from": list(row.angles or []), "to": kept},
+        )
         row.angles = kept
         edited.add("angles")
     row.evidence = {**(row.evidence or {}), "edited": sorted(edited)}
@@ -364,21 +558,31 @@ def edit(session: Session, row: Suggestion, actor: str, *, title: str | None = N
     session.flush()
 
 
-def merge(session: Session, community: Community, ids: Sequence[int], *, actor: str,
-          title: str | None = None) -> Suggestion:
+def merge(
+    session: Session,
+    community: Community,
+    ids: Sequence[int],
+    *,
+    actor: str,
+    title: str | None = None,
+) -> Suggestion:
     """The second suggestion joins the first (see :mod:`service.agenda.review`)."""
     first, second = (get(session, community, i) for i in ids)
     check_mergeable(ids, [first.status, second.status])
-    content = merge_contents({k: getattr(first, k) for k in CONTENT} | {"evidence": first.evidence},
-                             {k: getattr(second, k) for k in CONTENT} | {
-                                 "evidence": second.evidence},
-                             title=" ".join(title.split()) if title else None)
+    content = merge_contents(
+        {k: getattr(first, k) for k in CONTENT} | {"evidence": first.evidence},
+        {k: getattr(second, k) for k in CONTENT} | {"evidence": second.evidence},
+        title=" ".join(title.split()) if title else None,
+    )
     evidence = content.pop("evidence")
     for name, value in content.items():
         setattr(first, name, value)
     merged_from = [*evidence.get("merged_from", ()), second.id]
-    first.evidence = {**evidence, "merged_from": merged_from,
-                      "edited": sorted({*evidence.get("edited", ()), "title"})}
+    first.evidence = {
+        **evidence,
+        "merged_from": merged_from,
+        "edited": sorted({*evidence.get("edited", ()), "title"}),
+    }
     first.updated_at = utcnow()
     voters = set(session.scalars(select(Vote.voter).where(Vote.suggestion_id == first.id)))
     for ballot in session.scalars(select(Vote).where(Vote.suggestion_id == second.id)):
@@ -386,13 +590,27 @@ def merge(session: Session, community: Community, ids: Sequence[int], *, actor: 
             session.delete(ballot)
         else:
             ballot.suggestion_id = first.id
-    session.execute(Comment.__table__.update().where(Comment.suggestion_id == second.id)
-                    .values(suggestion_id=first.id))
+    session.execute(
+        Comment.__table__.update()
+        .where(Comment.suggestion_id == second.id)
+        .values(suggestion_id=first.id)
+    )
     second.status, second.merged_into, second.updated_at = "merged", first.id, utcnow()
-    audit(session, community.id, actor=actor, action="suggestion.merge", suggestion_id=first.id,
-          detail={"merged": second.id, "title": first.title})
-    audit(session, community.id, actor=actor, action="suggestion.merged_into",
-          suggestion_id=second.id, detail={"into": first.id})
+    audit(
+        session,
+        community.id,
+        actor=actor,
+        action="suggestion.merge",
+        suggestion_id=first.id,
+        detail={"merged": second.id, "title": first.title},
+    )
+    audit(
+        session,
+        community.id,
+        actor=actor,
+        action="suggestion.merged_into",
+        suggestion_id=second.id,
+        detail={"into": first.id},
+    )
     session.flush()
     return first
-

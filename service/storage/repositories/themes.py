@@ -16,16 +16,18 @@ from service.storage.tables import Community, Respondent, Theme, Unit
 
 def current(session: Session, community: Community) -> list[Theme]:
     """Active themes, largest first."""
-    themes = list(session.scalars(
-        select(Theme).where(Theme.community_id == community.id, Theme.status == "active")))
+    themes = list(
+        session.scalars(
+            select(Theme).where(Theme.community_id == community.id, Theme.status == "active")
+        )
+    )
     return sorted(themes, key=lambda t: -(t.summary or {}).get("units", 0))
 
 
 def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
     """The themes that carry worry, best first ("what keeps them up at night")."""
     ranked = [
-        {"theme_id": theme.id, **theme.summary["concern"],
-         "label": theme.name or theme.label}
+        {"theme_id": theme.id, **theme.summary["concern"], "label": theme.name or theme.label}
         for theme in current(session, community)
         if (theme.summary or {}).get("concern")
     ]
@@ -44,28 +46,42 @@ def as_dict(theme: Theme) -> dict[str, Any]:
     """The API shape of a theme (the same keys as ``analyze --json``, plus lineage and concern)."""
     summary = theme.summary or {}
     return {
-        "id": theme.id, "label": theme.name or theme.label, "generated_label": theme.label,
-        "keywords": theme.keywords, "units": summary.get("units", 0),
-        "respondents": summary.get("respondents"), "share": summary.get("share", 0.0),
-        "trend": summary.get("trend", "steady"), "weekly": summary.get("weekly", []),
-        "quotes": summary.get("quotes", []), "concern": summary.get("concern"),
+        "id": theme.id,
+        "label": theme.name or theme.label,
+        "generated_label": theme.label,
+        "keywords": theme.keywords,
+        "units": summary.get("units", 0),
+        "respondents": summary.get("respondents"),
+        "share": summary.get("share", 0.0),
+        "trend": summary.get("trend", "steady"),
+        "weekly": summary.get("weekly", []),
+        "quotes": summary.get("quotes", []),
+        "concern": summary.get("concern"),
         "concern_share": (summary.get("concern") or {}).get("concern_share", 0.0),
         "sentiment": (summary.get("concern") or {}).get("sentiment"),
-        "status": theme.status, "lineage": theme.lineage or [],
+        "status": theme.status,
+        "lineage": theme.lineage or [],
         "suppressed": summary.get("suppressed", False),
     }
 
 
-def heatmap(session: Session, community: Community, theme: Theme,
-            privacy: Confidentiality) -> dict[str, list[dict[str, Any]]]:
+def heatmap(
+    session: Session, community: Community, theme: Theme, privacy: Confidentiality
+) -> dict[str, list[dict[str, Any]]]:
     """Per segment dimension and group: the share of the group's members who raised the theme.
 
     A cell is shown only when the group, the members who raised the theme and those who did not
     are each at least the minimum group size; otherwise it says so.
     """
     members = session.execute(
-        select(Respondent.id, Respondent.role, Respondent.level, Respondent.experience,
-               Respondent.function).where(Respondent.community_id == community.id)).all()
+        select(
+            Respondent.id,
+            Respondent.role,
+            Respondent.level,
+            Respondent.experience,
+            Respondent.function,
+        ).where(Respondent.community_id == community.id)
+    ).all()
     raised = set(session.scalars(select(Unit.respondent_id).where(Unit.theme_id == theme.id)))
     grid: dict[str, list[dict[str, Any]]] = {}
     for position, name in enumerate(SEGMENT_NAMES, start=1):
@@ -79,9 +95,15 @@ def heatmap(session: Session, community: Community, theme: Theme,
         cells = []
         for group, size in sorted(sizes.items()):
             small = min(size, hits[group], size - hits[group]) < privacy.min_group
-            cells.append({"group": group, "members": None if small else size,
-                          "share": None if small else round(hits[group] / size, 3),
-                          "suppressed": small, "note": privacy.note() if small else None})
+            cells.append(
+                {
+                    "group": group,
+                    "members": None if small else size,
+                    "share": None if small else round(hits[group] / size, 3),
+                    "suppressed": small,
+                    "note": privacy.note() if small else None,
+                }
+            )
         if cells:
             grid[name] = cells
     return grid
