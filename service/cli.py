@@ -322,9 +322,13 @@ def analyze(
         _fail(error)
         return
     if job.status != "succeeded":
-        print(json.dumps({"error": "The analysis failed", "detail": job.error, "location": None,
-                          "hint": "Check the server log; rerun `peerpulse analyze`."}),
-              file=sys.stderr)
+        failure = {
+            "error": "The analysis failed",
+            "detail": job.error,
+            "location": None,
+            "hint": "Check the server (or worker) log; rerun `peerpulse analyze`.",
+        }
+        print(json.dumps(failure), file=sys.stderr)
         raise typer.Exit(code=1)
     result = job.result or {}
     if as_json:
@@ -334,13 +338,13 @@ def analyze(
 
 
 def _follow(engine: Any, job_id: str, *, quiet: bool, thread: Any = None) -> Any:
-    """Wait for a job, drawing a progress bar on stderr."""
+    """Wait for a job, drawing a progress bar on stderr (and saying so if no worker takes it)."""
     import time
 
     from service.jobs import store
 
-    with typer.progressbar(length=100, label="analysing", file=sys.stderr,
-                           show_eta=False) as bar:
+    waiting_since, hinted = time.monotonic(), False
+    with typer.progressbar(length=100, label="analysing", file=sys.stderr, show_eta=False) as bar:
         shown = 0
         while True:
             job = store.get(engine, job_id)
@@ -352,6 +356,13 @@ def _follow(engine: Any, job_id: str, *, quiet: bool, thread: Any = None) -> Any
                 return job
             if thread is not None and not thread.is_alive() and job.status in store.ACTIVE:
                 return store.get(engine, job_id)
+            if thread is None and job.status == "queued" and not hinted:
+                if time.monotonic() - waiting_since > 15:
+                    hinted = True
+                    print(
+                        f"\njob {job_id} is queued; is a worker running (`peerpulse worker`)?",
+                        file=sys.stderr,
+                    )
             time.sleep(0.3)
 
 
@@ -359,10 +370,76 @@ def _print_summary(result: dict[str, Any]) -> None:
     themes = result.get("themes", [])
     print(f"{len(themes)} themes")
     for theme in themes:
-        print(f"  [{theme['trend']:>7}] {theme['label']} — {theme['units']} units, "
-              f"{theme['respondents'] if theme['respondents'] is not None else 'few'} members")
+        print(
+            f"  [{theme['trend']:>7}] {theme['label']} — {theme['units']} units, "
+            f"{theme['respondents'] if theme['respondents'] is not None else 'few'} members"
+        )
     for suggestion in result.get("suggestions", [])[:5]:
         print(f"  suggestion: {suggestion['title']} ({suggestion['format']})")
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, help="Jobs this worker runs at once")
+    ] = 1,
+    queues: Annotated[
+        str | None, typer.Option("--queues", "-Q", help="Comma-separated queues (default: all)")
+    ] = None,
+    loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "info",
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads", min=1, help="Torch threads per job process (default: cores / concurrency)"
+        ),
+    ] = None,
+    pool: Annotated[str, typer.Option("--pool", help="prefork|solo|threads")] = "prefork",
+    beat: Annotated[
+        bool, typer.Option("--beat", help="Also send the weekly digests (run it on one worker)")
+    ] = False,
+) -> None:
+    """Run a Celery worker: analyses, embedding chunks and digests from PEERPULSE_BROKER_URL."""
+    import os
+
+    from service.errors import InvalidInput
+
+    settings = get_settings()
+    try:
+        if not settings.broker_url:
+            raise InvalidInput(
+                "PEERPULSE_BROKER_URL is not set",
+                hint="Set it to the shared Redis, e.g. PEERPULSE_BROKER_URL=redis://127.0.0.1:6379/0;"
+                " without a broker, jobs run inside `peerpulse serve` and need no worker.",
+            )
+        if db.make_engine(settings.database_url).dialect.name == "sqlite":
+            raise InvalidInput(
+                "Workers need a database they can share; PEERPULSE_DATABASE_URL is SQLite",
+                hint="Point PEERPULSE_DATABASE_URL at PostgreSQL, "
+                "e.g. postgresql://peerpulse@db-host/peerpulse.",
+            )
+        _engine()  # migrate once, before the job processes start
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    os.environ["PEERPULSE_WORKER_THREADS"] = str(
+        threads or max(1, (os.cpu_count() or 1) // concurrency)
+    )
+    from service.jobs.celery_app import celery_app
+
+    argv = [
+        "worker",
+        f"--concurrency={concurrency}",
+        f"--loglevel={loglevel}",
+        f"--pool={pool}",
+        f"--hostname=peerpulse-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    if queues:
+        argv.append(f"--queues={queues}")
+    if beat:
+        argv.append("--beat")
+    celery_app.worker_main(argv)
 
 
 @app.command()

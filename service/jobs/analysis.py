@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from service.config import Settings
 from service.jobs.runner import job_kind
@@ -127,29 +126,26 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
         return 0
     vectors = embedder.embed([texts[h] for h in todo])
     rows = [
-        EmbeddingCache(model=embedder.name, text_hash=h, vector=v.astype(np.float32).tobytes())
+        {"model": embedder.name, "text_hash": h, "vector": v.astype(np.float32).tobytes()}
         for h, v in zip(todo, vectors, strict=True)
     ]
-    try:
-        with db.transaction(engine, write=True) as session:
-            session.add_all(rows)
-    except IntegrityError:  # another worker stored some of them first: keep the rest one by one
-        stored = 0
-        for hash_, vector in zip(todo, vectors, strict=True):
-            try:
-                with db.transaction(engine, write=True) as session:
-                    session.add(
-                        EmbeddingCache(
-                            model=embedder.name,
-                            text_hash=hash_,
-                            vector=vector.astype(np.float32).tobytes(),
-                        )
-                    )
-                stored += 1
-            except IntegrityError:
-                continue
-        return stored
-    return len(rows)
+    with db.transaction(engine, write=True) as session:
+        # Another worker may store some of the same texts first: those rows are skipped.
+        inserted = session.execute(_insert_new(engine, rows))
+    return max(int(inserted.rowcount or 0), 0)
+
+
+def _insert_new(engine: Engine, rows: list[dict[str, Any]]) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the embedding cache (PostgreSQL or SQLite)."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return (
+        insert(EmbeddingCache)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["model", "text_hash"])
+    )
 
 
 def load_embeddings(
@@ -193,11 +189,13 @@ def embed_stage(
         for chunk in chunks[1:]:
             celery_app.send_task("peerpulse.embed_chunk", args=[chunk])
     embedded = 0
-    for index, chunk in enumerate(chunks):
+    # From the last chunk back: workers take the fanned-out chunks from the front, so the job
+    # meets them in the middle instead of embedding the same chunks in the same order.
+    for done, chunk in enumerate(reversed(chunks), start=1):
         embedded += embed_missing(engine, models, chunk)
         progress(
-            start + (end - start) * (index + 1) / len(chunks),
-            f"embedded {min((index + 1) * size, len(missing))} of {len(missing)} new texts",
+            start + (end - start) * done / len(chunks),
+            f"embedded {min(done * size, len(missing))} of {len(missing)} new texts",
         )
     return embedded
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Protocol
+from contextlib import contextmanager
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from service.config import Settings
 from service.errors import PeerPulseError
@@ -31,11 +33,52 @@ def job_kind(name: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
-def execute(engine: Engine, models: ModelStore, settings: Settings, job_id: str) -> None:
-    """Run one job to its end; safe to call again for the same job after a crash."""
-    job = store.claim(engine, job_id)
-    if job is None:
+@contextmanager
+def job_lease(engine: Engine, job_id: str) -> Iterator[bool]:
+    """Hold the job's lease while running it; yields False when a live process holds it.
+
+    On PostgreSQL the lease is a session-level advisory lock on a connection of its own: the
+    server drops it the moment the holder's connection closes, so a killed worker's job is free
+    again at once while a redelivered duplicate of a job that is still running is recognised. On
+    SQLite (one process, embedded mode) there is nothing to share and the lease is always granted.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
         return
+    key = int.from_bytes(
+        hashlib.blake2b(job_id.encode(), digest_size=8).digest(), "big", signed=True
+    )
+    with engine.connect() as connection:
+        held = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+
+
+def execute(
+    engine: Engine, models: ModelStore, settings: Settings, job_id: str
+) -> Literal["ran", "done", "busy"]:
+    """Run one job to its end; safe to call again for the same job after a crash.
+
+    Returns ``"busy"`` when another live process is running the job (nothing was done),
+    ``"done"`` when it had already finished, and ``"ran"`` otherwise.
+    """
+    with job_lease(engine, job_id) as held:
+        if not held:
+            return "busy"
+        job = store.claim(engine, job_id)
+        if job is None:
+            return "done"
+        _run_claimed(engine, models, settings, job)
+        return "ran"
+
+
+def _run_claimed(engine: Engine, models: ModelStore, settings: Settings, job: Any) -> None:
+    job_id = job.id
     function = _KINDS.get(job.kind)
     if function is None:
         store.finish(engine, job_id, error=f"unknown job kind {job.kind!r}")
@@ -55,6 +98,18 @@ def execute(engine: Engine, models: ModelStore, settings: Settings, job_id: str)
         )
     else:
         store.finish(engine, job_id, result=result)
+
+
+def orphaned(engine: Engine) -> list[str]:
+    """Jobs marked running whose lease nobody holds: the process running them died."""
+    stale = []
+    for job_id in store.unfinished(engine):
+        if store.get(engine, job_id).status != "running":
+            continue
+        with job_lease(engine, job_id) as free:
+            if free:
+                stale.append(job_id)
+    return stale
 
 
 class Runner(Protocol):

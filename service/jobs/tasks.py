@@ -8,13 +8,29 @@ import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
 from service.jobs.celery_app import celery_app, worker_context
 from service.jobs.runner import execute
 
+#: Seconds between checks while another live worker holds a job's lease.
+BUSY_RETRY_SECONDS = 15
 
-@celery_app.task(name="peerpulse.run_job", acks_late=True, reject_on_worker_lost=True)
-def run_job(job_id: str) -> str:
-    """Run a stored job to its end."""
+
+@celery_app.task(
+    name="peerpulse.run_job",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def run_job(self: Any, job_id: str) -> str:
+    """Run a stored job to its end.
+
+    A redelivered copy of a job that a live worker is still running (the visibility timeout
+    passed) checks again later instead of running it twice: if that worker dies meanwhile, the
+    copy runs the job; if it finishes, the copy ends.
+    """
     context = worker_context()
-    execute(context["engine"], context["models"], context["settings"], job_id)
-    return job_id
+    outcome = execute(context["engine"], context["models"], context["settings"], job_id)
+    if outcome == "busy":
+        raise self.retry(countdown=BUSY_RETRY_SECONDS)
+    return outcome
 
 
 @celery_app.task(name="peerpulse.embed_chunk", acks_late=True, reject_on_worker_lost=True)
