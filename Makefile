@@ -32,6 +32,7 @@ sample: install
 	@for f in $(SAMPLE)/google_forms_*.csv $(SAMPLE)/surveymonkey_*.csv $(SAMPLE)/qualtrics_*.csv $(SAMPLE)/checkins.jsonl; do \
 		$(BIN)/peerpulse ingest "$$f" --community admin-circle || exit $$?; \
 	done
+	$(BIN)/peerpulse goals import $(SAMPLE)/goals.csv --community admin-circle
 	$(BIN)/peerpulse analyze --community admin-circle
 
 run: sample

@@ -12,7 +12,7 @@ import typer
 from service.auth.roles import Role
 from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
-from service.errors import PeerPulseError
+from service.errors import InvalidInput, Location, PeerPulseError
 from service.storage import db
 
 app = typer.Typer(
@@ -51,6 +51,59 @@ def goals_add(
             print(f"goal {goal.id} ({goal.owner}): {goal.text}")
     except PeerPulseError as error:
         _fail(error)
+
+
+@goals_app.command("import")
+def goals_import(
+    path: Annotated[Path, typer.Argument(help="CSV with owner,text[,target_date] columns")],
+    community: Annotated[str, typer.Option("--community")],
+) -> None:
+    """Add the goals of a CSV file (all or nothing; goals already there are skipped)."""
+    from service.storage.repositories import communities, goals
+
+    try:
+        items = _read_goals(path)
+        with db.transaction(_engine(), write=True) as session:
+            target = communities.get_or_create(session, community)
+            added, skipped = goals.add_missing(session, target, items)
+        print(f"{path.name}: {added} goal(s) added, {skipped} already there")
+    except PeerPulseError as error:
+        _fail(error)
+
+
+def _read_goals(path: Path) -> list[tuple[str, str, Any]]:
+    """``(text, owner, target_date)`` per row, or an error naming the row and column."""
+    import csv
+    from datetime import datetime
+
+    from service.storage.repositories.goals import check_owner
+
+    if not path.is_file():
+        raise _missing(path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        if not {"owner", "text"} <= set(header):
+            raise InvalidInput(
+                f"{path.name}: the header needs the columns owner and text",
+                location=Location(row=1),
+                hint="Write a header row: owner,text,target_date (target_date may be empty).",
+            )
+        items = []
+        for number, row in enumerate(reader, start=2):
+            try:
+                owner = check_owner((row.get("owner") or "").strip())
+                due = (row.get("target_date") or "").strip()
+                when = datetime.fromisoformat(due) if due else None
+            except (PeerPulseError, ValueError) as exc:
+                column = "target_date" if isinstance(exc, ValueError) else "owner"
+                raise InvalidInput(
+                    f"{path.name}: row {number}, column {column}: {exc}",
+                    location=Location(row=number, column=header.index(column) + 1),
+                    hint="Owners are sponsor, staff, members or partner; dates are YYYY-MM-DD.",
+                ) from exc
+            items.append(((row.get("text") or "").strip(), owner, when))
+    return items
 
 
 @goals_app.command("list")

@@ -143,3 +143,36 @@ def test_roster_import_links_members_to_their_answers(runner: CliRunner) -> None
         ).stdout
     )
     assert again["members_added"] == 0 and again["members_updated"] == body["members"]
+
+
+def test_goals_import_is_idempotent(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "goals.csv"
+    path.write_text(
+        "owner,text,target_date\n"
+        "sponsor,Every member has a quality plan under way,2027-03-31\n"
+        "members,Support each other through the restructure,\n",
+        encoding="utf-8",
+    )
+    first = runner.invoke(app, ["goals", "import", str(path), "--community", "circle"])
+    assert first.exit_code == 0, first.stderr
+    assert "2 goal(s) added, 0 already there" in first.stdout
+    again = runner.invoke(app, ["goals", "import", str(path), "--community", "circle"])
+    assert "0 goal(s) added, 2 already there" in again.stdout
+    listed = runner.invoke(app, ["goals", "list", "--community", "circle"]).stdout.splitlines()
+    assert [line.split("\t")[1] for line in listed] == ["sponsor", "members"]
+
+
+def test_goals_import_bad_row_says_where_and_adds_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "goals.csv"
+    path.write_text(
+        "owner,text,target_date\nsponsor,A fine goal,\nboard,A goal of an unknown owner,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["goals", "import", str(path), "--community", "circle"])
+    assert result.exit_code == 2
+    error = json.loads(result.stderr)
+    assert error["location"] == {"row": 3, "column": 1} and "sponsor" in error["hint"]
+    listed = runner.invoke(app, ["goals", "list", "--community", "circle"])
+    assert "A fine goal" not in listed.stdout

@@ -52,6 +52,28 @@ def add(
     return goal
 
 
+def add_missing(
+    session: Session, community: Community, items: list[tuple[str, str, datetime | None]]
+) -> tuple[int, int]:
+    """Add each ``(text, owner, target_date)`` unless the community already has that goal.
+
+    Returns ``(added, already_there)``; importing the same file twice adds nothing.
+    """
+    existing = {
+        (goal.text.casefold(), goal.owner)
+        for goal in list_for(session, community, include_archived=True)
+    }
+    added = 0
+    for text, owner, target_date in items:
+        key = (text.strip().casefold(), owner)
+        if key in existing:
+            continue
+        add(session, community, text, owner, target_date)
+        existing.add(key)
+        added += 1
+    return added, len(items) - added
+
+
 def list_for(
     session: Session, community: Community, *, include_archived: bool = False
 ) -> list[Goal]:
