@@ -131,8 +131,8 @@ def embed_missing(engine: Engine, models: ModelStore, text_hashes: Sequence[str]
     ]
     with db.transaction(engine, write=True) as session:
         # Another worker may store some of the same texts first: those rows are skipped.
-        inserted = session.execute(_insert_new(engine, rows))
-    return max(int(inserted.rowcount or 0), 0)
+        stored = session.execute(_insert_new(engine, rows)).scalars().all()
+    return len(stored)
 
 
 def _insert_new(engine: Engine, rows: list[dict[str, Any]]) -> Any:
@@ -141,10 +141,12 @@ def _insert_new(engine: Engine, rows: list[dict[str, Any]]) -> Any:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    table = EmbeddingCache.__table__
     return (
-        insert(EmbeddingCache)
+        insert(table)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["model", "text_hash"])
+        .returning(table.c.text_hash)
     )
 
 
