@@ -1,9 +1,10 @@
-"""Property: no response body exposes a group below the minimum, whatever the community."""
+"""Property: no response body or digest exposes a group below the minimum, for any community."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -53,6 +54,28 @@ def _check_cells(cells: list[dict], minimum: int) -> None:
             assert cell["count"] >= minimum
 
 
+def _check_metrics(metrics: dict, minimum: int) -> None:
+    """Weekly figures and participation counts: a number is 0 or at least the minimum."""
+    for cells in metrics["weekly"].values():
+        for cell in cells:
+            assert cell["suppressed"] == (cell["n"] is None)
+            assert cell["n"] is None or cell["n"] >= minimum
+    for row in metrics["participation"]:
+        for name in ("active", "first_time", "returning", "lapsed"):
+            value = row[name]
+            assert not isinstance(value, int) or value == 0 or value >= minimum, (name, row)
+
+
+_COUNT = re.compile(r"(?<![-+\d.])(\d+) (?:members?|responses?)\b")
+
+
+def _check_digest_text(text: str, minimum: int) -> None:
+    """Every count of members or responses in the e-mail is 0, the minimum or more, or the
+    suppression note itself."""
+    for match in _COUNT.finditer(text.replace(f"fewer than {minimum} responses", "")):
+        assert int(match.group(1)) == 0 or int(match.group(1)) >= minimum, match.group(0)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(members=st.lists(member, min_size=1, max_size=40), minimum=st.integers(2, 8))
 def test_segments_and_participation_never_expose_small_groups(
@@ -85,4 +108,8 @@ def test_segments_and_participation_never_expose_small_groups(
             weeks = client.get("/api/v1/communities/cc/participation", headers=headers).json()
             for week in weeks["weeks"]:
                 assert week["suppressed"] or week["members"] >= minimum
+            _check_metrics(client.get("/api/v1/communities/cc/metrics", headers=headers).json(),
+                           minimum)
+            digest = client.get("/api/v1/communities/cc/digest/preview", headers=headers).json()
+            _check_digest_text(digest["text"], minimum)
         db.engine_for.cache_clear()
