@@ -28,6 +28,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("", "Overview", Role.VIEWER),
     ("suggestions", "Suggestions", Role.VIEWER),
     ("agenda", "Agenda", Role.VIEWER),
+    ("goals", "Goals", Role.VIEWER),
     ("imports", "Imports", Role.FACILITATOR),
     ("digest", "Digest", Role.FACILITATOR),
     ("settings", "Settings", Role.FACILITATOR),

@@ -18,7 +18,7 @@ from service.deps import SessionDep, SettingsDep
 from service.errors import NotFound, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.tables import Community
-from service.web import admin, agenda, board, overview, theme_page
+from service.web import admin, agenda, board, goals_page, overview, theme_page
 from service.web.common import PagePrincipal, PageRoute, SignInRequired, render
 
 __all__ = ["SignInRequired", "router", "signin_redirect"]
@@ -124,7 +124,7 @@ def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Res
     return render(request, "communities.html", communities=reachable, principal=principal)
 
 
-for _module in (overview, theme_page, board, agenda, admin):
+for _module in (overview, theme_page, board, agenda, goals_page, admin):
     router.include_router(_module.router)
 
 

@@ -14,6 +14,7 @@ PAGES = [
     "/c/circle/imports",
     "/c/circle/suggestions",
     "/c/circle/agenda",
+    "/c/circle/goals",
     "/c/circle/digest",
     "/c/circle/settings",
     "/c/circle/themes/1",
@@ -23,6 +24,7 @@ LEAST_ROLE = {
     "/c/circle": Role.VIEWER,
     "/c/circle/suggestions": Role.VIEWER,
     "/c/circle/agenda": Role.VIEWER,
+    "/c/circle/goals": Role.VIEWER,
     "/c/circle/imports": Role.FACILITATOR,
     "/c/circle/digest": Role.FACILITATOR,
     "/c/circle/settings": Role.FACILITATOR,
@@ -147,6 +149,43 @@ def test_navigation_shows_only_what_the_role_may_open(app_client: TestClient, ro
         link = f'href="{path}"'
         assert (link in page) == role.allows(least), path
     assert 'aria-current="page">Agenda<' in page
+
+
+def test_goals_page_shows_the_alignment_within_the_minimum(app_client: TestClient) -> None:
+    from service.storage import db
+    from service.storage.repositories import communities, goals
+
+    sign_in(app_client, Role.VIEWER)
+    with db.transaction(app_client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        circle = communities.get_or_create(session, "circle")
+        ahead = goals.add(session, circle, "Every member has a quality plan under way", "sponsor")
+        ahead.alignment = {
+            "gap": "ahead_of_members",
+            "members": 9,
+            "barrier_share": 0.56,
+            "progress_share": 0.11,
+            "trend": "steady",
+            "themes": [],
+            "quotes": [],
+            "reason": "Ahead of members' reality: 9 of 30 members write about it, mostly as a "
+            "barrier.",
+        }
+        small = goals.add(session, circle, "Everyone mentors a newcomer", "members")
+        small.alignment = {
+            "gap": "barely_raised",
+            "members": None,
+            "barrier_share": None,
+            "progress_share": None,
+            "trend": None,
+            "themes": [],
+            "quotes": [],
+            "reason": "Members barely raise it.",
+        }
+        goals.add(session, circle, "A goal set after the last analysis", "staff")
+    page = app_client.get("/c/circle/goals").text
+    assert "Ahead of members&#39; reality" in page and "56%" in page
+    assert "Members barely raise it" in page and "fewer than 5 responses" in page
+    assert "Not aligned yet" in page
 
 
 def test_unknown_theme_is_a_404_page(app_client: TestClient) -> None:
