@@ -11,7 +11,7 @@ from service.auth.roles import Role
 from service.deps import ConfidentialityDep, EngineDep, SessionDep
 from service.jobs import store
 from service.privacy.thresholds import Confidentiality
-from service.storage.repositories import communities, segments, themes
+from service.storage.repositories import communities, metrics, segments, themes
 from service.storage.tables import Community
 from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
 from service.web.common import render as render_page
@@ -45,6 +45,23 @@ def participation(session: Any, community: Community, privacy: Confidentiality) 
     return weeks
 
 
+TOP_DRIVERS = 3
+SIGNALS = ("satisfaction", "nps", "attendance")
+
+
+def signal_rows(figures: dict) -> list[dict]:
+    """One row per week: satisfaction, NPS, attendance (cells carry their suppression) and the
+    response rate from the roster."""
+    weeks: dict[str, dict] = {}
+    for name in SIGNALS:
+        for cell in figures["weekly"].get(name, []):
+            weeks.setdefault(cell["week"], {"week": cell["week"]})[name] = cell
+    for row in figures["participation"]:
+        if row["week"] in weeks:
+            weeks[row["week"]]["response_rate"] = row.get("response_rate")
+    return [weeks[week] for week in sorted(weeks)]
+
+
 @router.get("/c/{slug}", response_class=HTMLResponse)
 def overview(
     request: Request,
@@ -66,6 +83,7 @@ def overview(
         "members": [w["members"] for w in weeks if not w["suppressed"]],
     }
     job = latest_job(session, community, "analysis")
+    figures = metrics.community_metrics(session, community, privacy)
     return render_page(
         request,
         "overview.html",
@@ -83,6 +101,8 @@ def overview(
             :TOP_THEMES
         ],
         job=store.as_dict(job) if job is not None else None,
+        signals=signal_rows(figures),
+        drivers=figures.get("drivers", [])[:TOP_DRIVERS],
     )
 
 

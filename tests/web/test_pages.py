@@ -220,3 +220,23 @@ def test_a_form_post_from_another_site_is_refused(app_client: TestClient) -> Non
     )
     assert response.status_code == 403
     assert "ana@example.org" not in app_client.get("/c/circle/settings").text
+
+
+def test_overview_shows_weekly_signals_from_an_import(app_client: TestClient) -> None:
+    from tests.conftest import ROOT
+
+    token = sign_in(app_client, Role.FACILITATOR)
+    sample = ROOT / "corpora" / "sample" / "google_forms_weeks_1-2.csv"
+    uploaded = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers={"Authorization": f"Bearer {token}"},
+        files={"file": (sample.name, sample.read_bytes())},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    figures = app_client.get(
+        "/api/v1/communities/circle/metrics", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    first = figures["weekly"]["satisfaction"][0]
+    page = app_client.get("/c/circle").text
+    assert "Program signals" in page
+    assert f"<td>{first['week']}</td>" in page and f"<td>{first['value']:.1f}</td>" in page
