@@ -200,6 +200,7 @@ def test_settings_show_thresholds_and_manage_recipients(
         "/c/circle",
         "/c/circle/suggestions",
         "/c/circle/agenda",
+        "/c/circle/goals",
         "/c/circle/imports",
         "/c/circle/digest",
         "/c/circle/settings",
@@ -219,6 +220,13 @@ def test_every_page_fits_a_phone(
     page.goto(f"{live_server['base']}{path}")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_sign_in_page_labels_both_ways_in(page, live_server: dict[str, str]) -> None:  # noqa: ANN001
+    page.goto(f"{live_server['base']}/signin")
+    assert page.get_by_label("Token").get_attribute("type") == "password"
+    assert page.get_by_label("Password").get_attribute("type") == "password"
+    snap(page, "signin")
 
 
 def test_keyboard_users_skip_to_the_content(page, live_server: dict[str, str]) -> None:  # noqa: ANN001
