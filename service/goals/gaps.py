@@ -77,12 +77,30 @@ def weekly_signals(
             WeekSignals(
                 week,
                 size,
-                round(len(barrier.get(week, ())) / size, 3),
-                round(len(progress.get(week, ())) / size, 3),
+                shown_share(len(barrier.get(week, ())), size, privacy),
+                shown_share(len(progress.get(week, ())), size, privacy),
                 False,
             )
         )
     return out
+
+
+def shown_share(part: int, whole: int, privacy: Confidentiality) -> float | None:
+    """``part / whole``, or None when it would describe a group under the minimum.
+
+    The part and the rest of the group must each be empty or reach the minimum (the rule of
+    the segment heat map): "10 % name a barrier" of ten members singles out one member.
+    """
+    rest = whole - part
+    if whole < privacy.min_group or not (part == 0 or part >= privacy.min_group):
+        return None
+    if not (rest == 0 or rest >= privacy.min_group):
+        return None
+    return round(part / whole, 3)
+
+
+def _percent(share: float | None, what: str) -> str:
+    return f"{share:.0%} {what}" if share is not None else f"some {what}"
 
 
 def _quoted(phrases: Sequence[str]) -> str:
@@ -100,7 +118,7 @@ def goal_reason(
     gap: str | None,
     members: int,
     total: int,
-    shares: tuple[float, float],
+    shares: tuple[float | None, float | None],
     phrases: tuple[Sequence[str], ...],
     privacy: Confidentiality,
 ) -> str:
@@ -120,14 +138,15 @@ def goal_reason(
         what = f" ({_quoted(barriers[:3])})" if barriers else ""
         return (
             f"Ahead of members' reality: {who} write about it ({about}), but mostly as a "
-            f"barrier: {barrier_share:.0%} describe something in the way{what} and "
-            f"{progress_share:.0%} report progress. Start from where members are: what is "
-            "in the way, and what a first step could be."
+            f"barrier: {_percent(barrier_share, 'describe something in the way')}{what} and "
+            f"{_percent(progress_share, 'report progress')}. Start from where members are: "
+            "what is in the way, and what a first step could be."
         )
     done = f" ({_quoted(progress[:3])})" if progress else ""
     return (
-        f"{who[0].upper() + who[1:]} write about it ({about}); {progress_share:.0%} report "
-        f"progress{done} and {barrier_share:.0%} describe something in the way."
+        f"{who[0].upper() + who[1:]} write about it ({about}); "
+        f"{_percent(progress_share, 'report progress')}{done} and "
+        f"{_percent(barrier_share, 'describe something in the way')}."
     )
 
 

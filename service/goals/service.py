@@ -94,11 +94,13 @@ def goal_alignment(
         else "barely_raised"
     )
     visible = count >= privacy.min_group
+    # Shares and phrases only about groups (and their complements) of at least the minimum.
     shares = (
-        len(barrier_members) / count if count else 0.0,
-        len(progress_members) / count if count else 0.0,
+        gaps.shown_share(len(barrier_members), count, privacy),
+        gaps.shown_share(len(progress_members), count, privacy),
     )
-    barriers, progress = _top(phrases["barrier"]), _top(phrases["progress"])
+    barriers = _top(phrases["barrier"]) if len(barrier_members) >= privacy.min_group else ()
+    progress = _top(phrases["progress"]) if len(progress_members) >= privacy.min_group else ()
     reason = gaps.goal_reason(
         goal,
         links,
@@ -110,7 +112,7 @@ def goal_alignment(
         privacy=privacy,
     )
     concern = (
-        sum(level >= 2 for level in worried.values()) / len(worried)
+        gaps.shown_share(sum(level >= 2 for level in worried.values()), len(worried), privacy)
         if worried and visible
         else None
     )
@@ -118,9 +120,9 @@ def goal_alignment(
         goal=goal,
         themes=links,
         members=count if visible else None,
-        barrier_share=round(shares[0], 3) if visible else None,
-        progress_share=round(shares[1], 3) if visible else None,
-        concern_share=round(concern, 3) if concern is not None else None,
+        barrier_share=shares[0] if visible else None,
+        progress_share=shares[1] if visible else None,
+        concern_share=concern,
         trend=gaps.goal_trend(weekly, totals) if visible else None,
         gap=gap,
         reason=reason,
