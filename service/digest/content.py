@@ -353,11 +353,25 @@ def _first(mapping: Mapping[str, Any], *keys: str) -> Any:
     return next((mapping[key] for key in keys if key in mapping), None)
 
 
+def _carries_worry(concern: Mapping[str, Any]) -> bool:
+    """Some members sound worried: a withheld entry, a positive count or (older runs) score."""
+    if "rank" in concern:
+        return bool(concern.get("suppressed") or concern.get("concerned_respondents"))
+    return float(concern.get("score") or 0) > 0
+
+
+def _rank_key(concern: Mapping[str, Any]) -> float:
+    """Best first: the analysis's rank, or (older runs) the score."""
+    if "rank" in concern:
+        return float(concern["rank"])
+    return -float(concern.get("score") or 0)
+
+
 def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[ConcernItem, ...]:
     ranked: list[tuple[float, ConcernItem]] = []
     for theme in themes:
         concern = (theme.summary or {}).get("concern")
-        if not isinstance(concern, Mapping) or not float(concern.get("score") or 0) > 0:
+        if not isinstance(concern, Mapping) or not _carries_worry(concern):
             continue
         suppressed = bool((theme.summary or {}).get("suppressed"))
         worried = count_figure(
@@ -372,8 +386,8 @@ def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Con
             worried=worried,
             severe=None if worried.suppressed or severe == 0 else count_figure(privacy, severe),
         )
-        ranked.append((float(concern["score"]), item))
-    ranked.sort(key=lambda pair: (-pair[0], pair[1].name))
+        ranked.append((_rank_key(concern), item))
+    ranked.sort(key=lambda pair: (pair[0], pair[1].name))
     return tuple(item for _, item in ranked[:MAX_THEMES])
 
 

@@ -238,43 +238,63 @@ def _themes_out(
     return out
 
 
-def _concern_reason(concern: Any, label: str, privacy: Any) -> str:
+def _shown(part: int, whole: int, minimum: int) -> bool:
+    """A count may be shown when it and the rest of its group are each empty or at least the
+    minimum: "6 of 7 members" would single out the one who is not worried."""
+    rest = whole - part
+    return (part == 0 or part >= minimum) and (rest == 0 or rest >= minimum)
+
+
+def _concern_reason(
+    concern: Any, label: str, *, severe_ok: bool, trend_ok: bool, segment_word: str = "role"
+) -> str:
     """The ranking's reason line, keeping only figures about groups of at least the minimum."""
     from dataclasses import replace
 
     from service.concerns.ranking import reason_line
 
-    severe = concern.severe_respondents if concern.severe_respondents >= privacy.min_group else 0
-    trend = concern.trend if concern.first_period_concerned >= privacy.min_group else 0
-    line = reason_line(replace(concern, label=label, severe_respondents=severe, trend=trend))
-    if trend == 0 and concern.trend:
-        line = line[:-1] + ("; rising." if concern.trend > 0 else "; fading.")
-    return line
+    shown = replace(
+        concern,
+        label=label,
+        severe_respondents=concern.severe_respondents if severe_ok else 0,
+        trend=concern.trend if trend_ok else 0,
+    )
+    return reason_line(shown, segment_word=segment_word)
 
 
-def concern_entry(concern: Any, label: str, privacy: Any) -> dict[str, Any]:
-    """One theme's worry as shown anywhere: member counts under the minimum group are withheld."""
-    # "nobody here sounds worried" describes no one, so a zero is shown like a large group
-    visible = (
-        concern.concerned_respondents >= privacy.min_group or concern.concerned_respondents == 0
+def concern_entry(concern: Any, label: str, privacy: Any, *, rank: int) -> dict[str, Any]:
+    """One theme's worry as shown anywhere: nothing about a group under the minimum.
+
+    The worried members and the rest of the theme's members must each be none or at least the
+    minimum; so must the severe ones and the rest of the worried, and the worried members in the
+    first and the latest week for a trend. A withheld entry keeps its ``rank`` (its score would
+    give its count away) and says only that some members voice worry.
+    """
+    minimum = privacy.min_group
+    worried, severe = concern.concerned_respondents, concern.severe_respondents
+    visible = _shown(worried, concern.respondents, minimum)
+    severe_ok = visible and _shown(severe, worried, minimum)
+    first = concern.first_period_concerned
+    trend_ok = (
+        visible
+        and concern.first_period is not None
+        and all(n == 0 or n >= minimum for n in (first, first + concern.trend))
     )
     direction = "rising" if concern.trend > 0 else "fading" if concern.trend < 0 else "steady"
+    sentiment = concern.sentiment if concern.respondents >= minimum else None
     return {
         "label": label,
-        "score": round(concern.score, 4),
-        "concerned_respondents": concern.concerned_respondents if visible else None,
-        "severe_respondents": (
-            concern.severe_respondents
-            if concern.severe_respondents >= privacy.min_group or concern.severe_respondents == 0
-            else None
-        ),
+        "rank": rank,
+        "score": round(concern.score, 4) if visible else None,
+        "concerned_respondents": worried if visible else None,
+        "severe_respondents": severe if severe_ok else None,
         "intensity": round(concern.intensity, 3) if visible else None,
-        "trend": direction if visible else None,
-        "concern_share": round(concern.concern_share, 3),
-        "sentiment": None if concern.sentiment is None else round(concern.sentiment, 3),
-        "reason": _concern_reason(concern, label, privacy)
+        "trend": direction if trend_ok else None,
+        "concern_share": round(concern.concern_share, 3) if visible else None,
+        "sentiment": None if sentiment is None else round(sentiment, 3),
+        "reason": _concern_reason(concern, label, severe_ok=severe_ok, trend_ok=trend_ok)
         if visible
-        else (f"Some members voice worry about “{label}” ({privacy.note()})"),
+        else f"Some members voice worry about “{label}” ({privacy.note()})",
         "suppressed": not visible,
     }
 
@@ -415,7 +435,7 @@ def store_theme_concerns(engine: Engine, community_id: int, privacy: Any) -> lis
             theme = themes.get(concern.theme_id)
             if theme is None:
                 continue
-            entry = concern_entry(concern, theme.name or theme.label, privacy)
+            entry = concern_entry(concern, theme.name or theme.label, privacy, rank=len(out) + 1)
             theme.summary = {**(theme.summary or {}), "concern": entry}
             out.append({"theme_id": theme.id, **entry})
     return out

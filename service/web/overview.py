@@ -97,9 +97,11 @@ def overview(
         segment_titles=SEGMENT_TITLES,
         min_group=privacy.min_group,
         themes=[themes.as_dict(t) for t in themes.current(session, community)[:TOP_THEMES]],
-        concerns=[c for c in themes.concerns(session, community) if c.get("concern_share")][
-            :TOP_THEMES
-        ],
+        concerns=[
+            c
+            for c in themes.concerns(session, community)
+            if c.get("suppressed") or c.get("concerned_respondents")
+        ][:TOP_THEMES],
         job=store.as_dict(job) if job is not None else None,
         signals=signal_rows(figures),
         drivers=figures.get("drivers", [])[:TOP_DRIVERS],

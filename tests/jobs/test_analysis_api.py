@@ -92,18 +92,22 @@ def _check_concerns(
         "trend",
         "reason",
     }
-    assert [c["score"] for c in concerns] == sorted((c["score"] for c in concerns), reverse=True)
+    scores = [c["score"] for c in concerns if c["score"] is not None]
+    assert scores == sorted(scores, reverse=True)
     # the reorg theme (members afraid for their jobs, every week) carries the most worry
     assert concerns[0]["theme_id"] == reorg_id
     assert "worry" in concerns[0]["reason"]
     for theme in result["themes"]:
-        assert 0.0 <= theme["concern_share"] <= 1.0 and "sentiment" in theme
+        assert "concern_share" in theme and "sentiment" in theme
+        assert theme["concern_share"] is None or 0.0 <= theme["concern_share"] <= 1.0
+    assert [c["rank"] for c in concerns] == list(range(1, len(concerns) + 1))
     for concern in concerns:  # nothing about fewer than the minimum group is shown
         assert (
             concern["concerned_respondents"] in (None, 0) or concern["concerned_respondents"] >= 5
         )
         if concern["concerned_respondents"] is None:
             assert concern["intensity"] is None and "fewer than 5" in concern["reason"]
+            assert concern["score"] is None and concern["concern_share"] is None
     listed = client.get("/api/v1/communities/circle/concerns", headers=headers).json()
     assert [c["theme_id"] for c in listed] == [c["theme_id"] for c in concerns]
 

@@ -31,7 +31,7 @@ def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
         for theme in current(session, community)
         if (theme.summary or {}).get("concern")
     ]
-    return sorted(ranked, key=lambda c: -c["score"])
+    return sorted(ranked, key=lambda c: c.get("rank") or 10**6)
 
 
 def get(session: Session, community: Community, theme_id: int) -> Theme:
