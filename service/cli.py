@@ -102,7 +102,14 @@ def _read_goals(path: Path) -> list[tuple[str, str, Any]]:
                     location=Location(row=number, column=header.index(column) + 1),
                     hint="Owners are sponsor, staff, members or partner; dates are YYYY-MM-DD.",
                 ) from exc
-            items.append(((row.get("text") or "").strip(), owner, when))
+            text = (row.get("text") or "").strip()
+            if not text:
+                raise InvalidInput(
+                    f"{path.name}: row {number}, column text: the goal has no text",
+                    location=Location(row=number, column=header.index("text") + 1),
+                    hint="Describe the goal in a sentence, or delete the row.",
+                )
+            items.append((text, owner, when))
     return items
 
 

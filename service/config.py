@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     broker_url: str | None = None
     celery_visibility_timeout: int = Field(default=3600, ge=5)
-    embedding_chunk_size: int = Field(default=512, ge=16)
+    embedding_chunk_size: int = Field(default=512, ge=16, le=5000)
     theme_seed: int = 42
     smtp: SmtpSettings = SmtpSettings()
     llm: LlmSettings = LlmSettings()

@@ -176,3 +176,11 @@ def test_goals_import_bad_row_says_where_and_adds_nothing(
     assert error["location"] == {"row": 3, "column": 1} and "sponsor" in error["hint"]
     listed = runner.invoke(app, ["goals", "list", "--community", "circle"])
     assert "A fine goal" not in listed.stdout
+
+
+def test_goals_import_refuses_a_row_without_text(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "goals.csv"
+    path.write_text("owner,text\nstaff,\n", encoding="utf-8")
+    result = runner.invoke(app, ["goals", "import", str(path), "--community", "circle"])
+    assert result.exit_code == 2
+    assert json.loads(result.stderr)["location"] == {"row": 2, "column": 2}

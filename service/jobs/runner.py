@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from service.config import Settings
 from service.errors import PeerPulseError
@@ -55,8 +56,11 @@ def job_lease(engine: Engine, job_id: str) -> Iterator[bool]:
             yield held
         finally:
             if held:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
+                try:
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    connection.commit()
+                except DBAPIError:  # a broken connection drops the lock by itself
+                    log.warning("could not release the lease of job %s", job_id, exc_info=True)
 
 
 def execute(
