@@ -108,8 +108,9 @@ def test_segments_and_participation_never_expose_small_groups(
             weeks = client.get("/api/v1/communities/cc/participation", headers=headers).json()
             for week in weeks["weeks"]:
                 assert week["suppressed"] or week["members"] >= minimum
-            _check_metrics(client.get("/api/v1/communities/cc/metrics", headers=headers).json(),
-                           minimum)
+            _check_metrics(
+                client.get("/api/v1/communities/cc/metrics", headers=headers).json(), minimum
+            )
             digest = client.get("/api/v1/communities/cc/digest/preview", headers=headers).json()
             _check_digest_text(digest["text"], minimum)
         db.engine_for.cache_clear()
