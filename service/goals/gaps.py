@@ -88,13 +88,10 @@ def weekly_signals(
 def shown_share(part: int, whole: int, privacy: Confidentiality) -> float | None:
     """``part / whole``, or None when it would describe a group under the minimum.
 
-    The part and the rest of the group must each be empty or reach the minimum (the rule of
-    the segment heat map): "10 % name a barrier" of ten members singles out one member.
+    The part and the rest of the group must each be empty or reach the minimum (see
+    :meth:`Confidentiality.may_show_part`): "10 % name a barrier" of ten singles out one member.
     """
-    rest = whole - part
-    if whole < privacy.min_group or not (part == 0 or part >= privacy.min_group):
-        return None
-    if not (rest == 0 or rest >= privacy.min_group):
+    if whole < privacy.min_group or not privacy.may_show_part(part, whole):
         return None
     return round(part / whole, 3)
 

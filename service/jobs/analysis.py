@@ -238,13 +238,6 @@ def _themes_out(
     return out
 
 
-def _shown(part: int, whole: int, minimum: int) -> bool:
-    """A count may be shown when it and the rest of its group are each empty or at least the
-    minimum: "6 of 7 members" would single out the one who is not worried."""
-    rest = whole - part
-    return (part == 0 or part >= minimum) and (rest == 0 or rest >= minimum)
-
-
 def _concern_reason(
     concern: Any, label: str, *, severe_ok: bool, trend_ok: bool, segment_word: str = "role"
 ) -> str:
@@ -272,8 +265,8 @@ def concern_entry(concern: Any, label: str, privacy: Any, *, rank: int) -> dict[
     """
     minimum = privacy.min_group
     worried, severe = concern.concerned_respondents, concern.severe_respondents
-    visible = _shown(worried, concern.respondents, minimum)
-    severe_ok = visible and _shown(severe, worried, minimum)
+    visible = privacy.may_show_part(worried, concern.respondents)
+    severe_ok = visible and privacy.may_show_part(severe, worried)
     first = concern.first_period_concerned
     trend_ok = (
         visible

@@ -119,6 +119,15 @@ class Confidentiality:
             return Cell(label, None, None, True, self.note())
         return Cell(label, group_size, value)
 
+    def may_show_part(self, part: int, whole: int) -> bool:
+        """Whether a count of ``part`` out of a group of ``whole`` may be shown.
+
+        The part and the rest of the group must each be none or at least the minimum: "6 of 7
+        members are worried" would single out the seventh.
+        """
+        rest = whole - part
+        return all(n == 0 or n >= self.min_group for n in (part, rest))
+
     def may_quote(self, segment_size: int | None) -> bool:
         """Quotes attributed to a segment need a larger group; unattributed quotes need none."""
         return segment_size is None or segment_size >= self.min_quote_group

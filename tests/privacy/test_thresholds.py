@@ -92,3 +92,10 @@ def test_segment_quotes_need_the_larger_minimum() -> None:
 def test_iso_week_has_no_finer_time() -> None:
     assert iso_week(datetime(2026, 1, 1, 23, 59)) == "2026-W01"
     assert iso_week(None) == "unknown"
+
+
+@given(part=st.integers(0, 40), rest=st.integers(0, 40))
+def test_a_part_is_shown_only_when_it_and_its_rest_are_none_or_large(part: int, rest: int) -> None:
+    shown = RULES.may_show_part(part, part + rest)
+    assert shown == ((part == 0 or part >= 5) and (rest == 0 or rest >= 5))
+    assert not RULES.may_show_part(6, 7)  # "6 of 7 are worried" singles out the seventh

@@ -41,3 +41,20 @@ def weekly_participation(session: Session, community: Community) -> dict[str, tu
         responses[week] += 1
         members.setdefault(week, set()).add(respondent_id)
     return {week: (responses[week], len(members[week])) for week in sorted(responses)}
+
+
+def respondent_segments(session: Session, community_id: int) -> dict[int, dict[str, str | None]]:
+    """Each respondent's role, level, experience and function."""
+    rows = session.execute(
+        select(
+            Respondent.id,
+            Respondent.role,
+            Respondent.level,
+            Respondent.experience,
+            Respondent.function,
+        ).where(Respondent.community_id == community_id)
+    )
+    return {
+        r.id: {"role": r.role, "level": r.level, "experience": r.experience, "function": r.function}
+        for r in rows
+    }

@@ -35,12 +35,12 @@ from service.config import Settings
 from service.errors import NotFound
 from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
+from service.storage.repositories.segments import respondent_segments
 from service.storage.tables import (
     AuditEntry,
     Comment,
     Community,
     Question,
-    Respondent,
     Response,
     Suggestion,
     Theme,
@@ -95,23 +95,6 @@ def choice_answers(session: Session, community_id: int) -> list[ChoiceAnswer]:
         for r in rows
         if is_request_question(r.text)
     ]
-
-
-def respondent_segments(session: Session, community_id: int) -> dict[int, dict[str, str | None]]:
-    """Each respondent's role, level, experience and function."""
-    rows = session.execute(
-        select(
-            Respondent.id,
-            Respondent.role,
-            Respondent.level,
-            Respondent.experience,
-            Respondent.function,
-        ).where(Respondent.community_id == community_id)
-    )
-    return {
-        r.id: {"role": r.role, "level": r.level, "experience": r.experience, "function": r.function}
-        for r in rows
-    }
 
 
 def analysis_themes(session: Session, community_id: int) -> list[dict[str, Any]]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from service.errors import NotFound
 from service.ingest.schemas import SEGMENT_NAMES
 from service.privacy.thresholds import Confidentiality
-from service.storage.tables import Community, Respondent, Theme, Unit
+from service.storage.repositories.segments import respondent_segments
+from service.storage.tables import Community, Theme, Unit
 
 
 def current(session: Session, community: Community) -> list[Theme]:
@@ -73,25 +74,17 @@ def heatmap(
     A cell is shown only when the group, the members who raised the theme and those who did not
     are each at least the minimum group size; otherwise it says so.
     """
-    members = session.execute(
-        select(
-            Respondent.id,
-            Respondent.role,
-            Respondent.level,
-            Respondent.experience,
-            Respondent.function,
-        ).where(Respondent.community_id == community.id)
-    ).all()
+    members = respondent_segments(session, community.id)
     raised = set(session.scalars(select(Unit.respondent_id).where(Unit.theme_id == theme.id)))
     grid: dict[str, list[dict[str, Any]]] = {}
-    for position, name in enumerate(SEGMENT_NAMES, start=1):
+    for name in SEGMENT_NAMES:
         sizes: Counter[str] = Counter()
         hits: Counter[str] = Counter()
-        for row in members:
-            group = row[position]
+        for member, groups in members.items():
+            group = groups[name]
             if group:
                 sizes[group] += 1
-                hits[group] += row[0] in raised
+                hits[group] += member in raised
         cells = []
         for group, size in sorted(sizes.items()):
             small = min(size, hits[group], size - hits[group]) < privacy.min_group
