@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from service.config import Settings
 from service.jobs.runner import job_kind
@@ -358,22 +358,17 @@ def score_concerns(
     if not todo:
         return 0
     scores = models.concern_scorer.score_embedded([units[i]["text"] for i in todo], vectors[todo])
+    changes = []
+    for i, score in zip(todo, scores, strict=True):
+        values = {
+            "concern_level": int(score.level),
+            "concern_probability": float(score.probability),
+            "sentiment": float(score.sentiment),
+        }
+        units[i].update(values)
+        changes.append({"id": units[i]["id"], **values})
     with db.transaction(engine, write=True) as session:
-        for i, score in zip(todo, scores, strict=True):
-            units[i].update(
-                concern_level=int(score.level),
-                concern_probability=float(score.probability),
-                sentiment=float(score.sentiment),
-            )
-            session.execute(
-                Unit.__table__.update()
-                .where(Unit.id == units[i]["id"])
-                .values(
-                    concern_level=int(score.level),
-                    concern_probability=float(score.probability),
-                    sentiment=float(score.sentiment),
-                )
-            )
+        session.execute(update(Unit), changes)  # one bulk UPDATE by primary key
     return len(todo)
 
 
