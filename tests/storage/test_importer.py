@@ -14,7 +14,14 @@ from service.privacy.pseudonyms import respondent_key
 from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.importer import run_import
-from service.storage.tables import Import, Question, Respondent, Response, Submission
+from service.storage.tables import (
+    Community,
+    Import,
+    Question,
+    Respondent,
+    Response,
+    Submission,
+)
 from tests.conftest import fixture_bytes
 
 
@@ -158,3 +165,28 @@ def test_concurrent_overlapping_imports_store_each_response_once(
     assert _count(any_engine, Submission) == 6
     assert _count(any_engine, Respondent) == 6
     assert _count(any_engine, Import) == 20
+
+
+def test_first_imports_racing_to_create_a_community_are_retried_not_refused(
+    any_engine: Engine, load: Load, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: an import whose lookup missed a community another import had just created
+    looked again, saw it and raised Conflict ("Community 'circle' already exists") instead of
+    colliding on the unique slug and being retried."""
+    from service.storage.repositories import communities
+
+    load(any_engine, "google_forms/overlap_a.csv")  # the other import got there first
+    real_find = communities.find
+    missed = []
+
+    def find_missing_once(session, slug):  # noqa: ANN001, ANN202 - the lookup that lost the race
+        if not missed:
+            missed.append(slug)
+            return None
+        return real_find(session, slug)
+
+    monkeypatch.setattr(communities, "find", find_missing_once)
+    result = load(any_engine, "google_forms/overlap_b.csv")
+    assert missed == ["circle"] and result["community"] == "circle"
+    with db.transaction(any_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Community)) == 1

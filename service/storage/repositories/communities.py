@@ -41,15 +41,24 @@ def create(session: Session, slug: str, name: str | None = None) -> Community:
     check_slug(slug)
     if find(session, slug) is not None:
         raise Conflict(f"Community {slug!r} already exists")
+    return _insert(session, slug, name)
+
+
+def get_or_create(session: Session, slug: str) -> Community:
+    """The community, created on first use (the CLI's behaviour).
+
+    A concurrent first use that inserts the same slug in between makes the flush fail with an
+    ``IntegrityError``, which the importer's retry handles; a second lookup here (as ``create``
+    does) could instead see the other transaction's commit and raise ``Conflict``.
+    """
+    return find(session, check_slug(slug)) or _insert(session, slug, None)
+
+
+def _insert(session: Session, slug: str, name: str | None) -> Community:
     community = Community(slug=slug, name=name or slug.replace("-", " ").title())
     session.add(community)
     session.flush()
     return community
-
-
-def get_or_create(session: Session, slug: str) -> Community:
-    """The community, created on first use (the CLI's behaviour)."""
-    return find(session, check_slug(slug)) or create(session, slug)
 
 
 def list_all(session: Session) -> list[Community]:
