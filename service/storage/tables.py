@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -69,6 +70,9 @@ class Respondent(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     first_seen: Mapped[datetime | None] = mapped_column(DateTime)
     in_roster: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # False when the export carried no respondent identifier: the row stands for one response,
+    # and the person behind it may have answered other rows too.
+    identified: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     joined: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -206,6 +210,10 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A web session opened with an API token: it shares the token's limit and ends with it.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True
+    )
 
 
 class Unit(Base):
