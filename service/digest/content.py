@@ -2,21 +2,21 @@
 
 Everything here is plain data; nothing is rendered yet. Every figure about a group passes
 :class:`~service.privacy.thresholds.Confidentiality`: a group under the minimum size is shown as
-"fewer than N responses" and never as a number, a share or a bar; quotes appear only for the
-facilitator and committee roles, never for a suppressed theme, and never when they narrow to
-a tiny group.
+"fewer than N responses" and never as a number, a share, a bar or a trend; quotes appear only
+for the roles that may read members' words
+(:func:`~service.privacy.thresholds.may_read_answers`: the committee and facilitators, never a
+viewer), never for a suppressed theme, and never when they narrow to a tiny group.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from service.privacy.thresholds import NARROWING, Confidentiality
+from service.privacy.thresholds import NARROWING, Confidentiality, may_read_answers
 
-QUOTING_ROLES = ("facilitator", "committee")
 MAX_THEMES = 5
 MAX_QUOTES = 2
 MAX_SUGGESTIONS = 5
@@ -191,7 +191,7 @@ class DigestContent:
     @property
     def quotes_allowed(self) -> bool:
         """Whether this role's copy may carry quotes."""
-        return self.role in QUOTING_ROLES
+        return may_read_answers(self.role)
 
 
 def period_label(period: str) -> str:
@@ -229,14 +229,19 @@ def build_content(
     metrics: Mapping[str, Any],
     today: date,
     goals: Sequence[Mapping[str, Any]] = (),
+    unidentified: Collection[int] = (),
 ) -> DigestContent:
     """Shape one digest for ``role`` from a community's themes, suggestions and metrics.
 
     ``goals`` are the goals' stored alignments (``repositories.goals.digest_goals``); the
-    themes no goal covers come from the themes' summaries.
+    themes no goal covers come from the themes' summaries. ``unidentified`` are the ids of themes
+    with units from responses without a respondent identifier: their counts say "responses".
     """
-    quoting = role in QUOTING_ROLES
-    items = [_theme(privacy, t, quoting) for t in themes]
+    quoting = may_read_answers(role)
+    items = [
+        _theme(privacy, t, quoting, noun="responses" if _id(t) in unidentified else "members")
+        for t in themes
+    ]
     widest = max((i.members.value or 0 for i in items), default=0)
     items = [_with_width(i, widest) for i in items]
     by_trend = {
@@ -302,9 +307,15 @@ def theme_name(theme: ThemeRow) -> str:
     return (theme.name or theme.label or "Unnamed theme").strip()
 
 
-def _theme(privacy: Confidentiality, theme: ThemeRow, quoting: bool) -> ThemeItem:
+def _id(theme: ThemeRow) -> int | None:
+    return getattr(theme, "id", None)
+
+
+def _theme(
+    privacy: Confidentiality, theme: ThemeRow, quoting: bool, *, noun: str = "members"
+) -> ThemeItem:
     summary = theme.summary or {}
-    members = count_figure(privacy, summary.get("respondents"), "members")
+    members = count_figure(privacy, summary.get("respondents"), noun)
     if summary.get("suppressed"):
         members = Figure(privacy.note(), None)
     share = summary.get("share")
@@ -320,7 +331,8 @@ def _theme(privacy: Confidentiality, theme: ThemeRow, quoting: bool) -> ThemeIte
     return ThemeItem(
         name=theme_name(theme),
         keywords=tuple(str(k) for k in (theme.keywords or [])[:5]),
-        trend=str(summary.get("trend") or "steady"),
+        # A small group's trend is a figure about it too: it is listed under no trend.
+        trend=str(summary.get("trend") or "steady") if visible else "withheld",
         members=members,
         share=f"{share:.0%}" if visible and isinstance(share, int | float) else None,
         width=0,

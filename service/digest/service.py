@@ -32,6 +32,7 @@ from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
 from service.storage.repositories import digest as repo
 from service.storage.repositories import goals as goals_repo
+from service.storage.repositories import themes as themes_repo
 from service.storage.repositories.metrics import community_metrics
 from service.storage.tables import Community, Recipient
 
@@ -95,6 +96,7 @@ def digest_content(
         accepted=repo.suggestions(session, community, "accepted"),
         metrics=community_metrics(session, community, privacy),
         goals=goals_repo.digest_goals(session, community),
+        unidentified=themes_repo.unidentified_themes(session, community),
         today=today or datetime.now(UTC).date(),
     )
 

@@ -122,7 +122,12 @@ def goal_reason(
     """The plain-language reason for a goal's status."""
     barrier_share, progress_share = shares
     barriers, progress = phrases
-    who = f"{_count(members, privacy)} of the {total} members who answered"
+    # The members who answered are a group too: below the minimum, no figure about them.
+    who = (
+        f"{_count(members, privacy)} of the {total} members who answered"
+        if total >= privacy.min_group
+        else f"{_count(members, privacy)} members"
+    )
     if not links:
         return (
             f"Members barely raise it: no theme in what members write speaks to "

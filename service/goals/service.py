@@ -131,7 +131,7 @@ def goal_alignment(
         quotes=_quotes(barrier_texts, count, privacy) if gap == "ahead_of_members" else (),
         weekly=tuple(gaps.weekly_signals(by_week, barrier_week, progress_week, privacy)),
         evidence={
-            "total": total,
+            "total": total if total >= privacy.min_group else None,
             "units": len(own) if visible else None,
             "suppressed": not visible and count > 0,
         },

@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+ANSWER_READERS = frozenset({"committee", "facilitator", "admin"})
+"""Roles that may read members' words (quotes); viewers (sponsors, observers) see figures and
+labels only."""
+ANSWER_TEXT_KEYS = frozenset({"quotes", "examples", "sentences", "representative"})
+"""Keys under which an output carries sentences members wrote (a quote, an example)."""
+
 # Phrases that narrow a quote to a tiny group: "as the only EA in Legal", "I'm the sole admin".
 NARROWING = re.compile(
     r"\b(?:the\s+only|the\s+sole|the\s+one\s+(?:and\s+only\s+)?(?:person|admin|assistant|ea|pa)|"
@@ -41,6 +47,65 @@ class Cell:
         }
 
 
+def may_read_answers(role: str) -> bool:
+    """Whether ``role`` may read members' words: the committee, facilitators and admins.
+
+    A viewer (a sponsor, an observer) sees figures and labels (theme labels, key phrases, the
+    barrier phrases a fixed rule picks out) but never a member's sentence: no quote, no example.
+    """
+    return str(role) in ANSWER_READERS
+
+
+def without_answer_text(payload: Any, role: str) -> Any:
+    """``payload`` as ``role`` may see it: the one rule every output (API, pages, digest) applies.
+
+    For a role that may not read answers, every value under an answer-text key
+    (:data:`ANSWER_TEXT_KEYS`), at any depth, becomes an empty list; the shape stays the same.
+    """
+    if may_read_answers(role):
+        return payload
+    return _strip(payload)
+
+
+def _strip(payload: Any) -> Any:
+    if isinstance(payload, Mapping):
+        return {k: ([] if k in ANSWER_TEXT_KEYS else _strip(v)) for k, v in payload.items()}
+    if isinstance(payload, list | tuple):
+        return [_strip(item) for item in payload]
+    return payload
+
+
+@dataclass(frozen=True)
+class Headcount:
+    """How many are in a group, counted so that a figure never claims more people than it can.
+
+    ``members`` are distinct respondents known by an identifier; ``unidentified`` are responses
+    from exports without one (an anonymous web link, Typeform without hidden fields): each such
+    response may come from anyone, including a member already counted, so it is counted as a
+    response. A group with any unidentified response is described in responses.
+    """
+
+    members: int
+    unidentified: int = 0
+    responses: int | None = None
+
+    @property
+    def size(self) -> int:
+        """The figure shown and the size the minimum group is checked against.
+
+        Identified members count once however often they answered; each unidentified response
+        counts once; when the figure is a count of responses (``responses`` given), the smaller
+        of that and the people count is used, so a member answering twice is not two.
+        """
+        people = self.members + self.unidentified
+        return people if self.responses is None else min(people, self.responses)
+
+    @property
+    def noun(self) -> str:
+        """``members``, or ``responses`` when some cannot be told apart as people."""
+        return "responses" if self.unidentified else "members"
+
+
 @dataclass(frozen=True)
 class Quote:
     """A redacted quote ready to show, with no time finer than its week."""
@@ -68,6 +133,22 @@ class Confidentiality:
     def note(self) -> str:
         """What a suppressed cell says instead of a number."""
         return f"fewer than {self.min_group} responses"
+
+    def headcount(
+        self, members: int, unidentified: int = 0, *, responses: int | None = None
+    ) -> Headcount:
+        """The one way every output counts a group for the minimum (see :class:`Headcount`)."""
+        return Headcount(members, unidentified, responses)
+
+    def may_show_group(self, count: Headcount) -> bool:
+        """Whether figures about the group may be shown: it is empty or reaches the minimum."""
+        return count.size == 0 or count.size >= self.min_group
+
+    def describe(self, count: Headcount) -> str:
+        """``12 members``, ``12 responses``, or ``fewer than 5 members`` under the minimum."""
+        if not self.may_show_group(count):
+            return f"fewer than {self.min_group} {count.noun}"
+        return f"{count.size} {count.noun}"
 
     def cells(
         self,

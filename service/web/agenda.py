@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from service.deps import SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import suggestions
 from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
 from service.web.queries import next_session, session_dates
@@ -27,6 +28,7 @@ def agenda_page(
     dates = session_dates(session, community)
     chosen = session_date or next_session(dates, date.today())
     items = suggestions.agenda(session, community, chosen) if chosen else []
+    items = without_answer_text(items, principal.role)
     return render(
         request,
         "agenda.html",

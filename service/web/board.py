@@ -16,6 +16,7 @@ from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPat
 from service.api.routes.suggestions import actor_of
 from service.auth.roles import Role
 from service.deps import SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import suggestions
 from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
 from service.web.common import render as render_page
@@ -44,7 +45,9 @@ def board(
     done: str | None = None,
 ) -> HTMLResponse:
     """Every suggestion, best first, grouped by status (viewer)."""
-    items = suggestions.list_for(session, community, voter=actor_of(principal))
+    items = without_answer_text(
+        suggestions.list_for(session, community, voter=actor_of(principal)), principal.role
+    )
     notes = comments_for(session, [item["id"] for item in items])
     groups = {status: [i for i in items if i["status"] == status] for status in STATUSES}
     return render_page(

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from service.deps import ConfidentialityDep, SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import goals
 from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
 
@@ -29,7 +30,7 @@ def goals_page(
     """Each goal with its latest alignment, and the member themes no goal covers (viewer)."""
     rows = []
     for goal in goals.list_for(session, community):
-        alignment = goals.alignment_of(goal)
+        alignment = without_answer_text(goals.alignment_of(goal), principal.role)
         rows.append(
             {
                 "goal": goal,
@@ -47,5 +48,7 @@ def goals_page(
         current="goals",
         rows=rows,
         min_group=privacy.min_group,
-        uncovered=goals.gaps(session, community)["uncovered_themes"],
+        uncovered=without_answer_text(goals.gaps(session, community), principal.role)[
+            "uncovered_themes"
+        ],
     )

@@ -71,12 +71,11 @@ def overview(
     privacy: ConfidentialityDep,
 ) -> HTMLResponse:
     """What members talk about and worry about, and who takes part, week by week."""
-    stats = communities.stats(session, community)
+    stats = communities.summary(session, community, privacy)
     weeks = participation(session, community, privacy)
     counts = segments.segment_counts(session, community)
-    cells = {
-        name: privacy.cells(values, total=stats["respondents"]) for name, values in counts.items()
-    }
+    total = communities.stats(session, community)["respondents"]
+    cells = {name: privacy.cells(values, total=total) for name, values in counts.items()}
     chart = {
         "x": [w["week"] for w in weeks if not w["suppressed"]],
         "y": [w["responses"] for w in weeks if not w["suppressed"]],
@@ -96,7 +95,7 @@ def overview(
         segments=cells,
         segment_titles=SEGMENT_TITLES,
         min_group=privacy.min_group,
-        themes=[themes.as_dict(t) for t in themes.current(session, community)[:TOP_THEMES]],
+        themes=themes.listed(session, community, TOP_THEMES),
         concerns=[
             c
             for c in themes.concerns(session, community)

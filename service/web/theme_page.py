@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from service.deps import ConfidentialityDep, SessionDep
+from service.privacy.thresholds import may_read_answers, without_answer_text
 from service.storage.repositories import themes
 from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
 from service.web.overview import SEGMENT_TITLES
@@ -27,7 +28,7 @@ def theme_page(
 ) -> HTMLResponse:
     """The theme as ``GET /api/v1/communities/{slug}/themes/{id}`` shows it, as a page."""
     theme = themes.get(session, community, theme_id)
-    shown = themes.as_dict(theme)
+    shown = without_answer_text(themes.shown(session, community, theme), principal.role)
     weekly = shown["weekly"] or []
     chart = {
         "x": [w["week"] for w in weekly if w.get("count") is not None],
@@ -44,4 +45,5 @@ def theme_page(
         heatmap=themes.heatmap(session, community, theme, privacy),
         segment_titles=SEGMENT_TITLES,
         min_group=privacy.min_group,
+        may_read_answers=may_read_answers(principal.role),
     )

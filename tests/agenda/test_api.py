@@ -264,8 +264,14 @@ def test_agenda_json_and_markdown(
     assert "## 2. Job security and the reorganisation" in text
     assert "**Format:** Fireside chat with Q&A." in text
     assert "**Discussion angles**" in text and made[0]["angles"][0] in text
-    assert "> \u201c" in text and "(2026-W41)" in text
+    assert "> \u201c" not in text and "In members' words" not in text  # a viewer: no quotes
     assert "Expense" not in text and made[2]["title"] not in text
+    quoted = client.get(
+        f"{BASE}/agenda",
+        params={"session": "2026-10-20"},
+        headers={**committee, "Accept": "text/markdown"},
+    ).text
+    assert "> \u201c" in quoted and "(2026-W41)" in quoted
     empty = client.get(
         f"{BASE}/agenda",
         params={"session": "2027-01-05"},

@@ -49,7 +49,7 @@ def test_received_message_is_text_then_html_in_utf8(
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert [p.get_content_charset() for p in message.iter_parts()] == ["utf-8", "utf-8"]
     assert message["Subject"] == (
-        "Admin Circle \u2014 PeerPulse week 41: 2 new themes, 1 rising, 1 fading"
+        "Admin Circle \u2014 PeerPulse week 41: 1 new theme, 1 rising, 1 fading"
     )
     encoded = rb"^Subject: Admin Circle =\?utf-8\?b\?4oCU\?= PeerPulse"  # RFC 2047, UTF-8
     assert re.search(encoded, received.raw, re.MULTILINE)

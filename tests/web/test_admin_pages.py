@@ -62,7 +62,7 @@ def test_theme_page_shows_trend_phrases_quotes_worry_and_suppressed_cells(
     app_client: TestClient,
 ) -> None:
     theme_id = _theme(app_client)
-    sign_in(app_client, Role.VIEWER)
+    sign_in(app_client, Role.COMMITTEE)
     page = app_client.get(f"/c/circle/themes/{theme_id}").text
     assert "<h1>Job security</h1>" in page
     assert "<li>restructure announcement</li>" in page
@@ -71,6 +71,16 @@ def test_theme_page_shows_trend_phrases_quotes_worry_and_suppressed_cells(
     assert '"x": ["2026-W37"]' in page  # the chart leaves the suppressed week out
     assert page.count('class="suppressed">Suppressed: fewer than 5 responses') == 2
     assert page.count('class="suppressed">fewer than 5 responses') == 1  # the week W38
+
+
+def test_viewer_sees_the_theme_page_without_members_words(app_client: TestClient) -> None:
+    theme_id = _theme(app_client)
+    sign_in(app_client, Role.VIEWER)
+    page = app_client.get(f"/c/circle/themes/{theme_id}").text
+    assert "<li>restructure announcement</li>" in page  # labels and key phrases stay
+    assert "25% of what members wrote" in page
+    assert "I fear for my job after the restructure" not in page
+    assert "shown to the committee and facilitators only" in page
 
 
 def test_overview_lists_top_themes_and_what_keeps_them_up_at_night(

@@ -10,6 +10,7 @@ from service.api.security import FacilitatorCommunity, PrincipalDep
 from service.deps import EngineDep, SessionDep
 from service.errors import NotFound
 from service.jobs import store
+from service.privacy.thresholds import without_answer_text
 from service.storage.tables import Community
 
 router = APIRouter(tags=["analyses"])
@@ -31,9 +32,9 @@ def start_analysis(
 def get_job(
     job_id: str, engine: EngineDep, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
-    """A job's status, progress and, when finished, its result."""
+    """A job's status, progress and, when finished, its result (quotes for the committee and up)."""
     job = store.get(engine, job_id)
     community = session.get(Community, job.community_id)
     if community is None or not principal.can_reach(community.id):
         raise NotFound(f"No job {job_id!r}")
-    return store.as_dict(job)
+    return without_answer_text(store.as_dict(job), principal.role)

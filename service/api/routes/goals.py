@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
-from service.api.security import FacilitatorCommunity, ViewerCommunity
+from service.api.security import FacilitatorCommunity, PrincipalDep, ViewerCommunity
 from service.deps import SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import goals
 from service.storage.tables import Goal
 
@@ -58,22 +59,30 @@ def add_goal(body: GoalIn, community: FacilitatorCommunity, session: SessionDep)
 
 
 @router.get("")
-def list_goals(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
+def list_goals(
+    community: ViewerCommunity, session: SessionDep, principal: PrincipalDep
+) -> list[dict[str, Any]]:
     """The community's active goals, each with its latest alignment (None before an analysis)."""
-    return [_out(g) for g in goals.list_for(session, community)]
+    return without_answer_text(
+        [_out(g) for g in goals.list_for(session, community)], principal.role
+    )
 
 
 @router.get("/gaps")
-def goal_gaps(community: ViewerCommunity, session: SessionDep) -> dict[str, Any]:
+def goal_gaps(
+    community: ViewerCommunity, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
     """Gaps both ways, from the latest analysis: goals members barely raise or raise mostly as
     barriers, and strong member themes that no goal covers; each with its reason."""
-    return goals.gaps(session, community)
+    return without_answer_text(goals.gaps(session, community), principal.role)
 
 
 @router.get("/{goal_id}")
-def get_goal(goal_id: GoalId, community: ViewerCommunity, session: SessionDep) -> dict[str, Any]:
+def get_goal(
+    goal_id: GoalId, community: ViewerCommunity, session: SessionDep, principal: PrincipalDep
+) -> dict[str, Any]:
     """One goal with its latest alignment (themes, readiness signals, weekly progress)."""
-    return _out(goals.get(session, community, goal_id))
+    return without_answer_text(_out(goals.get(session, community, goal_id)), principal.role)
 
 
 @router.patch("/{goal_id}")

@@ -12,6 +12,7 @@ from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPat
 from service.agenda.service import agenda_markdown
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.deps import SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import suggestions
 from service.storage.repositories.auth import Principal
 
@@ -32,8 +33,10 @@ def list_suggestions(
     principal: PrincipalDep,
     status: Status | None = None,
 ) -> list[dict[str, Any]]:
-    """Suggestions, best first, with votes, the caller's vote and status (viewer)."""
-    return suggestions.list_for(session, community, status=status, voter=actor_of(principal))
+    """Suggestions, best first, with votes, the caller's vote and status (viewer; quotes only
+    for the committee and up)."""
+    items = suggestions.list_for(session, community, status=status, voter=actor_of(principal))
+    return without_answer_text(items, principal.role)
 
 
 @router.get("/suggestions/{suggestion_id}")
@@ -43,9 +46,11 @@ def get_suggestion(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
-    """One suggestion with its comments and history (viewer)."""
+    """One suggestion with its comments and history (viewer; quotes only for the committee)."""
     row = suggestions.get(session, community, suggestion_id)
-    return suggestions.detail(session, row, actor_of(principal))
+    return without_answer_text(
+        suggestions.detail(session, row, actor_of(principal)), principal.role
+    )
 
 
 @router.post("/suggestions/merge")
@@ -136,11 +141,15 @@ def edit_suggestion(
 def session_agenda(
     community: ViewerCommunity,
     session: SessionDep,
+    principal: PrincipalDep,
     session_date: Annotated[date, Query(alias="session")],
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The suggestions accepted for a session: JSON, or Markdown with ``Accept: text/markdown``."""
-    items = suggestions.agenda(session, community, session_date)
+    """The suggestions accepted for a session: JSON, or Markdown with ``Accept: text/markdown``
+    (members' quotes only for the committee and up)."""
+    items = without_answer_text(
+        suggestions.agenda(session, community, session_date), principal.role
+    )
     if accept and "text/markdown" in accept.lower():
         text = agenda_markdown(community.name or community.slug, session_date, items)
         return Response(text, media_type="text/markdown; charset=utf-8")

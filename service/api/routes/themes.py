@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.api.security import CommitteeCommunity, ViewerCommunity
+from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.deps import ConfidentialityDep, SessionDep
+from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import themes
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/themes", tags=["themes"])
@@ -22,9 +23,11 @@ class ThemeRename(BaseModel):
 
 
 @router.get("")
-def list_themes(community: ViewerCommunity, session: SessionDep) -> list[dict[str, Any]]:
-    """The community's current themes, largest first."""
-    return [themes.as_dict(t) for t in themes.current(session, community)]
+def list_themes(
+    community: ViewerCommunity, session: SessionDep, principal: PrincipalDep
+) -> list[dict[str, Any]]:
+    """The community's current themes, largest first (quotes only for the committee and up)."""
+    return without_answer_text(themes.listed(session, community), principal.role)
 
 
 @concerns_router.get("/concerns")
@@ -35,11 +38,19 @@ def list_concerns(community: ViewerCommunity, session: SessionDep) -> list[dict[
 
 @router.get("/{theme_id}")
 def get_theme(
-    theme_id: int, community: ViewerCommunity, session: SessionDep, privacy: ConfidentialityDep
+    theme_id: int,
+    community: ViewerCommunity,
+    session: SessionDep,
+    privacy: ConfidentialityDep,
+    principal: PrincipalDep,
 ) -> dict[str, Any]:
     """One theme, with how it differs across segments (small groups suppressed)."""
     theme = themes.get(session, community, theme_id)
-    return {**themes.as_dict(theme), "segments": themes.heatmap(session, community, theme, privacy)}
+    shown = {
+        **themes.shown(session, community, theme),
+        "segments": themes.heatmap(session, community, theme, privacy),
+    }
+    return without_answer_text(shown, principal.role)
 
 
 @router.patch("/{theme_id}")
@@ -49,4 +60,4 @@ def rename_theme(
     """Give a theme a name (or clear it with null); later analyses keep it."""
     theme = themes.get(session, community, theme_id)
     theme.name = body.name.strip() if body.name else None
-    return themes.as_dict(theme)
+    return themes.shown(session, community, theme)

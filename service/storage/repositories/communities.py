@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.errors import Conflict, InvalidInput, NotFound
+from service.privacy.thresholds import Confidentiality, Headcount
 from service.storage.tables import Community, Import, Respondent, Submission
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -79,4 +81,37 @@ def stats(session: Session, community: Community) -> dict[str, int]:
         "respondents": count(Respondent, Respondent.community_id),
         "responses": count(Submission, Submission.community_id),
         "imports": count(Import, Import.community_id),
+    }
+
+
+def headcount(session: Session, community: Community, privacy: Confidentiality) -> Headcount:
+    """The community's members (identified) and unidentified responses, as one group."""
+    rows = dict(
+        session.execute(
+            select(Respondent.identified, func.count())
+            .where(Respondent.community_id == community.id)
+            .group_by(Respondent.identified)
+        )
+        .tuples()
+        .all()
+    )
+    return privacy.headcount(int(rows.get(True, 0)), int(rows.get(False, 0)))
+
+
+def summary(session: Session, community: Community, privacy: Confidentiality) -> dict[str, Any]:
+    """The counts a community's summary shows: none about its members below the minimum.
+
+    The whole community is one group: with fewer than the minimum, its member and response
+    counts are withheld like any small group's.
+    """
+    counts = stats(session, community)
+    count = headcount(session, community, privacy)
+    shown = privacy.may_show_group(count)
+    return {
+        "respondents": count.size if shown else None,
+        "responses": counts["responses"] if shown else None,
+        "imports": counts["imports"],
+        "counted_as": count.noun,
+        "suppressed": not shown,
+        "note": None if shown else privacy.describe(count),
     }

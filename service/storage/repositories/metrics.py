@@ -93,8 +93,12 @@ def community_metrics(
 ) -> dict[str, Any]:
     """The ``metrics`` object of the API, the CLI and the dashboard (confidentiality applied)."""
     answers = _typed_answers(session, community)
+    people = _people_by_week(answers)
     trends = {
-        role: [_week_cell(privacy, week, figures) for week, figures in weeks.items()]
+        role: [
+            _week_cell(privacy, week, figures, people=people.get((role, week), set()))
+            for week, figures in weeks.items()
+        ]
         for role, weeks in weekly(answers).items()
     }
     activity = _activity(session, community)
@@ -108,7 +112,7 @@ def community_metrics(
                 name: _count(privacy, getattr(row, name))
                 for name in ("active", "first_time", "returning", "lapsed")
             },
-            "roster": row.roster,
+            "roster": None if row.roster is None else _count(privacy, row.roster),
             "response_rate": row.response_rate if row.active >= privacy.min_group else None,
         }
         for row in rows
@@ -144,8 +148,21 @@ def _count(privacy: Confidentiality, value: int) -> int | str:
     return value if value == 0 or value >= privacy.min_group else privacy.note()
 
 
-def _week_cell(privacy: Confidentiality, week: str, figures: dict[str, float]) -> dict[str, Any]:
+def _people_by_week(answers: list[TypedAnswer]) -> dict[tuple[str, str], set[int]]:
+    """The respondents behind each weekly figure (keyed as :func:`weekly` keys its figures)."""
+    people: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for answer in answers:
+        role = role_of(answer.question, answer.kind) or answer.question
+        people[(role, answer.week)].add(answer.respondent)
+    return people
+
+
+def _week_cell(
+    privacy: Confidentiality, week: str, figures: dict[str, float], *, people: set[int]
+) -> dict[str, Any]:
+    """A weekly figure of ``n`` answers, checked against the smaller of answers and respondents
+    (a member who answered twice that week is one)."""
     n = int(figures["n"])
-    if n < privacy.min_group:
+    if not privacy.may_show_group(privacy.headcount(len(people), responses=n)) or n == 0:
         return {"week": week, "n": None, "value": None, "suppressed": True, "note": privacy.note()}
     return {"week": week, "n": n, "value": figures["value"], "suppressed": False, "note": None}

@@ -12,17 +12,40 @@ from service.errors import NotFound
 from service.ingest.schemas import SEGMENT_NAMES
 from service.privacy.thresholds import Confidentiality
 from service.storage.repositories.segments import respondent_segments
-from service.storage.tables import Community, Theme, Unit
+from service.storage.tables import Community, Respondent, Theme, Unit
 
 
 def current(session: Session, community: Community) -> list[Theme]:
-    """Active themes, largest first."""
+    """Active themes, largest first; themes of small groups last, by label (their order would
+    otherwise tell their size)."""
     themes = list(
         session.scalars(
             select(Theme).where(Theme.community_id == community.id, Theme.status == "active")
         )
     )
-    return sorted(themes, key=lambda t: -(t.summary or {}).get("units", 0))
+
+    def order(theme: Theme) -> tuple[bool, int, str]:
+        summary = theme.summary or {}
+        hidden = bool(summary.get("suppressed"))
+        return hidden, 0 if hidden else -summary.get("units", 0), theme.name or theme.label
+
+    return sorted(themes, key=order)
+
+
+def unidentified_themes(session: Session, community: Community) -> set[int]:
+    """Themes some of whose units come from responses without a respondent identifier."""
+    return set(
+        session.scalars(
+            select(Unit.theme_id)
+            .join(Respondent, Respondent.id == Unit.respondent_id)
+            .where(
+                Unit.community_id == community.id,
+                Unit.theme_id.is_not(None),
+                Respondent.identified.is_(False),
+            )
+            .distinct()
+        )
+    )
 
 
 def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
@@ -43,27 +66,55 @@ def get(session: Session, community: Community, theme_id: int) -> Theme:
     return theme
 
 
-def as_dict(theme: Theme) -> dict[str, Any]:
-    """The API shape of a theme (the same keys as ``analyze --json``, plus lineage and concern)."""
+def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
+    """The API shape of a theme (the same keys as ``analyze --json``, plus lineage and concern).
+
+    A theme raised by fewer than the minimum group (``suppressed``) shows no figure: its units,
+    share, trend and weekly counts are None, like its member count. ``counted_as`` is
+    ``responses`` when some of its units come from responses without a respondent identifier.
+    """
     summary = theme.summary or {}
+    hidden = bool(summary.get("suppressed", False))
     return {
         "id": theme.id,
         "label": theme.name or theme.label,
         "generated_label": theme.label,
         "keywords": theme.keywords,
-        "units": summary.get("units", 0),
-        "respondents": summary.get("respondents"),
-        "share": summary.get("share", 0.0),
-        "trend": summary.get("trend", "steady"),
-        "weekly": summary.get("weekly", []),
-        "quotes": summary.get("quotes", []),
+        "units": None if hidden else summary.get("units", 0),
+        "respondents": None if hidden else summary.get("respondents"),
+        "counted_as": counted_as,
+        "share": None if hidden else summary.get("share", 0.0),
+        "trend": None if hidden else summary.get("trend", "steady"),
+        "weekly": [
+            {**w, "count": None} if hidden else w
+            for w in summary.get("weekly", [])
+            if isinstance(w, dict)
+        ],
+        "quotes": [] if hidden else summary.get("quotes", []),
         "concern": summary.get("concern"),
         "concern_share": (summary.get("concern") or {}).get("concern_share", 0.0),
         "sentiment": (summary.get("concern") or {}).get("sentiment"),
         "status": theme.status,
         "lineage": theme.lineage or [],
-        "suppressed": summary.get("suppressed", False),
+        "suppressed": hidden,
     }
+
+
+def listed(
+    session: Session, community: Community, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The current themes as :func:`as_dict` shows them, each counted as members or responses."""
+    unidentified = unidentified_themes(session, community)
+    return [
+        as_dict(t, counted_as="responses" if t.id in unidentified else "members")
+        for t in current(session, community)[:limit]
+    ]
+
+
+def shown(session: Session, community: Community, theme: Theme) -> dict[str, Any]:
+    """One theme as :func:`as_dict` shows it, counted as members or responses."""
+    unidentified = theme.id in unidentified_themes(session, community)
+    return as_dict(theme, counted_as="responses" if unidentified else "members")
 
 
 def heatmap(
