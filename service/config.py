@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
@@ -43,6 +43,27 @@ class LlmSettings(BaseModel):
     timeout_seconds: float = 20.0
 
 
+# Letter prefixes of business codes about no person (``PO-12345``, ``INV-2024-001``): an ID-shaped
+# code with one of these prefixes is never redacted as ``[ID]``.
+DEFAULT_ID_ALLOW_PREFIXES = (
+    *("PO", "INV", "SO", "ORD", "SKU", "RFQ", "RFP", "QT", "GL", "CC", "PRJ", "PROJ", "RM"),
+    *("FY", "Q", "H", "ISO", "RFC", "V", "VER", "REL", "BUILD", "CAPEX", "OPEX", "BUD"),
+)
+
+
+class PrivacySettings(BaseModel):
+    """Redaction options (``PEERPULSE_PRIVACY__ID_ALLOW_PREFIXES='["PO", "INV"]'``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id_allow_prefixes: tuple[str, ...] = DEFAULT_ID_ALLOW_PREFIXES
+
+    @field_validator("id_allow_prefixes")
+    @classmethod
+    def _upper(cls, prefixes: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p.strip().upper() for p in prefixes if p.strip())
+
+
 class Settings(BaseSettings):
     """All of PeerPulse's configuration; see the README for each variable."""
 
@@ -73,6 +94,7 @@ class Settings(BaseSettings):
     theme_seed: int = 42
     smtp: SmtpSettings = SmtpSettings()
     llm: LlmSettings = LlmSettings()
+    privacy: PrivacySettings = PrivacySettings()
     digest_scheduler: bool = True
 
     @model_validator(mode="after")

@@ -32,7 +32,10 @@ class ModelStore:
         """The spaCy pipeline with the PII redactor."""
         from service.privacy.redactor import load_redactor
 
-        return self._get("redactor", lambda: load_redactor(self.settings.spacy_model))
+        return self._get(
+            "redactor",
+            lambda: load_redactor(self.settings.spacy_model, privacy=self.settings.privacy),
+        )
 
     @property
     def embedder(self) -> Embedder:

@@ -1,75 +1,47 @@
-"""Person names beyond what the NER model finds: name lexicons and the context rules that decide
-whether a capitalised word in a sentence is a name.
+"""Person names beyond what the NER model finds: the context rules that decide whether a
+capitalised word in a sentence is a name.
 
-Lexicons: given names from gender-guesser's ``nam_dict`` plus ``data/given_names_*.txt``, surnames
-from ``data/surnames_*.txt`` (see ``data/README.md`` for provenance). Diacritics are folded, so
-``Sinéad`` and ``Sinead`` both match. Context comes from the tagger (``PROPN``), the NER model's
+The word lists live in ``lexicons``. Context comes from the tagger (``NNP``), the NER model's
 entity types and cue words around the candidate.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
-DATA = Path(__file__).parent / "data"
+from service.privacy.lexicons import (
+    AMBIGUOUS,
+    CUES_AFTER,
+    CUES_BEFORE,
+    MONTHS,
+    NOT_NAMES,
+    STRONG_AFTER,
+    STRONG_BEFORE,
+    TITLES,
+    fold,
+    is_given_name,
+    is_particle,
+    is_surname,
+    load_lexicons,
+    looks_like_name_word,
+    name_words,
+)
 
-# Given names that are also ordinary English words: tagged only with a person cue or a surname.
-AMBIGUOUS = frozenset(
-    """grace may will hope joy faith summer bill mark rose iris dawn amber jack frank art grant
-    chase guy don pat sue rich bob bud buck ray sky june april august autumn winter crystal ruby
-    pearl violet daisy lily holly ivy heather jasmine olive sage angel destiny harmony honor
-    justice liberty mercy patience prudence trinity victory wade miles hunter mason taylor
-    carter cooper porter baker fisher parker tanner archer major king prince earl duke baron
-    sterling price bishop dean wolf fox lane drew gene jean ali sam max jay kay dee lee an
-    long young small brown white black green gray grey page rod chance lucky sunny stormy
-    cash penny candy ginger cherry river forest brook rain snow star storm nova marina sandy
-    christian norman german dutch else tom van bo eve precious blessing comfort happy""".split()
-)
-NOT_NAMES = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march october
-    november december ceo cfo coo cto vp hr it ea pa ops finance legal sales team office manager
-    director chief staff executive assistant admin the a an and or but i we you they he she it
-    my our your their this that these those thanks thank hi hello dear regards best cheers ok
-    okay yes no not also still just so then now here there today tomorrow yesterday week weekend
-    morning afternoon evening night outlook teams zoom slack workday concur sap salesforce
-    copilot chatgpt excel word powerpoint google microsoft apple amazon oracle deloitte kpmg
-    marriott hilton delta united uber lyft airbnb hibernate scala qt python java jira asana
-    trello notion calendly docusign expensify coupa netsuite quickbooks sharepoint onedrive
-    gmail linkedin github email e-mail call text ping please note update reminder meeting agenda
-    budget report project client vendor travel expense expenses calendar inbox lunch coffee
-    printer payroll onboarding offsite retreat workshop session survey feedback onenote webex
-    general counsel people operations facilities marketing engineering procurement compliance
-    security support desk service services group board committee council department head
-    president partner founder chair secretary treasurer analyst coordinator intern island
-    captain coach officer doctor nurse professor judge pastor sergeant colonel lieutenant
-    detective agent mum mom dad uncle aunt grandma grandpa twitter facebook instagram tiktok
-    youtube reddit whatsapp snapchat pinterest spotify netflix hey hi uh um oh wow yeah yup
-    nope kinda gonna wanna gotta lol omg dang damn ya ty thx pls btw imo""".split()
-) | (STOP_WORDS - AMBIGUOUS)
-CUES_BEFORE = frozenset(
-    """boss manager colleague coworker co-worker teammate assistant exec executive director vp
-    with from cc bcc told asked thanked thank thanks welcome congrats congratulations contact
-    ask ping met meet called emailed pinged introduced invite invited host mr mrs ms miss dr
-    prof sir madam mx mentor mentee""".split()
-)
-STRONG_BEFORE = CUES_BEFORE - {"with", "from"}
-CUES_AFTER = frozenset(
-    """said says told asks asked mentioned wants wanted thinks thought emailed called left
-    joined is was has had will would from in on at and 's ’s""".split()
-)
-STRONG_AFTER = frozenset(
-    """said says told asked mentioned emailed called 's ’s thinks wants wanted left joined
-    covered suggested""".split()
-)
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "mx", "sir", "madam", "dame"})
-MONTHS = frozenset({"may", "june", "april", "august"})
+__all__ = [
+    "AMBIGUOUS",
+    "NOT_NAMES",
+    "TITLES",
+    "entity_is_name",
+    "find_names",
+    "fold",
+    "is_given_name",
+    "is_surname",
+    "load_lexicons",
+    "looks_like_name_word",
+]
+
 _DATE_BEFORE = frozenset(
     """in from by until till since before after during through of early late mid next last this
     since end""".split()
@@ -83,123 +55,25 @@ PLACE_BEFORE = frozenset(
 _PLACE_NOUNS = frozenset(
     """office offices team trip hotel site campus branch offsite hub airport region market
     headquarters hq embassy consulate store warehouse plant factory time timezone summit
-    conference account""".split()
+    conference account restaurant restaurants cafe café bar bistro grill deli diner pizzeria
+    pizza trattoria steakhouse kitchen bakery pub shop salon gym clinic menu""".split()
 )
 _NON_PERSON_ENTS = frozenset(
     """ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE""".split()
 )
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_ENTS = frozenset({"DATE", "TIME", "EVENT"})
+# ``May was busy``, ``Hope is low``: a word that is also a name, before a copula, needs the NER
+# model's PERSON tag; before another verb (``June will run payroll``) it reads as a subject.
+_COPULAS = frozenset("is was are were be been seems seemed looks looked feels felt 's".split())
+_AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # Tags a name never has (interjections, verbs, adverbs, function words).
 _NOT_NAME_TAGS = frozenset(
     """UH VB VBG VBN RB RBR RBS CC DT IN PRP PRP$ WP WRB WDT MD TO EX PDT RP""".split()
 )
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
-_PARTICLES = frozenset(
-    """van von de der den da di del la le bin bint al el ibn du dos das ter st. ní nic ó ua uí
-    mac mag ap ben abu ould dela bt""".split()
-)
-_SURNAME_SHAPE = re.compile(
-    r"(?:ska|ski|cka|cki|wicz|czyk|czak|enko|chuk|shvili|adze|poulos|opoulou|escu|oglu|oğlu|"
-    r"ović|ovic|ević|evic|sson|dottir|dóttir|ovna|ovich|ova|eva|yan|ian|akis|idis)$"
-)
-_FOLD = str.maketrans(
-    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "’": "'"}
-)
 _MAX_NAME_WORDS = 4
-
-
-def fold(word: str) -> str:
-    """Lower-case ``word`` and strip its diacritics (``Kamińska`` -> ``kaminska``)."""
-    decomposed = unicodedata.normalize("NFKD", word.lower().translate(_FOLD))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _read_list(pattern: str) -> set[str]:
-    names: set[str] = set()
-    for path in sorted(DATA.glob(pattern)):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            word = line.strip()
-            if word and not word.startswith("#"):
-                names.update({word.lower(), fold(word)})
-    return names
-
-
-def _nam_dict() -> set[str]:
-    import gender_guesser.detector as detector
-
-    path = Path(detector.__file__).parent / "data" / "nam_dict.txt"
-    names: set[str] = set()
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            if line[:1] in "#=" or len(line) < 30:
-                continue
-            name = line.split()[1]
-            for variant in {name.replace("+", ""), name.replace("+", "-")}:
-                if variant.replace("-", "").isalpha():
-                    names.update({variant.lower(), fold(variant)})
-    return names
-
-
-@lru_cache(maxsize=1)
-def first_names() -> frozenset[str]:
-    """Lower-cased (and folded) given names from many countries."""
-    return frozenset((_nam_dict() | _read_list("given_names_*.txt")) - NOT_NAMES)
-
-
-@lru_cache(maxsize=1)
-def name_words() -> frozenset[str]:
-    """Given names that are also English dictionary words (``Art``, ``Faith``, ``Adam``)."""
-    return frozenset(_read_list("name_words.txt"))
-
-
-@lru_cache(maxsize=1)
-def surnames() -> frozenset[str]:
-    """Lower-cased (and folded) family names from many countries."""
-    return frozenset(_read_list("surnames_*.txt") - NOT_NAMES - AMBIGUOUS)
-
-
-def load_lexicons() -> None:
-    """Read every lexicon now (once per process), so that the first sentence is not slow."""
-    first_names(), surnames(), surname_words(), name_words()
-
-
-def is_given_name(word: str) -> bool:
-    """A given name in the lexicon (case- and diacritic-insensitive)."""
-    names = first_names()
-    return word.lower() in names or fold(word) in names
-
-
-@lru_cache(maxsize=1)
-def surname_words() -> frozenset[str]:
-    """Family names that are also English words (``Thompson``, ``Hill``): weaker evidence."""
-    return frozenset(_read_list("surname_words.txt"))
-
-
-def is_surname(word: str, *, weak: bool = False) -> bool:
-    """A family name in the lexicon, or a word with a typical surname ending (-ska, -escu).
-
-    With ``weak``, family names that are also English words count too.
-    """
-    names = surnames()
-    folded = fold(word)
-    if word.lower() in names or folded in names or _SURNAME_SHAPE.search(word):
-        return True
-    return weak and folded in surname_words()
-
-
-def looks_like_name_word(word: str) -> bool:
-    """Capitalised like a name (Okafor, O'Brien, McAllister, Nguyễn, Yılmaz), not a non-name."""
-    if len(word) < 2 or not word[0].isupper() or word.lower() in NOT_NAMES | TITLES:
-        return False
-    body = word.replace("'", "").replace("’", "")
-    return body.isalpha() and any(c.islower() for c in body[1:])
-
-
-def is_particle(word: str) -> bool:
-    """Name particles such as ``van``, ``de``, ``bin``, ``Ní``."""
-    return word.lower() in _PARTICLES
 
 
 @dataclass(frozen=True)
@@ -213,16 +87,21 @@ class _Context:
     cue: bool
     strong_cue: bool
     propn: bool
+    english: frozenset[str] = frozenset()
 
 
 def find_names(
-    doc: Doc, gazetteer: frozenset[str], *, use_lexicon: bool = True
+    doc: Doc,
+    gazetteer: frozenset[str],
+    *,
+    use_lexicon: bool = True,
+    english: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Character spans of person names found by the lexicons, the gazetteer and context rules."""
     spans: list[tuple[int, int]] = []
     index = 0
     while index < len(doc):
-        end = _name_at(doc, index, gazetteer, use_lexicon)
+        end = _name_at(doc, index, gazetteer, use_lexicon=use_lexicon, english=english)
         if end > index:
             spans.append((doc[index].idx, doc[end - 1].idx + len(doc[end - 1])))
             index = end
@@ -231,7 +110,9 @@ def find_names(
     return spans
 
 
-def _name_at(doc: Doc, index: int, gazetteer: frozenset[str], use_lexicon: bool) -> int:
+def _name_at(
+    doc: Doc, index: int, gazetteer: frozenset[str], *, use_lexicon: bool, english: frozenset[str]
+) -> int:
     """The end token of a name starting at ``index``, or ``index`` when there is none."""
     token = doc[index]
     if not looks_like_name_word(token.text):
@@ -244,7 +125,7 @@ def _name_at(doc: Doc, index: int, gazetteer: frozenset[str], use_lexicon: bool)
     following = doc[end].lower_ if end < len(doc) else ""
     strong = previous in STRONG_BEFORE | TITLES or following in STRONG_AFTER
     context = _Context(
-        index, end, previous, words, has_cue(doc, index, end), strong, _is_propn(token)
+        index, end, previous, words, has_cue(doc, index, end), strong, _is_propn(token), english
     )
     return end if _is_name(doc, context, gazetteer, use_lexicon) else index
 
@@ -259,6 +140,10 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
     ambiguous = lower in AMBIGUOUS
     if any(w.lower() in gazetteer or fold(w) in gazetteer for w in ctx.words):
         return not ambiguous or ctx.cue or ctx.propn or len(ctx.words) > 1
+    if not ctx.cue and _reads_as_thing(doc, ctx):
+        return False
+    if len(ctx.words) == 1 and _venue_possessive(doc, ctx.end) and not _cue_before(ctx.previous):
+        return False
     if ambiguous:
         return _ambiguous_is_name(doc, ctx)
     if token.ent_type_ == "PERSON" or (use_lexicon and is_given_name(token.text)):
@@ -281,6 +166,7 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
         ctx.propn
         and following is not None
         and following.tag_ in _FINITE_VERB_TAGS
+        and (following.lower_ not in _COPULAS or doc[ctx.start].ent_type_ == "PERSON")
         and ctx.previous not in _DATE_BEFORE | PLACE_BEFORE
     )
 
@@ -310,7 +196,7 @@ def _given_name_in_context(doc: Doc, ctx: _Context) -> bool:
     ):
         return False
     if token.ent_type_ == "PERSON":
-        return True
+        return ctx.cue or with_surname or not _plain_word(token, ctx.english)
     if word and token.ent_type_ in _NON_PERSON_ENTS:
         return ctx.strong_cue or with_surname
     if token.tag_ in _NOT_NAME_TAGS:
@@ -454,20 +340,66 @@ def _listed_with_places(doc: Doc, start: int, end: int) -> bool:
     return any(t.ent_type_ in _PLACE_ENTS and not is_given_name(t.text) for t in neighbours)
 
 
-def entity_is_name(doc: Doc, start: int, end: int) -> bool:
-    """Whether the NER model's PERSON entity ``doc[start:end]`` survives the context rules."""
+def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = frozenset()) -> bool:
+    """Whether the NER model's PERSON entity ``doc[start:end]`` survives the context rules.
+
+    ``english`` holds the pipeline's English words: an entity made only of English words that are
+    no known names (``Calm``, ``Felt``, ``Big Mac``) needs a cue.
+    """
     tokens = doc[start:end]
     if any(t.like_url or t.like_email or any(c.isdigit() for c in t.text) for t in tokens):
         return False
     words = [t.text for t in tokens if t.is_alpha]
     if not words or all(w.lower() in NOT_NAMES for w in words):
         return False
+    cue = has_cue(doc, start, end)
+    if not cue and all(_plain_word(t, english) for t in tokens if t.is_alpha):
+        return False
     if len(words) > 1:
         return True
-    cue = has_cue(doc, start, end)
+    previous = doc[start - 1].lower_.rstrip(".") if start else ""
+    if _venue_possessive(doc, end) and not _cue_before(previous):
+        return False
     if doc[start].lower_ in AMBIGUOUS:
         return cue and not date_context(doc, start)
     if _thing_context(doc, start, end) or _inside_proper_noun(doc, start):
-        previous = doc[start - 1].lower_ if start else ""
         return cue and previous not in PLACE_BEFORE
     return True
+
+
+def _plain_word(token: Token, english: frozenset[str]) -> bool:
+    """An English word that no lexicon knows as a name, or a word the tagger reads as a verb,
+    adjective or adverb (``Calm about the reorg``, ``Felt good``)."""
+    text = token.text
+    if is_given_name(text) or is_surname(text):
+        return token.tag_ in _NOT_NAME_TAGS and token.lower_ in english
+    return token.lower_ in english or token.tag_ in _NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
+
+
+def _reads_as_thing(doc: Doc, ctx: _Context) -> bool:
+    """Only English words that are no names (``Food Stamps``, ``Sea Bass``), or a place name the
+    NER model tags as one (``Santa Monica``)."""
+    tokens = [t for t in doc[ctx.start : ctx.end] if t.is_alpha and not is_particle(t.text)]
+    if tokens and all(_plain_word(t, ctx.english) for t in tokens):
+        return True
+    return len(tokens) > 1 and all(t.ent_type_ in _PLACE_ENTS for t in tokens)
+
+
+def _cue_before(previous: str) -> bool:
+    return previous in STRONG_BEFORE or previous in TITLES
+
+
+def _venue_possessive(doc: Doc, end: int) -> bool:
+    """``Rao's is the best``, ``try Emilio's.``: a possessive with no noun after it is a venue."""
+    if end >= len(doc) or doc[end].text not in {"'s", "’s"}:
+        return False
+    following = doc[end + 1] if end + 1 < len(doc) else None
+    return following is None or following.is_punct or following.tag_ in _AFTER_VENUE_TAGS
+
+
+def name_span(doc: Doc, index: int) -> tuple[int, int]:
+    """The character span of the name that starts at token ``index`` (surname and particles)."""
+    end = _extent(doc, index)
+    while end > index + 1 and not looks_like_name_word(doc[end - 1].text):
+        end -= 1
+    return doc[index].idx, doc[end - 1].idx + len(doc[end - 1])

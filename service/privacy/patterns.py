@@ -67,7 +67,7 @@ _ID_WORDS = (
 ID = re.compile(
     r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|EE)[-#_ ]?\d{3,}[A-Z]?"
     r"|(?:" + _ID_WORDS + r"|ticket|case|account|tax)\s*(?:id|number|no\.?|#|code)?"
-    r"\s*(?:is\s+)?[:#]?\s*[A-Z]{0,3}[-\d][\d-]{3,}[A-Z]?"
+    r"\s*(?:is\s+)?[:#]?\s*(?P<value>[A-Z]{0,3}[-\d][\d-]{3,}[A-Z]?)"
     r"|\d{3}-\d{2}-\d{4}"
     r"|[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
     r"|[A-Z]{5}\d{4}[A-Z])\b",
@@ -232,7 +232,10 @@ def find_ids(text: str) -> Iterator[Span]:
         if any(c.isdigit() for c in match.group()) and not _NOT_AN_ID_BEFORE.search(
             text[: match.start()]
         ):
-            yield Span(match.start(), match.end(), "ID")
+            # The value only: lead-in words such as "employee number" stay outside the span.
+            start = match.start("value") if match.group("value") else match.start()
+            start += len(text[start : match.end()]) - len(text[start : match.end()].lstrip("-"))
+            yield Span(start, match.end(), "ID")
     for match in ID_AFTER_LEAD_IN.finditer(text):
         value = match.group("value")
         digits = sum(c.isdigit() for c in value)

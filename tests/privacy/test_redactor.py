@@ -16,7 +16,7 @@ CASES = [
     ("My boss Daniel Whitaker double-booked me again.", "My boss [PERSON] double-booked me again."),
     ("Email me at priya.sharma+pulse@mail.example.org today.", "Email me at [EMAIL] today."),
     ("Call +1 (415) 555-0132 or +44 20 7946 0958.", "Call [PHONE] or [PHONE]."),
-    ("My employee ID 4471983 was reset.", "My [ID] was reset."),
+    ("My employee ID 4471983 was reset.", "My employee ID [ID] was reset."),
     ("Server 192.0.2.14 and 2001:db8::8a2e:370:7334 were down.", "Server [IP] and [IP] were down."),
     ("Book via https://calendly.com/priya-sharma please.", "Book via [URL] please."),
     (
@@ -169,7 +169,7 @@ def test_address_formats(text: str, address: str) -> None:
         ("PAN ABCPE6789K is on the vendor form.", [("ABCPE6789K", "ID")]),
         (
             "Her staff number is 558812 and badge #44120.",
-            [("staff number is 558812", "ID"), ("badge #44120", "ID")],
+            [("558812", "ID"), ("44120", "ID")],
         ),
         ("PO 4471 for the printer was approved.", []),
         ("She is a member of 350 people in the network.", []),

@@ -1,0 +1,88 @@
+"""ID numbers found on tokens with spaCy's ``Matcher``.
+
+Two shapes: a letter prefix and four or more digits (``X-12345``, ``E12345``, ``AB-1234567``), and
+digits after a lead-in word (``badge 55120``, ``student number 20231187``, ``#88213``). Business
+codes about no person stay: a prefix on the allow-list (``PO-12345``, ``INV-2024-001``; the setting
+``privacy.id_allow_prefixes``) or a word before the code that names a thing (``Room B-1204``,
+``flight BA2490``). The span is the value only; lead-in words stay outside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+# A letter prefix glued to digits, with an optional hyphen: X-12345, E12345, AB-1234567, CTR-0091.
+_CODE = r"^[A-Z]{1,4}-?\d{4,}[A-Z]?$"
+_VALUE = r"^(?:[A-Z]{1,4}-?)?\d{4,}[A-Z]?$"
+LEAD_INS = frozenset(
+    """id badge employee staff student profile member membership payroll personnel contractor
+    matriculation""".split()
+)
+_FILLERS = frozenset("number no no. num nr # id is was : - code".split())
+# Words before a code that make it a thing, not a person's number.
+THING_BEFORE = frozenset(
+    """room rm flight gate invoice po order purchase page version model meeting webinar conference
+    cost centre center budget line project sku part item build release table seat platform route
+    bus train aisle floor building bldg desk ext extension ticket case lot batch serial""".split()
+)
+_PREFIX = re.compile(r"^[A-Z]+")
+
+
+def build_matcher(vocab: Vocab) -> Matcher:
+    """The token patterns: ``ID_CODE`` (a letter prefix and digits) and ``ID_AFTER`` (a lead-in)."""
+    matcher = Matcher(vocab)
+    matcher.add("ID_CODE", [[{"TEXT": {"REGEX": _CODE}}]])
+    matcher.add(
+        "ID_AFTER",
+        [
+            [
+                {"LOWER": {"IN": sorted(LEAD_INS)}},
+                {"LOWER": {"IN": sorted(_FILLERS)}, "OP": "{0,3}"},
+                {"TEXT": {"REGEX": _VALUE}},
+            ],
+            [{"TEXT": "#"}, {"TEXT": {"REGEX": r"^\d{4,}$"}}],
+        ],
+    )
+    return matcher
+
+
+def is_allowed_code(value: str, allow_prefixes: Iterable[str]) -> bool:
+    """Whether ``value`` starts with a business prefix on the allow-list (``INV-2024-001``)."""
+    prefix = _PREFIX.match(value.upper())
+    return bool(prefix) and prefix.group() in set(allow_prefixes)
+
+
+def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list[tuple[int, int]]:
+    """Character spans of ID values, longest match per value token, allow-listed codes left out."""
+    spans: list[tuple[int, int]] = []
+    decided: set[int] = set()
+    for _, start, end in matcher(doc):
+        value = end - 1
+        if value in decided:
+            continue
+        decided.add(value)
+        before = doc[start - 1].lower_.rstrip(".") if start else ""
+        if is_allowed_code(doc[value].text, allow_prefixes) or before in THING_BEFORE:
+            continue
+        last = _glued_tail(doc, value)
+        spans.append((doc[value].idx, doc[last].idx + len(doc[last])))
+    return sorted(spans)
+
+
+def _glued_tail(doc: Doc, index: int) -> int:
+    """``HR-2024`` ``-`` ``00871``: extend over hyphen-digit pieces written without spaces."""
+    last = index
+    while (
+        last + 2 < len(doc)
+        and doc[last + 1].text == "-"
+        and not doc[last].whitespace_
+        and not doc[last + 1].whitespace_
+        and doc[last + 2].text.isalnum()
+    ):
+        last += 2
+    return last
