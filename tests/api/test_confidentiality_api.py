@@ -114,3 +114,185 @@ def test_segments_and_participation_never_expose_small_groups(
             digest = client.get("/api/v1/communities/cc/digest/preview", headers=headers).json()
             _check_digest_text(digest["text"], minimum)
         db.engine_for.cache_clear()
+
+
+# --- a community below the minimum, community-bound admins, unidentified responses -------------
+
+SMALL_SUMMARY = {  # a theme of the four members, as the analysis stores a small group's theme
+    "units": 8,
+    "respondents": None,
+    "share": 0.5,
+    "trend": "rising",
+    "weekly": [{"week": "2026-W37", "count": None}, {"week": "2026-W38", "count": None}],
+    "quotes": [],
+    "suppressed": True,
+}
+
+
+def _answers(members: int, *, weeks: int = 2, per_week: int = 1, text: bool = False) -> bytes:
+    """``members`` members answering once (or ``per_week`` times) in each of ``weeks`` weeks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = ["respondent_id", "submitted_at", "role", "How satisfied were you? (1-5)"]
+    writer.writerow(header + (["What is on your mind?"] if text else []))
+    for number in range(members):
+        for week in range(weeks):
+            for repeat in range(per_week):
+                when = f"2026-09-{7 + 7 * week:02d}T{10 + repeat}:00:00"
+                row = [f"R-{number}", when, "Executive Assistant", 3 + number % 3]
+                writer.writerow(row + ([f"Answer {number} {week} {repeat}"] if text else []))
+    return buffer.getvalue().encode()
+
+
+def _import(client: TestClient, slug: str, body: bytes) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {make_token(client, Role.FACILITATOR, slug)}"}
+    uploaded = client.post(
+        f"/api/v1/communities/{slug}/imports", headers=headers, files={"file": ("a.csv", body)}
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    return headers
+
+
+def _small_community(client: TestClient) -> dict[str, str]:
+    """Four members (the minimum is 5), two weeks of answers, all on the roster, one theme."""
+    from service.storage.repositories import communities
+    from service.storage.tables import Respondent, Theme
+
+    headers = _import(client, "tiny", _answers(4))
+    with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        community = communities.get(session, "tiny")
+        for member in session.query(Respondent).filter_by(community_id=community.id):
+            member.in_roster = True
+        session.add(
+            Theme(
+                community_id=community.id,
+                label="calendar double booking",
+                keywords=["calendar"],
+                centroid=b"",
+                summary=SMALL_SUMMARY,
+            )
+        )
+    return headers
+
+
+def test_small_community_summary_shows_no_member_or_response_count(
+    app_client: TestClient,
+) -> None:
+    headers = _small_community(app_client)
+    body = app_client.get("/api/v1/communities/tiny", headers=headers).json()
+    assert body["respondents"] is None and body["responses"] is None
+    assert body["suppressed"] is True and body["note"] == "fewer than 5 members"
+    assert body["imports"] == 1
+
+
+def test_small_communitys_theme_shows_no_units_share_or_trend(app_client: TestClient) -> None:
+    headers = _small_community(app_client)
+    [theme] = app_client.get("/api/v1/communities/tiny/themes", headers=headers).json()
+    assert theme["suppressed"] is True
+    assert (theme["units"], theme["share"], theme["trend"], theme["respondents"]) == (None,) * 4
+    detail = app_client.get(f"/api/v1/communities/tiny/themes/{theme['id']}", headers=headers)
+    assert detail.json()["units"] is None and detail.json()["share"] is None
+
+
+def test_small_communitys_metrics_do_not_give_the_roster_size(app_client: TestClient) -> None:
+    headers = _small_community(app_client)
+    metrics = app_client.get("/api/v1/communities/tiny/metrics", headers=headers).json()
+    assert metrics["participation"], metrics
+    assert all(row["roster"] == "fewer than 5 responses" for row in metrics["participation"])
+    _check_metrics(metrics, 5)
+
+
+def test_small_communitys_digest_gives_no_count_or_trend(app_client: TestClient) -> None:
+    headers = _small_community(app_client)
+    preview = app_client.get("/api/v1/communities/tiny/digest/preview", headers=headers).json()
+    for part in (preview["text"], preview["html"]):
+        assert "4 members" not in part and "8 responses" not in part
+        assert "calendar double booking" not in part.lower()  # not listed as rising
+    _check_digest_text(preview["text"], 5)
+
+
+def test_community_bound_admin_cannot_create_communities(app_client: TestClient) -> None:
+    bound = {"Authorization": f"Bearer {make_token(app_client, Role.ADMIN, 'circle')}"}
+    refused = app_client.post("/api/v1/communities", headers=bound, json={"slug": "another"})
+    assert refused.status_code == 403
+    assert set(refused.json()) >= {"error", "detail"}
+    assert "global admin" in refused.json()["detail"]
+    everywhere = {"Authorization": f"Bearer {make_token(app_client, Role.ADMIN, None)}"}
+    created = app_client.post("/api/v1/communities", headers=everywhere, json={"slug": "another"})
+    assert created.status_code == 201, created.text
+
+
+def test_weekly_figure_counts_a_member_who_answered_twice_once(app_client: TestClient) -> None:
+    # Three members answered twice each week: six answers, but three people.
+    headers = _import(app_client, "twice", _answers(3, per_week=2))
+    metrics = app_client.get("/api/v1/communities/twice/metrics", headers=headers).json()
+    cells = metrics["weekly"]["satisfaction"]
+    assert cells and all(c["suppressed"] and c["n"] is None for c in cells)
+
+
+def _unidentify(client: TestClient, slug: str, count: int) -> int:
+    """Mark ``count`` respondents as rows of an export without an identifier; a theme over all
+    of the community's free-text answers, with one unit each; returns the theme's id."""
+    from sqlalchemy import select
+
+    from service.storage.repositories import communities
+    from service.storage.tables import Question, Respondent, Theme, Unit
+    from service.storage.tables import Response as Answer
+
+    with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        community = communities.get(session, slug)
+        members = session.scalars(
+            select(Respondent)
+            .where(Respondent.community_id == community.id)
+            .order_by(Respondent.id)
+        ).all()
+        for member in members[:count]:
+            member.identified = False
+        theme = Theme(
+            community_id=community.id,
+            label="answers",
+            keywords=["answer"],
+            centroid=b"",
+            summary={"units": 12, "respondents": 12, "share": 1.0, "suppressed": False},
+        )
+        session.add(theme)
+        session.flush()
+        answers = session.scalars(
+            select(Answer)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Answer.community_id == community.id, Question.kind == "free_text")
+        ).all()
+        for answer in answers:
+            session.add(
+                Unit(
+                    community_id=community.id,
+                    response_id=answer.id,
+                    respondent_id=answer.respondent_id,
+                    position=0,
+                    text=answer.text or "",
+                    text_hash=f"h{answer.id}",
+                    week="2026-W37",
+                    theme_id=theme.id,
+                )
+            )
+        return theme.id
+
+
+def test_unidentified_responses_are_counted_as_responses_not_members(
+    app_client: TestClient,
+) -> None:
+    headers = _import(app_client, "anon", _answers(12, weeks=1, text=True))
+    theme_id = _unidentify(app_client, "anon", 4)
+    body = app_client.get("/api/v1/communities/anon", headers=headers).json()
+    assert body["respondents"] == 12 and body["counted_as"] == "responses"
+    theme = app_client.get(f"/api/v1/communities/anon/themes/{theme_id}", headers=headers).json()
+    assert theme["respondents"] == 12 and theme["counted_as"] == "responses"
+
+
+def test_identified_members_are_counted_as_members(app_client: TestClient) -> None:
+    headers = _import(app_client, "known", _answers(12, weeks=1, text=True))
+    theme_id = _unidentify(app_client, "known", 0)
+    body = app_client.get("/api/v1/communities/known", headers=headers).json()
+    assert body["respondents"] == 12 and body["counted_as"] == "members"
+    theme = app_client.get(f"/api/v1/communities/known/themes/{theme_id}", headers=headers).json()
+    assert theme["counted_as"] == "members"
