@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
-from service.api import handlers
+from service.api import docs, handlers
+from service.api.middleware import BodyGuard, SecurityHeaders
 from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
@@ -17,6 +19,7 @@ from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
 from service.storage import db
 from service.web import router as web
+from service.web.common import error_page
 
 
 def create_app(settings: Settings | None = None, models: ModelStore | None = None) -> FastAPI:
@@ -25,7 +28,7 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = db.engine_for(chosen.database_url)
+        engine = db.engine_for(chosen.database_url, chosen.database_pool)
         db.upgrade(engine)
         app.state.engine = engine
         app.state.runner = build_runner(engine, app.state.models, chosen)
@@ -45,14 +48,21 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
         version="0.1.0",
         summary="What members of peer-learning communities talk and worry about.",
         lifespan=lifespan,
+        docs_url=None,  # served by service.api.docs from an installed package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = chosen
     app.state.rate_limiter = RateLimiter()
     app.state.models = models or ModelStore(chosen)
-    handlers.install(app)
+    handlers.install(app, page=error_page)
     app.add_exception_handler(web.SignInRequired, web.signin_redirect)  # type: ignore[arg-type]
     app.include_router(api_router)
     app.include_router(web.router)
+    docs.install(app)
+    # The last added runs first: headers on every answer, then gzip, then the body guard.
+    app.add_middleware(BodyGuard)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

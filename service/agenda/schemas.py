@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMATS: dict[str, str] = {
     "fireside_chat": "Fireside chat with Q&A",
@@ -217,11 +217,15 @@ def cover_of(theme_ids: Any, requests: Any) -> frozenset[str]:
 class VoteIn(BaseModel):
     """A committee member's vote; voting again replaces the earlier vote."""
 
+    model_config = ConfigDict(extra="forbid")
+
     value: Literal[1, -1]
 
 
 class DecisionIn(BaseModel):
     """Accept (with the session date), reject (with a reason) or defer a suggestion."""
+
+    model_config = ConfigDict(extra="forbid")
 
     decision: Literal["accept", "reject", "defer"]
     session_date: date | None = None
@@ -231,18 +235,31 @@ class DecisionIn(BaseModel):
 class CommentIn(BaseModel):
     """A comment on a suggestion."""
 
+    model_config = ConfigDict(extra="forbid")
+
     text: str = Field(min_length=1, max_length=4000)
 
 
 class SuggestionPatch(BaseModel):
-    """A new title and/or new discussion angles."""
+    """A new title and/or new discussion angles (leave a field out to keep it; never null)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     angles: list[str] | None = Field(default=None, min_length=1, max_length=6)
 
+    @field_validator("title", "angles", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
+
 
 class MergeIn(BaseModel):
     """Two suggestions to merge: the second joins the first, which keeps its id."""
+
+    model_config = ConfigDict(extra="forbid")
 
     ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=2, max_length=2)
     title: str | None = Field(default=None, min_length=1, max_length=300)

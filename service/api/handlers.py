@@ -1,12 +1,31 @@
-"""Render every :class:`PeerPulseError` (and request validation errors) as the same JSON body."""
+"""Render every error in one shape: ``{"error", "detail", "location", "hint"}``.
+
+Our own :class:`PeerPulseError`, FastAPI's validation errors, Starlette's HTTP errors (an unknown
+address is 404, a wrong method 405) and anything unexpected (500) all answer in it; browsers on
+the dashboard's pages get the HTML error page instead.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from service.errors import PeerPulseError
+
+PageRenderer = Callable[[Request, int, str, str | None], Response]
+_MESSAGES = {
+    400: (
+        "The request could not be read",
+        "Check the body against the API documentation at /docs.",
+    ),
+    404: ("There is nothing at this address", "Check the path against the API documentation."),
+    405: ("This address does not take that method", "The Allow header lists the methods it does."),
+}
 
 
 async def peerpulse_error(_request: Request, exc: PeerPulseError) -> JSONResponse:
@@ -30,7 +49,53 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
     )
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
+async def internal_error(_request: Request, _exc: Exception) -> JSONResponse:
+    """An unexpected failure: a generic body (the traceback goes to the server's log only)."""
+    return JSONResponse(
+        _body("Internal server error", "The server failed to answer this request.", None),
+        status_code=500,
+    )
+
+
+def http_error_handler(
+    page: PageRenderer | None,
+) -> Callable[[Request, Exception], object]:
+    """Starlette's HTTP errors: JSON in our shape, or ``page`` for a browser outside the API."""
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message, hint = _MESSAGES.get(status, ("The request failed", None))
+        detail = exc.detail if isinstance(exc, HTTPException) else None
+        extra = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        if page is not None and _wants_page(request):
+            response = page(request, status, message, hint)
+        else:
+            body = _body(message, f"{request.method} {request.url.path}: {detail}", hint)
+            response = JSONResponse(body, status_code=status)
+        response.headers.update(extra)
+        return response
+
+    return http_error
+
+
+def _wants_page(request: Request) -> bool:
+    path = request.url.path
+    api = path.startswith(("/api/", "/healthz", "/openapi.json", "/docs"))
+    return not api and "text/html" in request.headers.get("accept", "")
+
+
+def _body(message: str, detail: str, hint: str | None) -> dict[str, object]:
+    return {
+        "error": message,
+        "detail": detail,
+        "location": {"row": None, "column": None},
+        "hint": hint,
+    }
+
+
+def install(app: FastAPI, page: PageRenderer | None = None) -> None:
+    """Register the handlers on ``app``; ``page`` renders the dashboard's HTML error page."""
     app.add_exception_handler(PeerPulseError, peerpulse_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, http_error_handler(page))  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, internal_error)

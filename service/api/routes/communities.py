@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.security import AdminDep, PrincipalDep, ViewerCommunity
 from service.deps import ConfidentialityDep, SessionDep
@@ -19,6 +19,8 @@ router = APIRouter(prefix="/api/v1/communities", tags=["communities"])
 
 class CommunityIn(BaseModel):
     """A community to create."""
+
+    model_config = ConfigDict(extra="forbid")
 
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", examples=["admin-circle"])
     name: str | None = Field(default=None, max_length=200)

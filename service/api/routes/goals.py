@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Path, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from service.api.params import RowId
 from service.api.security import FacilitatorCommunity, PrincipalDep, ViewerCommunity
 from service.deps import SessionDep
 from service.privacy.thresholds import without_answer_text
@@ -16,11 +17,13 @@ from service.storage.tables import Goal
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/goals", tags=["goals"])
 Owner = Literal["sponsor", "staff", "members", "partner"]
-GoalId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+GoalId = RowId
 
 
 class GoalIn(BaseModel):
     """A goal to add."""
+
+    model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=3, max_length=2000)
     owner: Owner
@@ -28,12 +31,21 @@ class GoalIn(BaseModel):
 
 
 class GoalPatch(BaseModel):
-    """Fields of a goal to change."""
+    """Fields of a goal to change (leave a field out to keep it; only the date may be null)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(default=None, min_length=3, max_length=2000)
     owner: Owner | None = None
     target_date: date | None = None
     status: Literal["active", "archived"] | None = None
+
+    @field_validator("text", "owner", "status", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
 
 
 def _out(goal: Goal) -> dict[str, Any]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
 from service.agenda.service import agenda_markdown
+from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.deps import SessionDep
 from service.privacy.thresholds import without_answer_text
@@ -17,7 +18,7 @@ from service.storage.repositories import suggestions
 from service.storage.repositories.auth import Principal
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["suggestions"])
-SuggestionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SuggestionId = RowId
 Status = Literal["open", "accepted", "rejected", "deferred", "merged"]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.deps import ConfidentialityDep, SessionDep
 from service.privacy.thresholds import without_answer_text
@@ -18,6 +19,8 @@ concerns_router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["concerns
 
 class ThemeRename(BaseModel):
     """A human-given name; it survives later analyses."""
+
+    model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, max_length=300)
 
@@ -38,7 +41,7 @@ def list_concerns(community: ViewerCommunity, session: SessionDep) -> list[dict[
 
 @router.get("/{theme_id}")
 def get_theme(
-    theme_id: int,
+    theme_id: RowId,
     community: ViewerCommunity,
     session: SessionDep,
     privacy: ConfidentialityDep,
@@ -55,7 +58,7 @@ def get_theme(
 
 @router.patch("/{theme_id}")
 def rename_theme(
-    theme_id: int, body: ThemeRename, community: CommitteeCommunity, session: SessionDep
+    theme_id: RowId, body: ThemeRename, community: CommitteeCommunity, session: SessionDep
 ) -> dict[str, Any]:
     """Give a theme a name (or clear it with null); later analyses keep it."""
     theme = themes.get(session, community, theme_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.security import AdminCommunity
 from service.auth.roles import Role
@@ -15,6 +15,8 @@ router = APIRouter(prefix="/api/v1/communities/{slug}/tokens", tags=["tokens"])
 
 class TokenIn(BaseModel):
     """A token to create."""
+
+    model_config = ConfigDict(extra="forbid")
 
     role: Role
     name: str = Field(default="", max_length=200)
