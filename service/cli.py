@@ -324,6 +324,63 @@ def tokens_create(
     print(token)
 
 
+@tokens_app.command("list")
+def tokens_list(
+    community: Annotated[
+        str | None, typer.Option("--community", help="Only this community")
+    ] = None,
+    include_ended: Annotated[
+        bool, typer.Option("--all", help="Also web sessions that have ended")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array")] = False,
+) -> None:
+    """List API tokens and live web sessions (ids and prefixes; never the tokens)."""
+    from service.errors import NotFound
+    from service.storage.repositories import auth, communities
+
+    try:
+        with db.transaction(_engine()) as session:
+            target = communities.find(session, community) if community else None
+            if community and target is None:
+                raise NotFound(
+                    f"No community {community!r}", hint="See `peerpulse communities list`."
+                )
+            listed = auth.list_tokens(
+                session,
+                community_id=target.id if target else None,
+                include_ended_sessions=include_ended,
+            )
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    if as_json:
+        print(json.dumps([token.as_dict() for token in listed], ensure_ascii=False))
+        return
+    print("id\tprefix\tkind\trole\tcommunity\tname\tcreated\texpires\trevoked")
+    for t in listed:
+        times = [
+            f"{v:%Y-%m-%d %H:%M}" if v else "-" for v in (t.created_at, t.expires_at, t.revoked_at)
+        ]
+        fields = [str(t.id), t.prefix, t.kind, t.role, t.community or "*", t.name or "-", *times]
+        print("\t".join(fields))
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="The id `tokens list` shows")],
+) -> None:
+    """Revoke a token (and every web session opened with it) at once."""
+    from service.storage.repositories import auth
+
+    try:
+        with db.transaction(_engine(), write=True) as session:
+            revoked = auth.revoke_by_id(session, token_id)
+    except PeerPulseError as error:
+        _fail(error)
+        return
+    print(f"revoked token {revoked.id} ({revoked.prefix}…, {revoked.kind}, {revoked.role})")
+
+
 @respondents_app.command("forget")
 def respondents_forget(
     key: Annotated[str, typer.Argument(help="E-mail, id:TOOL_ID, or the stored respondent key")],

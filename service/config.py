@@ -20,6 +20,20 @@ class LimitSettings(BaseModel):
     max_cell_chars: int = 20_000
 
 
+class SignInSettings(BaseModel):
+    """Failed sign-ins allowed before ``/signin`` answers 429 (``PEERPULSE_SIGN_IN__...``).
+
+    Counted per user name and per client address over a sliding window; a success clears the
+    user name's count (not the address's, so one known account cannot reset an attacker's count).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    max_failures_per_user: int = Field(default=5, ge=1)
+    max_failures_per_address: int = Field(default=20, ge=1)
+    window_minutes: float = Field(default=15, gt=0)
+
+
 class SmtpSettings(BaseModel):
     """Where digests are sent from (``PEERPULSE_SMTP__HOST`` and friends)."""
 
@@ -87,6 +101,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=1)
     max_concurrent_analyses: int = Field(default=2, ge=1)
     session_hours: int = Field(default=12, ge=1)
+    sign_in: SignInSettings = SignInSettings()
     public_url: str = "http://127.0.0.1:8000"
     broker_url: str | None = None
     celery_visibility_timeout: int = Field(default=3600, ge=5)

@@ -91,6 +91,58 @@ def test_tokens_create_refuses_unknown_role(runner: CliRunner) -> None:
     assert "Unknown role" in result.stderr
 
 
+def _token(runner: CliRunner, community: str, role: str = "viewer") -> str:
+    created = runner.invoke(app, ["tokens", "create", "--community", community, "--role", role])
+    assert created.exit_code == 0, created.output
+    return created.stdout.strip()
+
+
+def test_tokens_list_shows_ids_and_prefixes_never_the_token(runner: CliRunner) -> None:
+    circle = _token(runner, "circle")
+    elsewhere = _token(runner, "elsewhere", "committee")
+    listed = runner.invoke(app, ["tokens", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert [(r["prefix"], r["community"], r["role"]) for r in rows] == [
+        (circle[:10], "circle", "viewer"),
+        (elsewhere[:10], "elsewhere", "committee"),
+    ]
+    assert circle not in listed.stdout and elsewhere not in listed.stdout
+    assert rows[0]["kind"] == "api" and rows[0]["revoked_at"] is None
+    only = json.loads(
+        runner.invoke(app, ["tokens", "list", "--community", "elsewhere", "--json"]).stdout
+    )
+    assert [r["prefix"] for r in only] == [elsewhere[:10]]
+    table = runner.invoke(app, ["tokens", "list"]).stdout.splitlines()
+    assert table[0].split("\t")[:4] == ["id", "prefix", "kind", "role"] and len(table) == 3
+
+
+def test_tokens_list_unknown_community_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tokens", "list", "--community", "nowhere"])
+    assert result.exit_code == 2 and "No community 'nowhere'" in json.loads(result.stderr)["error"]
+
+
+def test_tokens_revoke_refuses_the_token_at_once(runner: CliRunner) -> None:
+    from service.errors import Unauthorized
+    from service.storage.repositories import auth
+
+    token = _token(runner, "circle")
+    token_id = json.loads(runner.invoke(app, ["tokens", "list", "--json"]).stdout)[0]["id"]
+    result = runner.invoke(app, ["tokens", "revoke", str(token_id)])
+    assert result.exit_code == 0 and f"revoked token {token_id}" in result.stdout
+    listed = json.loads(runner.invoke(app, ["tokens", "list", "--json"]).stdout)
+    assert listed[0]["revoked_at"] is not None
+    with db.transaction(db.engine_for(get_settings().database_url)) as session:
+        with pytest.raises(Unauthorized):
+            auth.authenticate(session, token)
+
+
+def test_tokens_revoke_unknown_id_exits_2_with_a_message(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["tokens", "revoke", "4242"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert json.loads(result.stderr)["error"] == "No token with id 4242"
+
+
 def test_users_create_then_duplicate_is_refused(runner: CliRunner) -> None:
     args = [
         "users",

@@ -6,17 +6,24 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from service.auth.roles import Role
+from service.auth.throttle import ThrottlePolicy
+from service.config import Settings
 from service.deps import SessionDep, SettingsDep
 from service.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from service.storage import db
 from service.storage.repositories import auth, communities
 from service.storage.repositories.auth import Principal
-from service.storage.tables import Community
+from service.storage.tables import Community, utcnow
 
 SESSION_COOKIE = "peerpulse_session"
 _bearer = HTTPBearer(auto_error=False)
@@ -31,7 +38,11 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def check(self, token_id: int, per_minute: int) -> None:
-        """Record a request; :class:`RateLimited` when the window is full."""
+        """Record a request; :class:`RateLimited` when the window is full.
+
+        Callers pass :attr:`Principal.limit_id`, so a web session opened with a token spends
+        that token's allowance instead of bringing a fresh one.
+        """
         now = time.monotonic()
         with self._lock:
             window = self._hits[token_id]
@@ -61,8 +72,70 @@ def principal_dep(
     principal = auth.authenticate(session, token)
     if credentials is None and request.method in _UNSAFE and not same_origin(request):
         raise Forbidden("Cross-site request refused", hint="Submit forms from PeerPulse's pages.")
-    request.app.state.rate_limiter.check(principal.token_id, settings.rate_limit_per_minute)
+    request.app.state.rate_limiter.check(principal.limit_id, settings.rate_limit_per_minute)
     return principal
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """One sign-in attempt's standing with the throttle.
+
+    ``retry_after`` > 0: refused, come back in that many seconds (nothing was recorded).
+    Otherwise the attempt was recorded as a failure *before* the password is checked, so that
+    parallel attempts see it at once; :func:`finish_sign_in` takes it back on success.
+    """
+
+    retry_after: int
+    recorded: list[int] = field(default_factory=list)
+    user_key: str | None = None
+
+
+def throttle_policy(settings: Settings) -> ThrottlePolicy:
+    """The sign-in throttle from the settings."""
+    return ThrottlePolicy(
+        max_failures_per_user=settings.sign_in.max_failures_per_user,
+        max_failures_per_address=settings.sign_in.max_failures_per_address,
+        window=timedelta(minutes=settings.sign_in.window_minutes),
+        secret=settings.secret_key,
+    )
+
+
+def begin_sign_in(
+    engine: Engine, settings: Settings, *, username: str | None, address: str
+) -> SignInAttempt:
+    """Check the throttle for a user name (None: a token sign-in) and a client address.
+
+    Runs in its own short transaction, committed before the password is checked: the counters
+    live in the database so that every server process sees every other's failures, and a
+    failure counted only after the (slow) password check would let a burst of parallel guesses
+    through before the first was counted.
+    """
+    policy = throttle_policy(settings)
+    counters = [policy.address_counter(address)]
+    if username is not None:
+        counters.append(policy.user_counter(username))
+
+    def reserve(session: Session) -> SignInAttempt:
+        now = utcnow()
+        auth.lock_failures(session)
+        auth.prune_failures(session, before=now - policy.window)
+        times = auth.failure_times(session, [c.key for c in counters], since=now - policy.window)
+        wait = max(policy.seconds_locked(times[c.key], c.max_failures, now) for c in counters)
+        if wait:
+            return SignInAttempt(retry_after=wait)
+        recorded = auth.add_failures(session, [c.key for c in counters], at=now)
+        user_key = counters[1].key if username is not None else None
+        return SignInAttempt(retry_after=0, recorded=recorded, user_key=user_key)
+
+    with db.transaction(engine, write=True) as session:
+        return reserve(session)
+
+
+def finish_sign_in(session: Session, attempt: SignInAttempt) -> None:
+    """A successful sign-in: take back its failure and clear the user name's count."""
+    auth.delete_failures(
+        session, ids=attempt.recorded, keys=[attempt.user_key] if attempt.user_key else []
+    )
 
 
 def same_origin(request: Request) -> bool:

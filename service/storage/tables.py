@@ -216,6 +216,17 @@ class ApiToken(Base):
     )
 
 
+class SignInFailure(Base):
+    """A failed sign-in under one throttle counter (a keyed hash of a user name or address)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_failed_at", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class Unit(Base):
     """A sentence-level piece of a free-text answer (redacted), the thing themes are made of."""
 

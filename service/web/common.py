@@ -64,25 +64,26 @@ class PageRoute(APIRoute):
         return page_handler
 
 
-def page_principal(request: Request, session: SessionDep) -> Principal:
-    """The signed-in user, or a redirect to the sign-in page."""
+def page_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal:
+    """The signed-in user (rate-limited like the API), or a redirect to the sign-in page."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInRequired(request.url.path)
     try:
-        return auth.authenticate(session, token)
+        principal = auth.authenticate(session, token)
     except Unauthorized as exc:
         raise SignInRequired(request.url.path) from exc
+    request.app.state.rate_limiter.check(principal.limit_id, settings.rate_limit_per_minute)
+    return principal
 
 
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 
-def page_actor(request: Request, settings: SettingsDep, principal: PagePrincipal) -> Principal:
-    """The signed-in user submitting a form: same-origin only, rate-limited like the API."""
+def page_actor(request: Request, principal: PagePrincipal) -> Principal:
+    """The signed-in user submitting a form: same-origin only (rate-limited as every page)."""
     if not same_origin(request):
         raise Forbidden("Cross-site request refused", hint="Submit forms from PeerPulse's pages.")
-    request.app.state.rate_limiter.check(principal.token_id, settings.rate_limit_per_minute)
     return principal
 
 

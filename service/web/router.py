@@ -5,17 +5,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
 
-from service.api.security import SESSION_COOKIE
-from service.deps import SessionDep, SettingsDep
-from service.errors import NotFound, Unauthorized
+from service.api.security import SESSION_COOKIE, begin_sign_in, finish_sign_in
+from service.deps import EngineDep, SessionDep, SettingsDep
+from service.errors import NotFound, PeerPulseError, RateLimited, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.tables import Community
 from service.web import admin, agenda, board, goals_page, overview, theme_page
@@ -59,35 +64,45 @@ def signin_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A00
 def signin(
     request: Request,
     session: SessionDep,
+    engine: EngineDep,
     settings: SettingsDep,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",  # noqa: A002
 ) -> Response:
-    """Open a web session (an HttpOnly cookie holding a session token)."""
+    """Open a web session (an HttpOnly cookie holding a session token).
+
+    Failed attempts are counted per user name and per client address; past the limit every
+    attempt, right or wrong, gets 429 with ``Retry-After`` until the window has passed. A session
+    opened with a token shares that token's rate limit and ends when the token does.
+    """
+    address = request.client.host if request.client else "unknown"
+    attempt = begin_sign_in(engine, settings, username=None if token else username, address=address)
+    if attempt.retry_after:
+        minutes = -(-attempt.retry_after // 60)
+        locked = RateLimited(
+            "Too many failed sign-ins for this user name or from this network",
+            hint=f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        )
+        return _refused(request, next, locked, retry_after=attempt.retry_after)
     try:
         if token:
             principal = auth.authenticate(session, token)
-            community = (
-                session.get(Community, principal.community_id) if principal.community_id else None
-            )
-            session_token = auth.create_token(
-                session,
-                role=principal.role,
-                community=community,
-                kind="session",
-                user_id=principal.user_id,
-                lifetime=timedelta(hours=settings.session_hours),
+            finish_sign_in(session, attempt)
+            request.app.state.rate_limiter.check(principal.limit_id, settings.rate_limit_per_minute)
+            session_token = auth.open_token_session(
+                session, principal, hours=settings.session_hours
             )
         else:
             session_token, _user = auth.sign_in(
                 session, username, password, hours=settings.session_hours
             )
+            finish_sign_in(session, attempt)
     except Unauthorized as exc:
-        response = render(request, "signin.html", next=_safe_next(next), error=exc.message)
-        response.status_code = 401
-        return response
+        return _refused(request, next, exc)
+    except RateLimited as exc:
+        return _refused(request, next, exc, retry_after=60)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -97,6 +112,22 @@ def signin(
         secure=request.url.scheme == "https",
         max_age=settings.session_hours * 3600,
     )
+    return response
+
+
+def _refused(
+    request: Request, target: str, error: PeerPulseError, *, retry_after: int | None = None
+) -> Response:
+    """The sign-in page with the reason (or the JSON error body for a caller asking for JSON)."""
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    accept = request.headers.get("accept", "")
+    if "application/json" in accept and "text/html" not in accept:
+        return JSONResponse(error.as_dict(), status_code=error.status_code, headers=headers)
+    response = render(
+        request, "signin.html", next=_safe_next(target), error=error.message, hint=error.hint
+    )
+    response.status_code = error.status_code
+    response.headers.update(headers)
     return response
 
 
