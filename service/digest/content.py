@@ -230,12 +230,14 @@ def build_content(
     today: date,
     goals: Sequence[Mapping[str, Any]] = (),
     unidentified: Collection[int] = (),
+    counted_as: str = "members",
 ) -> DigestContent:
     """Shape one digest for ``role`` from a community's themes, suggestions and metrics.
 
     ``goals`` are the goals' stored alignments (``repositories.goals.digest_goals``); the
     themes no goal covers come from the themes' summaries. ``unidentified`` are the ids of themes
-    with units from responses without a respondent identifier: their counts say "responses".
+    with units from responses without a respondent identifier: their counts say "responses";
+    ``counted_as`` says the same of the community's weekly participation.
     """
     quoting = may_read_answers(role)
     items = [
@@ -268,7 +270,7 @@ def build_content(
         more_awaiting=max(len(awaiting) - MAX_SUGGESTIONS, 0),
         agenda=tuple(_suggestion(s) for s in upcoming[: MAX_SUGGESTIONS * 2]),
         measures=_measures(privacy, metrics.get("weekly") or {}),
-        participation=_participation(privacy, metrics.get("participation") or []),
+        participation=_participation(privacy, metrics.get("participation") or [], noun=counted_as),
         goals=_goals(goals),
         uncovered=_uncovered(themes) if goals else (),
     )
@@ -454,7 +456,7 @@ def _format(key: str, value: float, *, signed: bool = False) -> str:
 
 
 def _participation(
-    privacy: Confidentiality, rows: Sequence[Mapping[str, Any]]
+    privacy: Confidentiality, rows: Sequence[Mapping[str, Any]], *, noun: str = "members"
 ) -> ParticipationItem | None:
     rows = [r for r in rows if isinstance(r, Mapping) and r.get("week") not in (None, "unknown")]
     if not rows:
@@ -471,7 +473,7 @@ def _participation(
         first_time = returning = Figure(privacy.note(), None)
     return ParticipationItem(
         week=str(latest["week"]),
-        active=count_figure(privacy, latest.get("active"), "members"),
+        active=count_figure(privacy, latest.get("active"), noun),
         first_time=first_time,
         returning=returning,
         lapsed=count_figure(privacy, latest.get("lapsed")),

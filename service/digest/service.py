@@ -30,6 +30,7 @@ from service.digest import send as sending
 from service.digest.content import DigestContent, build_content
 from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
+from service.storage.repositories import communities as communities_repo
 from service.storage.repositories import digest as repo
 from service.storage.repositories import goals as goals_repo
 from service.storage.repositories import themes as themes_repo
@@ -97,6 +98,7 @@ def digest_content(
         metrics=community_metrics(session, community, privacy),
         goals=goals_repo.digest_goals(session, community),
         unidentified=themes_repo.unidentified_themes(session, community),
+        counted_as=communities_repo.headcount(session, community, privacy).noun,
         today=today or datetime.now(UTC).date(),
     )
 

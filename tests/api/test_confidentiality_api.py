@@ -296,3 +296,25 @@ def test_identified_members_are_counted_as_members(app_client: TestClient) -> No
     assert body["respondents"] == 12 and body["counted_as"] == "members"
     theme = app_client.get(f"/api/v1/communities/known/themes/{theme_id}", headers=headers).json()
     assert theme["counted_as"] == "members"
+
+
+def test_job_result_gives_no_figure_about_a_small_groups_theme(app_client: TestClient) -> None:
+    from service.storage.repositories import communities
+    from service.storage.tables import Job
+
+    headers = _small_community(app_client)
+    theme = {"id": 1, "label": "calendar", "respondents": None, "weekly": [], "quotes": []}
+    with db.transaction(app_client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        community = communities.get(session, "tiny")
+        result = {"themes": [{**theme, "units": 8, "share": 0.5, "trend": "rising"}]}
+        session.add(Job(id="job-small", community_id=community.id, kind="analysis", result=result))
+    job = app_client.get("/api/v1/jobs/job-small", headers=headers).json()
+    [shown] = job["result"]["themes"]
+    assert (shown["units"], shown["share"], shown["trend"]) == (None, None, None)
+
+
+def test_digest_counts_unidentified_responses_as_responses(app_client: TestClient) -> None:
+    headers = _import(app_client, "anon", _answers(12, weeks=1, text=True))
+    _unidentify(app_client, "anon", 4)
+    text = app_client.get("/api/v1/communities/anon/digest/preview", headers=headers).json()["text"]
+    assert ": 12 responses (" in text and "12 members" not in text

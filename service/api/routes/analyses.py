@@ -11,6 +11,7 @@ from service.deps import EngineDep, SessionDep
 from service.errors import NotFound
 from service.jobs import store
 from service.privacy.thresholds import without_answer_text
+from service.storage.repositories import themes
 from service.storage.tables import Community
 
 router = APIRouter(tags=["analyses"])
@@ -37,4 +38,5 @@ def get_job(
     community = session.get(Community, job.community_id)
     if community is None or not principal.can_reach(community.id):
         raise NotFound(f"No job {job_id!r}")
-    return without_answer_text(store.as_dict(job), principal.role)
+    shown = themes.without_small_theme_figures(store.as_dict(job))
+    return without_answer_text(shown, principal.role)

@@ -151,3 +151,18 @@ def heatmap(
         if cells:
             grid[name] = cells
     return grid
+
+
+def without_small_theme_figures(job: dict[str, Any]) -> dict[str, Any]:
+    """A job as ``GET /api/v1/jobs/{id}`` shows it: the analysis result's themes of groups under
+    the minimum (``respondents`` withheld) carry no units, share or trend either."""
+    result = job.get("result")
+    if not isinstance(result, dict) or not isinstance(result.get("themes"), list):
+        return job
+    themes = [
+        {**t, "units": None, "share": None, "trend": None}
+        if isinstance(t, dict) and t.get("respondents") is None
+        else t
+        for t in result["themes"]
+    ]
+    return {**job, "result": {**result, "themes": themes}}
