@@ -1,0 +1,46 @@
+"""Real text that names no one, for the false-[PERSON] rate: SemEval-2014 restaurant sentences
+and Dreaddit posts (split into sentences), read from the public corpora folder by path."""
+
+from __future__ import annotations
+
+import csv
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9])|\n+")
+_RESTAURANT_FILES = ("Restaurants_Train_v2.xml", "Restaurants_Test_Gold.xml")
+_DREADDIT_FILES = ("dreaddit-train.csv", "dreaddit-test.csv")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a post at sentence ends and line breaks (a plain rule; no model)."""
+    return [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
+
+
+def restaurant_sentences(corpora: Path) -> list[str]:
+    """SemEval-2014 ABSA restaurant review sentences (train v2 and gold test)."""
+    sentences: list[str] = []
+    for name in _RESTAURANT_FILES:
+        root = ET.parse(corpora / "semeval2014_absa" / name).getroot()
+        sentences += [s.findtext("text") or "" for s in root.iter("sentence")]
+    return [s.strip() for s in sentences if s.strip()]
+
+
+def dreaddit_sentences(corpora: Path) -> list[str]:
+    """Dreaddit Reddit posts (train and test), one sentence per entry, duplicates dropped."""
+    seen: dict[str, None] = {}
+    for name in _DREADDIT_FILES:
+        with (corpora / "dreaddit" / name).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for sentence in split_sentences(row["text"]):
+                    seen.setdefault(sentence, None)
+    return list(seen)
+
+
+def clean_corpora(corpora: Path) -> dict[str, list[str]]:
+    """Each name-free corpus by name."""
+    return {
+        "SemEval-2014 restaurants": restaurant_sentences(corpora),
+        "Dreaddit": dreaddit_sentences(corpora),
+    }
