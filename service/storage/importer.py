@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import logging
+import threading
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.errors import Conflict, TooLarge
@@ -18,8 +19,19 @@ from service.privacy.service import redact_import
 from service.storage import db
 from service.storage.repositories import communities, imports
 
-log = logging.getLogger(__name__)
 _ATTEMPTS = 5
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _parsing_slot(limit: int) -> threading.BoundedSemaphore:
+    """The process's gate for parsing and redaction, ``limit`` files at a time.
+
+    Both are CPU-bound under one interpreter lock: more files at once only make every other
+    request of the process wait longer (twenty uploads at once kept a viewer's page over a second).
+    """
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(limit, threading.BoundedSemaphore(limit))
 
 
 def summary(parsed: ParsedImport, batch: Any, slug: str) -> dict[str, Any]:
@@ -30,6 +42,7 @@ def summary(parsed: ParsedImport, batch: Any, slug: str) -> dict[str, Any]:
         "responses_added": batch.responses_added,
         "duplicates_skipped": batch.duplicates_skipped,
         "respondents": batch.respondents,
+        "identified": parsed.identified,
         "questions": [q.summary() for q in parsed.questions],
         "warnings": list(parsed.warnings),
     }
@@ -54,10 +67,11 @@ def run_import(
             f"{settings.max_upload_mb:g} MB limit",
             hint="Split the export, or raise PEERPULSE_MAX_UPLOAD_MB.",
         )
-    parsed = parse_export(
-        data, filename, limits=settings.limits, format_name=format_name, mapping=mapping
-    )
-    redacted = redact_import(parsed, redactor)
+    with _parsing_slot(settings.max_concurrent_imports):
+        parsed = parse_export(
+            data, filename, limits=settings.limits, format_name=format_name, mapping=mapping
+        )
+        redacted = redact_import(parsed, redactor)
     if redacted:
         parsed.warnings.append(f"{redacted} piece(s) of personal data redacted from free text")
     file_info: dict[str, object] = {
@@ -65,29 +79,27 @@ def run_import(
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
     }
-    last_error: Exception | None = None
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            with db.transaction(engine, write=True) as session:
-                if create_community:
-                    community = communities.get_or_create(session, slug)
-                else:
-                    community = communities.get(session, slug)
-                batch = imports.store(
-                    session,
-                    community,
-                    parsed,
-                    secret_key=settings.secret_key,
-                    file_info=file_info,
-                )
-                return summary(parsed, batch, slug)
-        except (IntegrityError, OperationalError) as exc:
-            log.info("import of %s collided with another (attempt %d): %s", filename, attempt, exc)
-            last_error = exc
-    raise Conflict(
-        "The import collided with concurrent imports too often",
-        hint="Retry the upload; nothing from this attempt was stored.",
-    ) from last_error
+
+    def store(session: Session) -> dict[str, Any]:
+        if create_community:
+            community = communities.get_or_create(session, slug)
+        else:
+            community = communities.get(session, slug)
+        batch = imports.store(
+            session, community, parsed, secret_key=settings.secret_key, file_info=file_info
+        )
+        return summary(parsed, batch, slug)
+
+    # Parsing and redaction are done: the only time a connection is held is this one short write.
+    try:
+        return db.write_with_retries(engine, store, attempts=_ATTEMPTS, collisions=True)
+    except DBAPIError as exc:
+        if not db.transient(exc, collisions=True):
+            raise
+        raise Conflict(
+            "The import collided with concurrent imports too often",
+            hint="Retry the upload; nothing from this attempt was stored.",
+        ) from exc
 
 
 def run_roster_import(

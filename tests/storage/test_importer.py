@@ -64,6 +64,7 @@ def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> 
         "responses_added",
         "duplicates_skipped",
         "respondents",
+        "identified",
         "questions",
         "warnings",
     }
@@ -190,3 +191,26 @@ def test_first_imports_racing_to_create_a_community_are_retried_not_refused(
     assert missed == ["circle"] and result["community"] == "circle"
     with db.transaction(any_engine) as session:
         assert session.scalar(select(func.count()).select_from(Community)) == 1
+
+
+def test_generic_rows_with_different_response_ids_are_not_merged(
+    any_engine: Engine, load: Load
+) -> None:
+    """Regression (the tester's case): three rows with different `ResponseId`s and the same
+    answers were stored as one (`duplicates_skipped: 2`)."""
+    first = load(any_engine, "generic/response_ids.csv")
+    assert (first["responses_added"], first["duplicates_skipped"]) == (3, 0)
+    again = load(any_engine, "generic/response_ids.csv")
+    assert (again["responses_added"], again["duplicates_skipped"]) == (0, 3)
+    assert _count(any_engine, Submission) == 3
+
+
+def test_rows_without_a_respondent_are_stored_unidentified(any_engine: Engine, load: Load) -> None:
+    anonymous = load(any_engine, "generic/no_identifier.csv")
+    named = load(any_engine, "google_forms/basic.csv")
+    assert (anonymous["identified"], named["identified"]) == (0, 5)
+    with db.transaction(any_engine) as session:
+        flags = session.execute(
+            select(Respondent.identified, func.count()).group_by(Respondent.identified)
+        ).all()
+    assert dict(flags) == {False: 3, True: 5}

@@ -35,6 +35,7 @@ class ImportSummary(BaseModel):
     responses_added: int
     duplicates_skipped: int
     respondents: int
+    identified: int  # responses whose row names its respondent
     questions: list[QuestionOut]
     warnings: list[str]
 
@@ -82,6 +83,7 @@ def _too_large(name: str, size: int, limit: int) -> TooLarge:
 async def upload(
     request: Request,
     community: FacilitatorCommunity,
+    session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
     models: ModelsDep,
@@ -90,6 +92,9 @@ async def upload(
     mapping: Annotated[str | None, Form(description="A mapping JSON document")] = None,
 ) -> dict[str, Any]:
     """Import one file (all or nothing); re-importing stores no response twice."""
+    # The request's session only checked the token: end it now, so that no connection is held
+    # while the file is read, parsed and redacted; the import opens one short write of its own.
+    await run_in_threadpool(session.commit)
     data = await _read_limited(file, settings.max_upload_bytes, request)
     return await run_in_threadpool(
         run_import,

@@ -223,7 +223,10 @@ def _record(
     else:
         when = record.submitted_at.isoformat() if record.submitted_at else ""
         record.source_key = f"{layout.format}:{when}:{content}"
-    record.respondent_ref = respondent_ref(respondent_refs) or f"response:{record.source_key}"
+    record.respondent_ref = respondent_ref(respondent_refs)
+    if not record.respondent_ref:  # no identifier: this response stands for an unknown person
+        record.identified = False
+        record.respondent_ref = f"response:{record.source_key}"
     return record
 
 

@@ -52,7 +52,11 @@ def _respondents(
         respondent = known.get(key)
         if respondent is None:
             respondent = Respondent(
-                community_id=community.id, key=key, attributes={}, first_seen=record.submitted_at
+                community_id=community.id,
+                key=key,
+                attributes={},
+                first_seen=record.submitted_at,
+                identified=record.identified,
             )
             session.add(respondent)
             known[key] = respondent
