@@ -28,6 +28,16 @@ from service.privacy.lexicons import (
     looks_like_name_word,
     name_words,
 )
+from service.privacy.things import (
+    COPULAS,
+    NOT_NAME_TAGS,
+    PLACE_ENTS,
+    cue_before,
+    plain_word,
+    previous_word,
+    reads_as_thing,
+    venue_possessive,
+)
 
 __all__ = [
     "AMBIGUOUS",
@@ -61,17 +71,8 @@ _PLACE_NOUNS = frozenset(
 _NON_PERSON_ENTS = frozenset(
     """ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE""".split()
 )
-_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _TIME_ENTS = frozenset({"DATE", "TIME", "EVENT"})
-# ``May was busy``, ``Hope is low``: a word that is also a name, before a copula, needs the NER
-# model's PERSON tag; before another verb (``June will run payroll``) it reads as a subject.
-_COPULAS = frozenset("is was are were be been seems seemed looks looked feels felt 's".split())
-_AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-# Tags a name never has (interjections, verbs, adverbs, function words).
-_NOT_NAME_TAGS = frozenset(
-    """UH VB VBG VBN RB RBR RBS CC DT IN PRP PRP$ WP WRB WDT MD TO EX PDT RP""".split()
-)
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
 _MAX_NAME_WORDS = 4
 
@@ -140,9 +141,9 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
     ambiguous = lower in AMBIGUOUS
     if any(w.lower() in gazetteer or fold(w) in gazetteer for w in ctx.words):
         return not ambiguous or ctx.cue or ctx.propn or len(ctx.words) > 1
-    if not ctx.cue and _reads_as_thing(doc, ctx):
+    if not ctx.cue and reads_as_thing(doc, ctx.start, ctx.end, ctx.english):
         return False
-    if len(ctx.words) == 1 and _venue_possessive(doc, ctx.end) and not _cue_before(ctx.previous):
+    if venue_possessive(doc, ctx.end) and not cue_before(ctx.previous):
         return False
     if ambiguous:
         return _ambiguous_is_name(doc, ctx)
@@ -166,7 +167,7 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
         ctx.propn
         and following is not None
         and following.tag_ in _FINITE_VERB_TAGS
-        and (following.lower_ not in _COPULAS or doc[ctx.start].ent_type_ == "PERSON")
+        and (following.lower_ not in COPULAS or doc[ctx.start].ent_type_ == "PERSON")
         and ctx.previous not in _DATE_BEFORE | PLACE_BEFORE
     )
 
@@ -185,7 +186,7 @@ def _given_name_in_context(doc: Doc, ctx: _Context) -> bool:
     with_surname = len(ctx.words) > 1 and any(
         is_surname(w, weak=True) or is_given_name(w) for w in ctx.words[1:]
     )
-    place = token.ent_type_ in _PLACE_ENTS
+    place = token.ent_type_ in PLACE_ENTS
     word = token.lower_ in name_words() or fold(token.text) in name_words()
     if token.ent_type_ in _TIME_ENTS:
         return ctx.strong_cue or with_surname
@@ -196,10 +197,10 @@ def _given_name_in_context(doc: Doc, ctx: _Context) -> bool:
     ):
         return False
     if token.ent_type_ == "PERSON":
-        return ctx.cue or with_surname or not _plain_word(token, ctx.english)
+        return ctx.cue or with_surname or not plain_word(token, ctx.english)
     if word and token.ent_type_ in _NON_PERSON_ENTS:
         return ctx.strong_cue or with_surname
-    if token.tag_ in _NOT_NAME_TAGS:
+    if token.tag_ in NOT_NAME_TAGS:
         return ctx.cue or with_surname
     if _at_sentence_start(doc, ctx.start):
         return (
@@ -337,7 +338,7 @@ def _listed_with_places(doc: Doc, start: int, end: int) -> bool:
             index += step
         if 0 <= index < len(doc) and index != edge:
             neighbours.append(doc[index])
-    return any(t.ent_type_ in _PLACE_ENTS and not is_given_name(t.text) for t in neighbours)
+    return any(t.ent_type_ in PLACE_ENTS and not is_given_name(t.text) for t in neighbours)
 
 
 def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = frozenset()) -> bool:
@@ -353,48 +354,20 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
     if not words or all(w.lower() in NOT_NAMES for w in words):
         return False
     cue = has_cue(doc, start, end)
-    if not cue and all(_plain_word(t, english) for t in tokens if t.is_alpha):
+    if not cue and all(plain_word(t, english) for t in tokens if t.is_alpha):
+        return False
+    if not any(w[:1].isupper() for w in words) and not cue_before(previous_word(doc, start)):
+        return False  # ``rasberry mint sorbet``: the model's PERSON in lower case needs a cue
+    previous = previous_word(doc, start)
+    if venue_possessive(doc, end) and not cue_before(previous):
         return False
     if len(words) > 1:
         return True
-    previous = doc[start - 1].lower_.rstrip(".") if start else ""
-    if _venue_possessive(doc, end) and not _cue_before(previous):
-        return False
     if doc[start].lower_ in AMBIGUOUS:
         return cue and not date_context(doc, start)
     if _thing_context(doc, start, end) or _inside_proper_noun(doc, start):
         return cue and previous not in PLACE_BEFORE
     return True
-
-
-def _plain_word(token: Token, english: frozenset[str]) -> bool:
-    """An English word that no lexicon knows as a name, or a word the tagger reads as a verb,
-    adjective or adverb (``Calm about the reorg``, ``Felt good``)."""
-    text = token.text
-    if is_given_name(text) or is_surname(text):
-        return token.tag_ in _NOT_NAME_TAGS and token.lower_ in english
-    return token.lower_ in english or token.tag_ in _NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
-
-
-def _reads_as_thing(doc: Doc, ctx: _Context) -> bool:
-    """Only English words that are no names (``Food Stamps``, ``Sea Bass``), or a place name the
-    NER model tags as one (``Santa Monica``)."""
-    tokens = [t for t in doc[ctx.start : ctx.end] if t.is_alpha and not is_particle(t.text)]
-    if tokens and all(_plain_word(t, ctx.english) for t in tokens):
-        return True
-    return len(tokens) > 1 and all(t.ent_type_ in _PLACE_ENTS for t in tokens)
-
-
-def _cue_before(previous: str) -> bool:
-    return previous in STRONG_BEFORE or previous in TITLES
-
-
-def _venue_possessive(doc: Doc, end: int) -> bool:
-    """``Rao's is the best``, ``try Emilio's.``: a possessive with no noun after it is a venue."""
-    if end >= len(doc) or doc[end].text not in {"'s", "’s"}:
-        return False
-    following = doc[end + 1] if end + 1 < len(doc) else None
-    return following is None or following.is_punct or following.tag_ in _AFTER_VENUE_TAGS
 
 
 def name_span(doc: Doc, index: int) -> tuple[int, int]:

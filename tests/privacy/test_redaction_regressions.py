@@ -73,6 +73,16 @@ NOT_A_NAME = [
     "Drained after the offsite.",
 ]
 
+# Things named like people on public review and forum text: venues, streets, dishes, chat words.
+NAMED_THINGS = [
+    "I went to Rosalind's after the workshop.",
+    "Marcello's is always packed on Fridays.",
+    "Parking on Smith Street was a nightmare.",
+    "Our hotel was on 5th Ave.",
+    "Food Stamps ran out before the end of the month.",
+    "Edit: thanks for all the replies.",
+]
+
 # The same words with person evidence are still redacted.
 WORD_NAMES_WITH_EVIDENCE = [
     ("May said she would cover reception.", "[PERSON] said she would cover reception."),
@@ -122,6 +132,16 @@ def test_word_names_with_person_evidence_are_redacted(
     redactor: Redactor, text: str, expected: str
 ) -> None:
     assert redactor.redact([text])[0].text == expected
+
+
+@pytest.mark.parametrize("text", NAMED_THINGS)
+def test_venues_streets_and_english_words_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact([text])[0].text == text
+
+
+def test_a_possessive_after_a_copula_is_a_person(redactor: Redactor) -> None:
+    text = "The blue mug on the shelf is Tomasz Wrona's."
+    assert redactor.redact([text])[0].text == "The blue mug on the shelf is [PERSON]'s."
 
 
 def test_allow_list_defaults_come_from_settings() -> None:

@@ -1,0 +1,73 @@
+"""Capitalised words that are things, not people: English words the lexicons do not know as
+names (``Calm``, ``Felt``, ``Food Stamps``), streets and venues (``Smith Street``, ``Spice
+Grill``, ``Rao's is great``) and places the NER model tags as places (``Santa Monica``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from service.privacy.lexicons import STRONG_BEFORE, TITLES, is_given_name, is_particle, is_surname
+
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# ``May was busy``, ``Hope is low``: a word that is also a name, before a copula, needs the NER
+# model's PERSON tag; before another verb (``June will run payroll``) it reads as a subject.
+COPULAS = frozenset("is was are were be been seems seemed looks looked feels felt 's".split())
+# Tags a name never has (interjections, verbs, adverbs, function words).
+NOT_NAME_TAGS = frozenset(
+    """UH VB VBG VBN RB RBR RBS CC DT IN PRP PRP$ WP WRB WDT MD TO EX PDT RP""".split()
+)
+# Words inside a capitalised run that make it a street or a venue, not a person.
+_VENUE_WORDS = frozenset(
+    """street st avenue ave road rd boulevard blvd lane square plaza bridge station cafe café bar
+    bistro grill deli diner pizzeria trattoria steakhouse kitchen bakery pub tavern restaurant
+    brasserie cantina noodle sushi ramen taqueria""".split()
+)
+_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+_AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
+
+
+def plain_word(token: Token, english: frozenset[str]) -> bool:
+    """An English word that no lexicon knows as a name, or a word the tagger reads as a verb,
+    adjective or adverb (``Calm about the reorg``, ``Felt good``)."""
+    text = token.text
+    if is_given_name(text) or is_surname(text):
+        return token.tag_ in NOT_NAME_TAGS and token.lower_ in english
+    return token.lower_ in english or token.tag_ in NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
+
+
+def reads_as_thing(doc: Doc, start: int, end: int, english: frozenset[str]) -> bool:
+    """Only English words that are no names (``Food Stamps``, ``Sea Bass``), a street or a venue
+    (``Smith Street``, ``Spice Grill``, ``1st Ave``), or a place the NER model tags as one
+    (``Santa Monica``)."""
+    tokens = [t for t in doc[start:end] if t.is_alpha and not is_particle(t.text)]
+    if tokens and all(plain_word(t, english) for t in tokens):
+        return True
+    if any(t.lower_.rstrip(".") in _VENUE_WORDS for t in tokens) or after_a_number(doc, start):
+        return True
+    return len(tokens) > 1 and all(t.ent_type_ in PLACE_ENTS for t in tokens)
+
+
+def after_a_number(doc: Doc, start: int) -> bool:
+    """``1st Ave``, ``74th Street``: a word after an ordinal or a number is part of an address."""
+    return start > 0 and bool(_NUMBER.fullmatch(doc[start - 1].lower_))
+
+
+def previous_word(doc: Doc, start: int) -> str:
+    """The lower-cased word before ``doc[start]`` without a trailing full stop (``Dr.``)."""
+    return doc[start - 1].lower_.rstrip(".") if start else ""
+
+
+def cue_before(previous: str) -> bool:
+    """A title or a strong cue, or a copula (``the form is Austin Reyes's``: whose, not where)."""
+    return previous in STRONG_BEFORE or previous in TITLES or previous in COPULAS
+
+
+def venue_possessive(doc: Doc, end: int) -> bool:
+    """``Rao's is the best``, ``try Emilio's.``: a possessive with no noun after it is a venue."""
+    if end >= len(doc) or doc[end].text not in {"'s", "’s"}:
+        return False
+    following = doc[end + 1] if end + 1 < len(doc) else None
+    return following is None or following.is_punct or following.tag_ in _AFTER_VENUE_TAGS
