@@ -12,10 +12,11 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from service.errors import PeerPulseError
+from service.errors import InvalidInput, PeerPulseError
 
 PageRenderer = Callable[[Request, int, str, str | None], Response]
 _MESSAGES = {
@@ -47,6 +48,17 @@ async def validation_error(_request: Request, exc: RequestValidationError) -> JS
         },
         status_code=422,
     )
+
+
+async def unstorable_value(_request: Request, exc: DataError) -> JSONResponse:
+    """A value the database refuses (PostgreSQL: a NUL character, a number out of range): 422."""
+    reason = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else "invalid value"
+    error = InvalidInput(
+        "The request holds a value that cannot be stored",
+        detail=reason,
+        hint="Remove control characters such as NUL (\\u0000) and keep numbers in range.",
+    )
+    return JSONResponse(error.as_dict(), status_code=error.status_code)
 
 
 async def internal_error(_request: Request, _exc: Exception) -> JSONResponse:
@@ -98,4 +110,5 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
     app.add_exception_handler(PeerPulseError, peerpulse_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error_handler(page))  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, unstorable_value)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, internal_error)

@@ -414,3 +414,35 @@ def test_live_server_compresses_the_plotly_bundle(live: int) -> None:
     )
     assert answer.headers["content-encoding"] == "gzip"
     assert answer.num_bytes_downloaded < len(answer.content) / 3
+
+
+# --- values PostgreSQL cannot store ---------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", f"{BASE}/goals", {"text": "Mentor\u0000ing", "owner": "staff"}),
+        ("post", f"{BASE}/tokens", {"role": "viewer", "name": "a\u0000b"}),
+        ("get", "/api/v1/jobs/a%00b", None),
+        ("get", "/api/v1/communities/ci%00rcle", None),
+        ("delete", f"{BASE}/respondents/a%00b", None),
+    ],
+    ids=["goal-text", "token-name", "job-id", "slug", "respondent-key"],
+)
+def test_a_nul_character_on_postgresql_is_422_not_500(
+    postgres_url: str, tmp_path: Path, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    settings = Settings(
+        environment="test",
+        database_url=postgres_url,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        data_dir=tmp_path,
+    )
+    db.engine_for.cache_clear()
+    with TestClient(create_app(settings, ModelStore(settings))) as client:
+        headers = {"Authorization": f"Bearer {make_token(client, Role.ADMIN, 'circle')}"}
+        answer = client.request(method, path, headers=headers, json=body)
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "The request holds a value that cannot be stored"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.params import RowId
 from service.api.security import AdminCommunity, AdminDep
 from service.auth.roles import Role
 from service.auth.schemas import TokenInfo
@@ -53,7 +54,7 @@ def list_community_tokens(community: AdminCommunity, session: SessionDep) -> lis
 
 @router.delete(_COMMUNITY + "/{token_id}")
 def revoke_community_token(
-    token_id: int, community: AdminCommunity, session: SessionDep
+    token_id: RowId, community: AdminCommunity, session: SessionDep
 ) -> TokenInfo:
     """Revoke one of this community's tokens and its web sessions (admin; 404 for others)."""
     return auth.revoke_by_id(session, token_id, community_id=community.id)
@@ -75,6 +76,6 @@ def list_tokens(
 
 
 @router.delete("/api/v1/tokens/{token_id}")
-def revoke_token(token_id: int, principal: AdminDep, session: SessionDep) -> TokenInfo:
+def revoke_token(token_id: RowId, principal: AdminDep, session: SessionDep) -> TokenInfo:
     """Revoke a token and its web sessions (a community-bound admin: its community's only)."""
     return auth.revoke_by_id(session, token_id, community_id=principal.community_id)
