@@ -43,3 +43,5 @@ def test_overview_counts_unidentified_responses_as_responses(app_client: TestCli
     assert "12 responses" in counts and "12 members" not in counts
     top = page.split('id="themes-h"')[1].split("</section>")[0]
     assert "12 responses" in top and "12 members" not in top
+    weekly = page.split('id="participation-h"')[1].split("</section>")[0]
+    assert "Members and unidentified responses" in weekly
