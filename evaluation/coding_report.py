@@ -71,8 +71,26 @@ def score_table(scores: dict) -> list[str]:
     )
 
 
-def what_we_see(own: dict) -> list[str]:
+def _themes_per_seed(results: dict) -> str:
+    parts = [
+        f"{TITLES[name].split(' (')[0].split(',')[0]} "
+        f"{' and '.join(str(n) for n in results[name]['themes_per_seed'])} "
+        f"({results[name]['k_codes']} gold codes or classes)"
+        for name in ("own", "semeval", "banking77")
+        if name in results
+    ]
+    return (
+        "- **Number of themes with seed "
+        + " and ".join(str(s) for s in results["setup"]["seeds"])
+        + "**: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def what_we_see(results: dict) -> list[str]:
     """Facts about today's themes on the own set, with labels and example answers."""
+    own = results["own"]
     themes = own["themes"]
     lines = []
     uncoded = [t for t in themes if t["uncoded_columns"] * 2 >= t["answers"]]
@@ -128,6 +146,7 @@ def what_we_see(own: dict) -> list[str]:
             + "; ".join(f"“{r['label']}” ({', '.join(r['problems'])})" for r in failing)
             + "."
         )
+    lines.append(_themes_per_seed(results))
     scores = own["scores"]["test"][OURS]
     lines.append(
         f"- **Unassigned**: {scores['unassigned']:.1%} of test answers got no theme (they predict "
@@ -255,7 +274,7 @@ def render(results: dict) -> str:
         f"{setup['scikit_learn']}); seeds {setup['seeds'][0]} and {setup['seeds'][1]} "
         f"(`PEERPULSE_THEME_SEED`); {setup.get('total_minutes')} minutes in all (5-minute load "
         f"average {setup['load_average_start']} at the start, {setup.get('load_average_end')} "
-        "at the end, on a shared 2-core machine).",
+        f"at the end, on a shared 2-core machine); code measured: {setup.get('code', '?')}.",
         "",
         "**Ours** is the production path: each dataset is imported into a throwaway SQLite "
         "database with the real importer (Google Forms export and check-in notes for the own "
@@ -263,7 +282,8 @@ def render(results: dict) -> str:
         "real `analysis` job (`peerpulse analyze`), and each answer's themes are read from the "
         "tables: the set of themes of its units. **Baselines** run on whole-answer "
         "all-MiniLM-L6-v2 embeddings of the same (redacted-as-stored) texts: one theme per "
-        "question; k-means (scikit-learn, n_init 10) with K = the number of themes ours put on "
+        "question (on the public sets, which have one question, one theme for all); "
+        "k-means (scikit-learn, n_init 10) with K = the number of themes ours put on "
         "these answers and with K = the number of codes (and, on the own set, per question "
         "with that question's codes); `BERTopic()` with the bundled MiniLM as its embedding "
         "model, as is and reduced to ours' K (`nr_topics`).",
@@ -281,7 +301,7 @@ def render(results: dict) -> str:
         *targets(results),
     ]
     if "own" in results:
-        lines += ["## What we see", "", *what_we_see(results["own"])]
+        lines += ["## What we see", "", *what_we_see(results)]
     for name in ("own", "semeval", "banking77"):
         if name in results:
             lines += dataset_lines(name, results[name])

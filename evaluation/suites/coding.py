@@ -311,6 +311,7 @@ def own_set(tools: Tools) -> dict:
         "themes_total": len(runs[0].labels),
         "k_codes": k_codes,
         "seconds": [round(run.seconds, 1) for run in runs],
+        "themes_per_seed": [len(run.labels) for run in runs],
         "scores": {s: score_methods(methods, gold, rows) for s, rows in splits.items()},
         "by_question": _by_question(ours[0], answers, test),
         "stability": {
@@ -411,6 +412,7 @@ def public_set(
         "themes_total": len(runs[0].labels),
         "k_codes": len(classes),
         "seconds": [round(run.seconds, 1) for run in runs],
+        "themes_per_seed": [len(run.labels) for run in runs],
         "scores": {"all": score_methods(methods, gold, every)},
         "stability": {OURS: round(stability(ours[0], ours[1], gold), 4)},
         "labels": label_check(tools, runs[0].labels, _sizes(ours[0]), classes),
@@ -500,4 +502,24 @@ def _setup(args: argparse.Namespace, seeds: tuple[int, ...]) -> dict:
         "seeds": list(seeds),
         "banking_sample": args.banking_sample,
         "load_average_start": round(os.getloadavg()[1], 2),
+        "code": _code_state(),
     }
+
+
+def _code_state() -> str:
+    """The commit measured, and how many files under service/ differ from it (work in progress)."""
+    import subprocess
+
+    from evaluation.datasets import ROOT
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(
+            ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = [line for line in git("status", "--porcelain", "service").splitlines() if line]
+    return f"commit {commit}" + (
+        f" with {len(changed)} uncommitted files under service/" if changed else ""
+    )
