@@ -264,7 +264,8 @@ class _SheetScan(_Scan):
         local = name.rpartition(" ")[2]
         if local == "row":
             self.rows += 1
-            self.row = int(attributes.get("r", self.rows) or self.rows)
+            claimed = attributes.get("r", "")
+            self.row = int(claimed) if claimed.isdigit() else self.rows
             self.rows = max(self.rows, self.row)
             self.column = 0
             _guard(_check_row, self.where, self.rows, 0, self.limits)

@@ -115,6 +115,8 @@ class _ShortWriteSession(Session):
 
 @event.listens_for(_ShortWriteSession, "after_flush_postexec")
 def _commit_flush(session: Session, _flush_context: object) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT ends with its outer transaction
+        return
     dbapi_connection = session.connection().connection.dbapi_connection
     if dbapi_connection is not None and dbapi_connection.in_transaction:
         dbapi_connection.commit()

@@ -114,3 +114,30 @@ def test_invalid_slug_is_refused(app_client: TestClient, admin_headers: dict[str
     )
     assert response.status_code == 422
     assert set(response.json()) == {"error", "detail", "location", "hint"}
+
+
+def test_hostile_workbook_answers_422_with_the_error_shape(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
+    """Regression: an XLSX with an undefined entity answered a plain-text 500."""
+    from tests.ingest.test_xlsx_limits import SHEET, sheet, text_row, workbook_with
+
+    rows = [text_row(1, "Timestamp", "Q"), text_row(2, "2026-09-01", "&undefined;")]
+    response = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers=facilitator_headers,
+        files={"file": ("hostile.xlsx", workbook_with({SHEET: sheet(rows)}))},
+    )
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert set(body) == {"error", "detail", "location", "hint"}
+    assert "hostile.xlsx" in body["error"]
+    assert body["location"] == {"row": 2, "column": 2}
+
+
+def test_summary_counts_identified_responses(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
+    anonymous = _upload(app_client, facilitator_headers, "generic/no_identifier.csv").json()
+    named = _upload(app_client, facilitator_headers, "google_forms/basic.csv").json()
+    assert (anonymous["identified"], named["identified"]) == (0, 5)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
-from service.config import LimitSettings
+from service.cli import app
+from service.config import LimitSettings, get_settings
 from service.errors import InvalidInput, TooLarge
 from service.ingest.service import parse_export
+from service.storage import db
 
 SHEET = "xl/worksheets/sheet1.xml"
 STRINGS = "xl/sharedStrings.xml"
@@ -180,3 +185,39 @@ def _letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def test_cli_refuses_a_hostile_workbook_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the CLI exited 1 with a traceback (only opening the workbook was guarded)."""
+    monkeypatch.setenv("PEERPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PEERPULSE_SECRET_KEY", "cli-test-secret-key-long-enough-0123456789")
+    get_settings.cache_clear()
+    db.engine_for.cache_clear()
+    path = tmp_path / "hostile.xlsx"
+    rows = [text_row(1, "Timestamp", "Q"), text_row(2, "2026-09-01", "&undefined;")]
+    path.write_bytes(workbook_with({SHEET: sheet(rows)}))
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(path), "--community", "circle"])
+    finally:
+        get_settings.cache_clear()
+        db.engine_for.cache_clear()
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    error = json.loads(result.stderr)
+    assert "hostile.xlsx" in error["error"] and error["location"] == {"row": 2, "column": 2}
+
+
+MALFORMED = {
+    "row_number_not_a_number": b'<row r="two"><c t="inlineStr"><is><t>x</t></is></c></row>',
+    "number_cell_not_a_number": b'<row r="2"><c r="B2"><v>not a number</v></c></row>',
+    "unclosed_cell": b'<row r="2"><c r="B2"><v>1</v></row>',
+}
+
+
+@pytest.mark.parametrize("row", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_sheet_is_invalid_input_with_a_row(row: bytes) -> None:
+    body = refusal(workbook_with({SHEET: sheet([text_row(1, "Timestamp", "Q"), row])}))
+    assert body["type"] is InvalidInput
+    assert body["location"]["row"] == 2  # type: ignore[index]
