@@ -26,6 +26,7 @@ _VENUE_WORDS = frozenset(
     brasserie cantina noodle sushi ramen taqueria""".split()
 )
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+_HOLIDAY_WORDS = frozenset({"day", "eve"})  # Valentine's Day, St. Patrick's Day, New Year's Eve
 _AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
 
 
@@ -66,8 +67,14 @@ def cue_before(previous: str) -> bool:
 
 
 def venue_possessive(doc: Doc, end: int) -> bool:
-    """``Rao's is the best``, ``try Emilio's.``: a possessive with no noun after it is a venue."""
+    """``Rao's is the best``, ``try Emilio's.``: a possessive with no noun after it is a venue
+    (``Valentine's Day`` is a holiday)."""
     if end >= len(doc) or doc[end].text not in {"'s", "’s"}:
         return False
     following = doc[end + 1] if end + 1 < len(doc) else None
-    return following is None or following.is_punct or following.tag_ in _AFTER_VENUE_TAGS
+    return (
+        following is None
+        or following.is_punct
+        or following.tag_ in _AFTER_VENUE_TAGS
+        or following.lower_ in _HOLIDAY_WORDS
+    )

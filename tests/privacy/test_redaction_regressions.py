@@ -81,6 +81,7 @@ NAMED_THINGS = [
     "Our hotel was on 5th Ave.",
     "Food Stamps ran out before the end of the month.",
     "Edit: thanks for all the replies.",
+    "Valentine's Day was quiet at the office.",
 ]
 
 # The same words with person evidence are still redacted.
