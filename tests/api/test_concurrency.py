@@ -89,13 +89,18 @@ def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, A
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # importing the app is slow on a busy machine
     while time.monotonic() < deadline and server.poll() is None:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 break
         except httpx.TransportError:
             time.sleep(0.2)
+    else:
+        server.kill()
+        server.wait(timeout=30)
+        log.close()
+        pytest.fail(f"the server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
     yield {"base": base, "url": url, **seeded}
     server.terminate()
     try:
