@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import fixture_bytes
@@ -141,3 +144,24 @@ def test_summary_counts_identified_responses(
     anonymous = _upload(app_client, facilitator_headers, "generic/no_identifier.csv").json()
     named = _upload(app_client, facilitator_headers, "google_forms/basic.csv").json()
     assert (anonymous["identified"], named["identified"]) == (0, 5)
+
+
+def test_upload_holds_no_connection_while_it_parses(
+    app_client: TestClient, facilitator_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: each upload kept its request's connection while it parsed and redacted, so
+    twenty at once exhausted the pool (500s, and an unrelated viewer's read failed)."""
+    from service.storage import importer
+
+    engine = app_client.app.state.engine  # type: ignore[attr-defined]
+    held: list[int] = []
+    real_parse = importer.parse_export
+
+    def parse_and_count(*args: Any, **kwargs: Any) -> Any:
+        held.append(engine.pool.checkedout())
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "parse_export", parse_and_count)
+    response = _upload(app_client, facilitator_headers, "google_forms/basic.csv")
+    assert response.status_code == 201, response.text
+    assert held == [0]
