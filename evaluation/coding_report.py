@@ -287,7 +287,8 @@ def render(results: dict) -> str:
         "these answers and with K = the number of codes (and, on the own set, per question "
         "with that question's codes); `BERTopic()` with the bundled MiniLM as its embedding "
         "model, as is and reduced to ours' K (`nr_topics`); BERTopic is unseeded, as users "
-        "run it, so its figures move by about 0.01 from run to run. Banking77 is a stratified "
+        "run it, so its figures move by a few hundredths from run to run; ours is deterministic "
+        "for a seed. Banking77 is a stratified "
         f"sample of {setup['banking_sample']:,} training queries (seed 42) to keep the run "
         "short; embeddings are cached in `<data dir>/eval-cache` (a rerun takes about 7 "
         "minutes on 2 shared cores, a cold one about 16).",
