@@ -16,6 +16,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from service.api.middleware import SECURITY_HEADERS
 from service.errors import InvalidInput, PeerPulseError
 
 PageRenderer = Callable[[Request, int, str, str | None], Response]
@@ -66,6 +67,7 @@ async def internal_error(_request: Request, _exc: Exception) -> JSONResponse:
     return JSONResponse(
         _body("Internal server error", "The server failed to answer this request.", None),
         status_code=500,
+        headers=SECURITY_HEADERS,  # sent from outside the middleware that adds them elsewhere
     )
 
 

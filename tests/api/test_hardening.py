@@ -177,6 +177,7 @@ def test_an_unexpected_failure_answers_in_the_error_shape(settings: Settings) ->
         answer = client.get("/api/v1/boom")
     assert answer.status_code == 500
     assert set(answer.json()) == ERROR_KEYS and "secret" not in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
 
 
 # --- security headers, gzip, favicon, offline docs ----------------------------------------------
