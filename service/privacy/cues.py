@@ -16,6 +16,7 @@ from spacy.vocab import Vocab
 from service.privacy.lexicons import (
     NOT_NAMES,
     TITLES,
+    is_english,
     is_given_name,
     is_surname,
     looks_like_name_word,
@@ -49,28 +50,52 @@ _OTHER_ENTS = frozenset(
     "ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE MONEY".split()
 )
 _NAME = {"IS_TITLE": True}
+_END = {"TEXT": {"IN": [",", "!", ".", ":", "—", "-"]}}
+_GREETINGS = frozenset(
+    "hi hello hey dear thanks thx cheers morning congrats congratulations welcome bye".split()
+)
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+_NOT_BEFORE_PAIR = frozenset(
+    "at in to from near on the a an this that our my your their you thanks thank".split()
+)
 
 
 def build_matcher(vocab: Vocab) -> Matcher:
-    """``ROLE`` + name, ``VERB`` + name, ``thanks to`` / ``paired with`` + name (last token)."""
+    """Patterns whose label says which token may start a name.
+
+    ``ROLE``, ``VERB``, ``PHRASE``: the last token (``our CFO Helena``, ``asked Priya``,
+    ``thanks to Ana``); ``ROLE_OF``: the first given name after ``of`` (``VP of Sales Dmitri``);
+    ``PAIR``: the first token (``Nkechi and I``); ``GREETING``: the token before the punctuation
+    (``Hi Mark,``).
+    """
     matcher = Matcher(vocab)
     matcher.add("ROLE", [[{"LOWER": {"IN": sorted(ROLES)}}, {"TEXT": ",", "OP": "?"}, _NAME]])
+    matcher.add(
+        "ROLE_OF",
+        [[{"LOWER": {"IN": sorted(ROLES | {"head", "chief"})}}, {"LOWER": "of"}, _NAME, _NAME]],
+    )
     matcher.add("VERB", [[{"LOWER": {"IN": sorted(VERBS)}}, _NAME]])
     matcher.add(
         "PHRASE",
         [
             [
-                {"LOWER": {"IN": sorted(_HEADS_TO)}},
+                {"LOWER": {"IN": sorted(_HEADS_TO | {"out"})}},
                 {"LOWER": {"IN": ["to", "out"]}, "OP": "{1,2}"},
                 _NAME,
             ],
             [
                 {"LOWER": {"IN": sorted(_HEADS_WITH)}},
-                {"LOWER": "up", "OP": "?"},
+                {"LOWER": {"IN": ["up", "in"]}, "OP": "?"},
                 {"LOWER": "with"},
                 _NAME,
             ],
+            [{"LOWER": {"IN": ["loop", "looped", "looping"]}}, {"LOWER": "in"}, _NAME],
         ],
+    )
+    matcher.add("PAIR", [[_NAME, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    matcher.add(
+        "GREETING",
+        [[{"LOWER": {"IN": sorted(_GREETINGS)}}, {"TEXT": ",", "OP": "?"}, _NAME, _END]],
     )
     return matcher
 
@@ -78,22 +103,42 @@ def build_matcher(vocab: Vocab) -> Matcher:
 def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int]:
     """Token indices where the evidence says a name starts (the word there reads as a name)."""
     starts = set()
-    for _, _, end in matcher(doc):
-        index = end - 1
-        if reads_as_name(doc[index], english):
+    for match_id, start, end in matcher(doc):
+        label = doc.vocab.strings[match_id]
+        if label == "ROLE_OF":
+            index = _first_given_name(doc, start + 2, min(end + 2, len(doc)))
+        elif label == "PAIR" and start and doc[start - 1].lower_ in _NOT_BEFORE_PAIR:
+            continue  # ``at Columbia and I``, ``thank you Reddit and I'm``
+        else:
+            index = {"PAIR": start, "GREETING": end - 2}.get(label, end - 1)
+        if index is not None and reads_as_name(doc[index], english, weak=label == "GREETING"):
             starts.add(index)
     return sorted(starts)
 
 
-def reads_as_name(token: Token, english: frozenset[str]) -> bool:
-    """A word after person evidence: a known name, a PERSON entity, or an unknown proper noun."""
+def _first_given_name(doc: Doc, start: int, end: int) -> int | None:
+    """``VP of Sales Dmitri Volkov``: skip the department words to the first given name."""
+    for index in range(start, end):
+        if doc[index].is_title and is_given_name(doc[index].text):
+            return index
+    return None
+
+
+def reads_as_name(token: Token, english: frozenset[str], *, weak: bool = False) -> bool:
+    """A word after person evidence: a known name, a PERSON entity, or an unknown proper noun.
+
+    The NER model often tags a name it does not know as a place (``Nkechi``: GPE), so after
+    person evidence a place tag does not count against a word in no lexicon, except after a
+    greeting (``Hello, London!``).
+    """
     text = token.text
     if not looks_like_name_word(text) or token.lower_ in NOT_NAMES:
         return False
     if is_given_name(text) or is_surname(text) or token.ent_type_ == "PERSON":
         return token.ent_type_ not in {"DATE", "TIME"}
+    other = _OTHER_ENTS if weak else _OTHER_ENTS - _PLACE_ENTS
     return (
         token.tag_ in {"NNP", "NNPS"}
-        and token.lower_ not in english
-        and token.ent_type_ not in _OTHER_ENTS
+        and not is_english(token.lower_, english)
+        and token.ent_type_ not in other
     )

@@ -18,7 +18,7 @@ from spacy.vocab import Vocab
 
 # A letter prefix glued to digits, with an optional hyphen: X-12345, E12345, AB-1234567, CTR-0091.
 _CODE = r"^[A-Z]{1,4}-?\d{4,}[A-Z]?$"
-_VALUE = r"^(?:[A-Z]{1,4}-?)?\d{4,}[A-Z]?$"
+_VALUE = r"^(?:[A-Za-z]{1,4}-?)?\d{4,}[A-Za-z]?$"
 LEAD_INS = frozenset(
     """id badge employee staff student profile member membership payroll personnel contractor
     matriculation""".split()

@@ -50,7 +50,8 @@ NOT_NAMES = frozenset(
     detective agent mum mom dad uncle aunt grandma grandpa twitter facebook instagram tiktok
     youtube reddit whatsapp snapchat pinterest spotify netflix hey hi uh um oh wow yeah yup
     nope kinda gonna wanna gotta lol omg dang damn ya ty thx pls btw imo edit idk tldr tl;dr yo
-    god lord person uni ps fyi asap eta wfh ooo pto""".split()
+    god lord person uni ps fyi asap eta wfh ooo pto friends folks guys everyone everybody y'all
+    redditors reddit fam ladies gentlemen""".split()
 ) | (STOP_WORDS - AMBIGUOUS)
 CUES_BEFORE = frozenset(
     """boss manager colleague coworker co-worker teammate assistant exec executive director vp
@@ -190,3 +191,12 @@ def english_words(nlp: Language) -> frozenset[str]:
             if pos in table:
                 words.update(w for w in table[pos] if w.isalpha())
     return frozenset(words)
+
+
+def is_english(word: str, english: frozenset[str]) -> bool:
+    """``word`` (lower case) or its singular (``friends``, ``boxes``, ``stories``) is English."""
+    if word in english:
+        return True
+    if word.endswith("ies") and word[:-3] + "y" in english:
+        return True
+    return word.endswith("s") and (word[:-1] in english or word[:-2] in english)

@@ -87,8 +87,26 @@ class PiiRedactor:
                     doc, gazetteer, use_lexicon=self.use_lexicon, english=self.english
                 )
             ]
-        doc._.pii_spans = resolve_overlaps(spans)
+        doc._.pii_spans = [_with_given_name_before(doc, s) for s in resolve_overlaps(spans)]
         return doc
+
+
+def _with_given_name_before(doc: Doc, span: Span) -> Span:
+    """``VP of Sales Dmitri [Volkov]``: a given name right before a person's span joins it."""
+    if span.label != "PERSON":
+        return span
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if tokens is None or tokens.start == 0:
+        return span
+    before = doc[tokens.start - 1]
+    if (
+        before.is_title
+        and before.whitespace_
+        and before.lower_ not in name_rules.NOT_NAMES | name_rules.AMBIGUOUS
+        and name_rules.is_given_name(before.text)
+    ):
+        return Span(before.idx, span.end, span.label)
+    return span
 
 
 def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:

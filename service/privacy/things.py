@@ -9,7 +9,14 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from service.privacy.lexicons import STRONG_BEFORE, TITLES, is_given_name, is_particle, is_surname
+from service.privacy.lexicons import (
+    STRONG_BEFORE,
+    TITLES,
+    is_english,
+    is_given_name,
+    is_particle,
+    is_surname,
+)
 
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 # ``May was busy``, ``Hope is low``: a word that is also a name, before a copula, needs the NER
@@ -36,7 +43,7 @@ def plain_word(token: Token, english: frozenset[str]) -> bool:
     text = token.text
     if is_given_name(text) or is_surname(text):
         return token.tag_ in NOT_NAME_TAGS and token.lower_ in english
-    return token.lower_ in english or token.tag_ in NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
+    return is_english(token.lower_, english) or token.tag_ in NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
 
 
 def reads_as_thing(doc: Doc, start: int, end: int, english: frozenset[str]) -> bool:

@@ -21,6 +21,8 @@ NAME_AFTER_TITLE = [
     ("My manager Ifeoma was out all week.", "My manager [PERSON] was out all week."),
     ("Ms. Adeyemi chaired the circle.", "Ms. [PERSON] chaired the circle."),
     ("Dr Rautenbach joined late.", "Dr [PERSON] joined late."),
+    # the whole name, not only the surname, after "VP of Sales"
+    ("The VP of Sales Dmitri Volkov asked again.", "The VP of Sales [PERSON] asked again."),
 ]
 
 # A first name alone after a verb of addressing, telling or asking, or after "thanks to"/"with".
@@ -31,6 +33,11 @@ FIRST_NAME_AFTER_CUE = [
     ("Thanks to Ana for covering the desk.", "Thanks to [PERSON] for covering the desk."),
     ("Paired with Raj on the travel export.", "Paired with [PERSON] on the travel export."),
     ("I reminded Kwabena about the deadline.", "I reminded [PERSON] about the deadline."),
+    ("Shout-out to Fatou for the agenda!", "Shout-out to [PERSON] for the agenda!"),
+    ("Please loop in Bartholomew on this.", "Please loop in [PERSON] on this."),
+    ("Nkechi and I finished the deck.", "[PERSON] and I finished the deck."),
+    ("Hi Mark, can you check the rota?", "Hi [PERSON], can you check the rota?"),
+    ("Thanks, Joy!", "Thanks, [PERSON]!"),
 ]
 
 # IDs: a letter prefix and four or more digits, or digits after ID/badge/employee/staff/student/#.
@@ -42,6 +49,7 @@ IDS = [
     ("Profile #88213 was deleted by mistake.", "Profile #[ID] was deleted by mistake."),
     ("My student number is 20231187.", "My student number is [ID]."),
     ("Staff 557120 still has no desk.", "Staff [ID] still has no desk."),
+    ("Profile ID u-88213 got locked.", "Profile ID [ID] got locked."),
 ]
 
 # Business codes about no person: they stay (prefix allow-list and context words).
