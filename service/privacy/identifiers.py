@@ -23,6 +23,7 @@ LEAD_INS = frozenset(
     """id badge employee staff student profile member membership payroll personnel contractor
     matriculation""".split()
 )
+_GROUPED_LEAD_INS = frozenset("aadhaar nhs ssn passport licence license nino ni".split())
 _FILLERS = frozenset("number no no. num nr # id is was : - code".split())
 # Words before a code that make it a thing, not a person's number.
 THING_BEFORE = frozenset(
@@ -48,6 +49,19 @@ def build_matcher(vocab: Vocab) -> Matcher:
             [{"TEXT": "#"}, {"TEXT": {"REGEX": r"^\d{4,}$"}}],
         ],
     )
+    # Aadhaar 2345 6789 0123, NHS number 943 476 5919: digit groups after a lead-in.
+    matcher.add(
+        "ID_GROUPS",
+        [
+            [
+                {"LOWER": {"IN": sorted(LEAD_INS | _GROUPED_LEAD_INS)}},
+                {"LOWER": {"IN": sorted(_FILLERS)}, "OP": "{0,3}"},
+                {"TEXT": {"REGEX": r"^\d{2,5}$"}},
+                {"TEXT": {"REGEX": r"^\d{2,5}$"}, "OP": "{1,3}"},
+            ]
+        ],
+        greedy="LONGEST",
+    )
     return matcher
 
 
@@ -61,16 +75,18 @@ def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list
     """Character spans of ID values, longest match per value token, allow-listed codes left out."""
     spans: list[tuple[int, int]] = []
     decided: set[int] = set()
-    for _, start, end in matcher(doc):
-        value = end - 1
-        if value in decided:
+    for match_id, start, end in matcher(doc):
+        first = end - 1
+        if doc.vocab.strings[match_id] == "ID_GROUPS":
+            first = next(i for i in range(start, end) if doc[i].is_digit)
+        if first in decided or end - 1 in decided:
             continue
-        decided.add(value)
+        decided.update({first, end - 1})
         before = doc[start - 1].lower_.rstrip(".") if start else ""
-        if is_allowed_code(doc[value].text, allow_prefixes) or before in THING_BEFORE:
+        if is_allowed_code(doc[first].text, allow_prefixes) or before in THING_BEFORE:
             continue
-        last = _glued_tail(doc, value)
-        spans.append((doc[value].idx, doc[last].idx + len(doc[last])))
+        last = _glued_tail(doc, end - 1)
+        spans.append((doc[first].idx, doc[last].idx + len(doc[last])))
     return sorted(spans)
 
 

@@ -128,9 +128,21 @@ ADDRESSES = (
     # 221B Baker Street, London NW1 6XE; 1600 Amphitheatre Parkway, Mountain View, CA 94043
     re.compile(
         r"(?:\b" + _UNIT + r"\s*\d+[A-Z]?,?\s+)?"
-        r"\b\d{1,5}[A-Z]?(?:-\d+)?\s+(?:[A-Z][\w'’.-]*\s+){1,4}"
+        r"\b\d{1,5}[A-Z]?(?:-\d+)?\s+(?:(?:[A-Z][\w'’.-]*|\d{1,3}(?:st|nd|rd|th))\s+){1,4}"
         + _STREET
+        + r"(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
         + r"(?:,?\s+(?:Apt\.?|Suite|Unit|Floor)\s*\d+[A-Z]?)?"
+        + _TAIL
+        + _END
+    ),
+    # 12 Rue de Rivoli, 75001 Paris; 5 Calle Mayor, Madrid (the number first)
+    re.compile(
+        r"\b\d{1,5}[A-Za-z]?,?\s+"
+        + _STREET_FIRST
+        + r"\s+(?:"
+        + _PARTICLE
+        + r"\s+)*"
+        + _WORDS
         + _TAIL
         + _END
     ),
@@ -188,6 +200,7 @@ _DATE_LIKE = re.compile(
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$"
     r"|^(?:19|20)\d{2}[-/.]?(?:0[1-9]|1[0-2])[0-3]\d$"
 )
+_VERSION_BEFORE = re.compile(r"\b(?:version|ver|v|build|release)\.?\s*$", re.IGNORECASE)
 _VERSION = re.compile(r"^\d{1,3}(?:\.\d+){3,}$")
 _PHONE_SHAPE = re.compile(
     r"(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?!\w)",
@@ -201,7 +214,7 @@ _PHONE_CUE = re.compile(
 )
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:[A-Za-z]-|\bv|\b(?:version|build|release|invoice|po|order|ref(?:erence)?|passcode|"
-    r"(?:meeting|webinar|conference)\s+(?:id|number|no))\.?\s*[#:]?\s*)$",
+    r"(?:meeting|webinar|conference)\s+(?:id|number|no))\.?\s*[#:]?\s*(?:is\s+)?)$",
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"^\s*(?:ext\.?|x|extension)\s*\d{1,5}", re.IGNORECASE)
@@ -217,7 +230,8 @@ def _is_ipv6(candidate: str) -> bool:
 def find_ips(text: str) -> Iterator[Span]:
     """IPv4 and IPv6 addresses (a sentence's full stop or brackets stay outside the span)."""
     for match in IPV4.finditer(text):
-        yield Span(match.start(), match.end(), "IP")
+        if not _VERSION_BEFORE.search(text[: match.start()]):
+            yield Span(match.start(), match.end(), "IP")
     for match in IPV6_CANDIDATE.finditer(text):
         candidate = match.group()
         start = match.start() + (len(candidate) - len(candidate.lstrip("[")))

@@ -52,6 +52,17 @@ IDS = [
     ("Profile ID u-88213 got locked.", "Profile ID [ID] got locked."),
 ]
 
+# Formats found while probing with sentences written for these tests.
+OTHER_FORMATS = [
+    ("Deliver to Apt 4B, 225 East 57th Street, New York, NY 10022.", "Deliver to [ADDRESS]."),
+    ("She moved to 12 Rue de Rivoli, 75001 Paris.", "She moved to [ADDRESS]."),
+    ("Send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500.", "Send it to [ADDRESS]."),
+    ("Aadhaar 2345 6789 0123 is linked.", "Aadhaar [ID] is linked."),
+    ("NHS number 943 476 5919 belongs to my dad.", "NHS number [ID] belongs to my dad."),
+    ("The meeting ID is 845 2231 9902.", "The meeting ID is 845 2231 9902."),
+    ("Version 10.4.2.1 broke the plugin.", "Version 10.4.2.1 broke the plugin."),
+]
+
 # Business codes about no person: they stay (prefix allow-list and context words).
 BUSINESS_CODES = [
     "PO-12345 is still open.",
@@ -121,6 +132,11 @@ def test_first_name_after_a_verb_of_addressing_is_redacted(
 def test_id_with_a_letter_prefix_or_a_lead_in_is_redacted(
     redactor: Redactor, text: str, expected: str
 ) -> None:
+    assert redactor.redact([text])[0].text == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), OTHER_FORMATS, ids=[c[0] for c in OTHER_FORMATS])
+def test_other_formats(redactor: Redactor, text: str, expected: str) -> None:
     assert redactor.redact([text])[0].text == expected
 
 
