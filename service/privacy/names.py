@@ -156,6 +156,9 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
     """``Grace``, ``May``, ``Will``: a name only with a cue, a surname, or as a verb's subject."""
     if _inside_proper_noun(doc, ctx.start):
         return False
+    token = doc[ctx.start]
+    if token.ent_type_ in _TIME_ENTS and token.ent_iob_ == "I" and doc[ctx.start - 1].is_alpha:
+        return ctx.strong_cue  # the second word of a date such as ``Christmas Eve``
     if ctx.cue:
         return True
     if _thing_context(doc, ctx.start, ctx.end):

@@ -101,6 +101,7 @@ NAMED_THINGS = [
     "Food Stamps ran out before the end of the month.",
     "Edit: thanks for all the replies.",
     "Valentine's Day was quiet at the office.",
+    "Christmas Eve cover is sorted.",
 ]
 
 # The same words with person evidence are still redacted.
