@@ -59,6 +59,11 @@ CUES_BEFORE = frozenset(
     ask ping met meet called emailed pinged introduced invite invited host mr mrs ms miss dr
     prof sir madam mx mentor mentee""".split()
 )
+DEPARTMENTS = frozenset(
+    """finance legal hr it sales marketing engineering procurement compliance security support
+    facilities operations ops people accounting accounts payroll admin design product research
+    data comms communications partnerships programmes programs events""".split()
+)
 STRONG_BEFORE = CUES_BEFORE - {"with", "from"}
 CUES_AFTER = frozenset(
     """said says told asks asked mentioned wants wanted thinks thought emailed called left

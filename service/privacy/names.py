@@ -15,6 +15,7 @@ from service.privacy.lexicons import (
     AMBIGUOUS,
     CUES_AFTER,
     CUES_BEFORE,
+    DEPARTMENTS,
     MONTHS,
     NOT_NAMES,
     STRONG_AFTER,
@@ -33,6 +34,7 @@ from service.privacy.things import (
     NOT_NAME_TAGS,
     PLACE_ENTS,
     cue_before,
+    lead_in,
     plain_word,
     previous_word,
     reads_as_thing,
@@ -116,7 +118,9 @@ def _name_at(
 ) -> int:
     """The end token of a name starting at ``index``, or ``index`` when there is none."""
     token = doc[index]
-    if not looks_like_name_word(token.text):
+    if not looks_like_name_word(token.text) or (
+        lead_in(token) and index + 1 < len(doc) and looks_like_name_word(doc[index + 1].text)
+    ):
         return index
     end = _extent(doc, index)
     previous = doc[index - 1].lower_.rstrip(".") if index else ""
@@ -242,7 +246,12 @@ def _unknown_word_is_name(doc: Doc, ctx: _Context) -> bool:
         return True
     following = doc[ctx.end].lower_ if ctx.end < len(doc) else ""
     strong = ctx.previous in STRONG_BEFORE or following in STRONG_AFTER - {"'s", "’s"}
-    return strong and token.ent_type_ not in _NON_PERSON_ENTS
+    return (strong or _from_a_department(doc, ctx.end)) and token.ent_type_ not in _NON_PERSON_ENTS
+
+
+def _from_a_department(doc: Doc, end: int) -> bool:
+    """``Okafor from Legal``: a person introduced by their department."""
+    return end + 1 < len(doc) and doc[end].lower_ == "from" and doc[end + 1].lower_ in DEPARTMENTS
 
 
 def _extent(doc: Doc, index: int) -> int:

@@ -22,6 +22,7 @@ from service.privacy import cues, identifiers
 from service.privacy import names as name_rules
 from service.privacy.lexicons import english_words
 from service.privacy.patterns import Span, find_patterns
+from service.privacy.things import lead_in
 
 LABELS = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "ID", "URL", "IP")
 _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "ID": 3, "ADDRESS": 4, "PHONE": 5, "PERSON": 6}
@@ -116,7 +117,7 @@ def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:
         if ent.label_ != "PERSON":
             continue
         start, end = ent.start, ent.end
-        while start < end and doc[start].lower_.rstrip(".") in name_rules.TITLES:
+        while start < end - 1 and lead_in(doc[start]):
             start += 1
         while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
             end -= 1

@@ -33,6 +33,8 @@ _VENUE_WORDS = frozenset(
     brasserie cantina noodle sushi ramen taqueria""".split()
 )
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
+_LEAD_IN_WORDS = frozenset("kudos thanks congrats hi hello hey dear cc bcc welcome".split())
+_LEAD_IN_TAGS = frozenset({"VB", "VBD", "VBG", "VBZ", "VBP", "UH"})
 _HOLIDAY_WORDS = frozenset({"day", "eve"})  # Valentine's Day, St. Patrick's Day, New Year's Eve
 _AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
 
@@ -84,4 +86,14 @@ def venue_possessive(doc: Doc, end: int) -> bool:
         or following.is_punct
         or following.tag_ in _AFTER_VENUE_TAGS
         or following.lower_ in _HOLIDAY_WORDS
+    )
+
+
+def lead_in(token: Token) -> bool:
+    """A title, a cue or a verb in front of a name (``Kudos Ayaka``, ``Looping Dana in``)."""
+    word = token.lower_.rstrip(".")
+    return (
+        word in TITLES
+        or word in _LEAD_IN_WORDS
+        or (token.tag_ in _LEAD_IN_TAGS and not is_given_name(token.text))
     )

@@ -38,6 +38,9 @@ FIRST_NAME_AFTER_CUE = [
     ("Nkechi and I finished the deck.", "[PERSON] and I finished the deck."),
     ("Hi Mark, can you check the rota?", "Hi [PERSON], can you check the rota?"),
     ("Thanks, Joy!", "Thanks, [PERSON]!"),
+    # the cue stays outside the span; a department after "from" is person evidence
+    ("Kudos Ayaka for the great notes.", "Kudos [PERSON] for the great notes."),
+    ("Okafor from Legal reviewed the contract.", "[PERSON] from Legal reviewed the contract."),
 ]
 
 # IDs: a letter prefix and four or more digits, or digits after ID/badge/employee/staff/student/#.
