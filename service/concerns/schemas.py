@@ -20,8 +20,9 @@ class ConcernScore:
 
     Attributes:
         level: 0 none, 1 mild, 2 clear worry, 3 severe (sleep loss, fear for one's job,
-            burnout, dread). It is the median of the predicted level distribution, so
-            ``level >= 2`` exactly when ``probability >= 0.5``.
+            burnout, dread). It is the highest level whose cumulative probability reaches the
+            model's cut point for it (0.5 in v1: the median level), so ``level >= 2`` exactly
+            when ``probability`` reaches the level-2 cut point.
         probability: Probability that the unit carries worry (level 2 or 3), in [0, 1].
         sentiment: Valence in [-1, 1], from a separate head: negative is not the same as worried.
     """

@@ -11,7 +11,7 @@ Models are saved with skops only and loaded with an explicit list of trusted typ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -21,18 +21,34 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from service.concerns.features import FEATURE_NAMES, lexical_features
+from service.concerns.features import (
+    FEATURE_NAMES,
+    FEATURE_NAMES_V2,
+    lexical_features,
+    lexical_features_v2,
+)
 from service.concerns.schemas import WORRY_LEVEL, ConcernScore
 from service.errors import InvalidInput, ModelUnavailable
 from service.nlp.embeddings import MODEL_NAME, Embedder
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL_PATH = ROOT / "models" / "concerns" / "v1" / "model.skops"
+DEFAULT_MODEL_PATH = ROOT / "models" / "concerns" / "v2" / "model.skops"
+FEATURE_SETS = {
+    "v1": (FEATURE_NAMES, lexical_features),
+    "v2": (FEATURE_NAMES_V2, lexical_features_v2),
+}
+"""Lexical feature set name -> (column names, function of the texts)."""
 TRUSTED_TYPES: tuple[str, ...] = (
     "service.concerns.scorer.ConcernModel",
     "service.concerns.scorer.EmotionHeads",
 )
 """The only types outside skops' defaults (scikit-learn, numpy) a model file may contain."""
+ADDED_PARAMS: dict[str, object] = {
+    "features": "v1",
+    "thresholds": (0.5, 0.5, 0.5),
+    "context_weight": 0.0,
+}
+"""Parameters added after v1 was saved, with the values that reproduce v1's behaviour."""
 
 
 @runtime_checkable
@@ -41,19 +57,51 @@ class ConcernScorer(Protocol):
 
     name: str
 
-    def score(self, texts: Sequence[str]) -> list[ConcernScore]:
-        """One :class:`ConcernScore` per text, in order."""
+    def score(
+        self, texts: Sequence[str], *, answers: Sequence[Hashable] | None = None
+    ) -> list[ConcernScore]:
+        """One :class:`ConcernScore` per text, in order.
+
+        ``answers`` names the answer each text (a sentence unit) comes from, so that a unit is
+        read in its answer's context; without it each text is its own answer.
+        """
         ...
 
 
-def design_matrix(embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """The model input: embedding columns, then :data:`FEATURE_NAMES` lexical columns."""
+def design_matrix(
+    embeddings: np.ndarray, texts: Sequence[str], *, features: str = "v1"
+) -> np.ndarray:
+    """The model input: embedding columns, then the lexical columns of feature set ``features``."""
     vectors = np.asarray(embeddings, dtype=np.float64)
     if vectors.ndim != 2 or vectors.shape[0] != len(texts):
         raise InvalidInput(
             f"Expected one embedding row per text, got {vectors.shape} for {len(texts)} texts"
         )
-    return np.hstack([vectors, lexical_features(texts)])
+    if features not in FEATURE_SETS:
+        raise InvalidInput(f"Unknown lexical feature set {features!r}")
+    return np.hstack([vectors, FEATURE_SETS[features][1](texts)])
+
+
+def answer_context(
+    embeddings: np.ndarray, texts: Sequence[str], answers: Sequence[Hashable]
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Each answer's context: mean unit embedding (re-normalised), joined text, unit -> answer.
+
+    Returns ``(context_embeddings, context_texts, index)`` where ``index[i]`` is the row of unit
+    ``i``'s answer. The analysis stores only unit embeddings, so the answer is never re-embedded.
+    """
+    if len(answers) != len(texts):
+        raise InvalidInput(f"Got {len(answers)} answer keys for {len(texts)} texts")
+    rows: dict[Hashable, int] = {}
+    index = np.array([rows.setdefault(key, len(rows)) for key in answers], dtype=int)
+    vectors = np.asarray(embeddings, dtype=np.float64)
+    sums = np.zeros((len(rows), vectors.shape[1]))
+    np.add.at(sums, index, vectors)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    joined: list[list[str]] = [[] for _ in rows]
+    for text, row in zip(texts, index, strict=True):
+        joined[row].append(text)
+    return sums / np.maximum(norms, 1e-12), [" ".join(parts) for parts in joined], index
 
 
 class EmotionHeads(BaseEstimator):
@@ -98,6 +146,11 @@ class ConcernModel(BaseEstimator):
         version: The artifact's versioned name.
         embedder_name: The embedding model the inputs must come from.
         max_iter: Iterations of the logistic regression solver.
+        features: The lexical feature set of the inputs (:data:`FEATURE_SETS`).
+        thresholds: Cut points on P(level >= 1), P(level >= 2), P(level >= 3): the level is the
+            highest ``k`` whose probability reaches its cut point (0.5 each: the median level).
+        context_weight: Share of a unit's level distribution taken from its whole answer when
+            the scorer is told which answer each unit belongs to (0: the unit alone).
     """
 
     def __init__(
@@ -111,6 +164,9 @@ class ConcernModel(BaseEstimator):
         version: str = "concerns.logreg.v1",
         embedder_name: str = MODEL_NAME,
         max_iter: int = 5000,
+        features: str = "v1",
+        thresholds: tuple[float, float, float] = (0.5, 0.5, 0.5),
+        context_weight: float = 0.0,
     ) -> None:
         self.C = C
         self.sentiment_alpha = sentiment_alpha
@@ -120,10 +176,13 @@ class ConcernModel(BaseEstimator):
         self.version = version
         self.embedder_name = embedder_name
         self.max_iter = max_iter
+        self.features = features
+        self.thresholds = thresholds
+        self.context_weight = context_weight
 
     def _blocks(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         X = np.asarray(X, dtype=np.float64)
-        n_lexical = len(FEATURE_NAMES)
+        n_lexical = len(FEATURE_SETS[self.features][0])
         return X[:, :-n_lexical], X[:, -n_lexical:]
 
     def _inputs(self, X: np.ndarray, *, fitting: bool = False) -> np.ndarray:
@@ -142,17 +201,33 @@ class ConcernModel(BaseEstimator):
         return np.hstack(blocks)
 
     def fit(
-        self, X: np.ndarray, y: np.ndarray, *, sentiment: np.ndarray | None = None
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        *,
+        sentiment: np.ndarray | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> ConcernModel:
-        """Fit the level classifier on ``y`` (0-3) and, given ``sentiment``, the sentiment head."""
+        """Fit the level classifier on ``y`` (0-3) and, given ``sentiment``, the sentiment head.
+
+        ``sentiment`` may hold NaN for rows without a sentiment label (public corpora): the
+        sentiment head is fitted on the other rows only. ``sample_weight`` weighs rows of the
+        level classifier (a corpus that is further from check-ins counts less).
+        """
         y = np.asarray(y, dtype=int)
         if set(np.unique(y)) != {0, 1, 2, 3}:
             raise InvalidInput("Concern labels must cover the levels 0, 1, 2 and 3")
         inputs = self._inputs(X, fitting=True)
-        self.classifier_ = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(inputs, y)
+        self.classifier_ = LogisticRegression(C=self.C, max_iter=self.max_iter).fit(
+            inputs, y, sample_weight=sample_weight
+        )
         self.sentiment_head_ = None
         if sentiment is not None:
-            self.sentiment_head_ = Ridge(alpha=self.sentiment_alpha).fit(inputs, sentiment)
+            sentiment = np.asarray(sentiment, dtype=np.float64)
+            known = ~np.isnan(sentiment)
+            self.sentiment_head_ = Ridge(alpha=self.sentiment_alpha).fit(
+                inputs[known], sentiment[known]
+            )
         self.classes_ = self.classifier_.classes_
         self.n_features_in_ = np.asarray(X).shape[1]
         return self
@@ -162,10 +237,18 @@ class ConcernModel(BaseEstimator):
         check_is_fitted(self, "classifier_")
         return self.classifier_.predict_proba(self._inputs(X))
 
+    def levels_from_proba(self, probabilities: np.ndarray) -> np.ndarray:
+        """The highest level ``k`` with P(level >= k) at or above its cut point (else 0)."""
+        at_least = 1.0 - np.cumsum(probabilities, axis=1)[:, :-1]
+        reached = at_least >= np.asarray(self.thresholds)
+        levels = np.zeros(len(probabilities), dtype=int)
+        for level in (1, 2, 3):
+            levels[reached[:, level - 1]] = level
+        return levels
+
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """The median level: the highest ``k`` with P(level >= k) >= 0.5."""
-        at_least = 1.0 - np.cumsum(self.predict_proba(X), axis=1)[:, :-1]
-        return (at_least >= 0.5).sum(axis=1)
+        """The level of each row (see ``thresholds``)."""
+        return self.levels_from_proba(self.predict_proba(X))
 
     def worry_probability(self, X: np.ndarray) -> np.ndarray:
         """P(level >= 2) for each row."""
@@ -194,26 +277,61 @@ class EmbeddingConcernScorer:
         self.embedder = embedder
         self.name = model.version
 
-    def score(self, texts: Sequence[str]) -> list[ConcernScore]:
-        """Embed ``texts`` and score them."""
-        return self.score_embedded(texts, self.embedder.embed(list(texts)))
+    def score(
+        self, texts: Sequence[str], *, answers: Sequence[Hashable] | None = None
+    ) -> list[ConcernScore]:
+        """Embed ``texts`` and score them (``answers``: see :meth:`score_embedded`)."""
+        return self.score_embedded(texts, self.embedder.embed(list(texts)), answers=answers)
 
-    def score_embedded(self, texts: Sequence[str], embeddings: np.ndarray) -> list[ConcernScore]:
-        """Score texts whose embeddings are already known (the analysis job's cache)."""
-        if len(texts) == 0:
-            return []
-        X = design_matrix(embeddings, texts)
-        probabilities = self.model.predict_proba(X)
-        levels = self.model.predict(X)
-        sentiment = self.model.predict_sentiment(X)
-        return [
-            ConcernScore(
-                level=int(level),
-                probability=float(probs[WORRY_LEVEL:].sum()),
-                sentiment=float(value),
-            )
-            for level, probs, value in zip(levels, probabilities, sentiment, strict=True)
-        ]
+    def score_embedded(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        *,
+        answers: Sequence[Hashable] | None = None,
+    ) -> list[ConcernScore]:
+        """Score texts whose embeddings are already known (the analysis job's cache).
+
+        Args:
+            texts: Units (sentences) or whole answers.
+            embeddings: One row per text, from the model's embedder.
+            answers: Optional key of the answer each unit belongs to (a response id). A unit is
+                then read with its answer: its level distribution mixes in the answer's by the
+                model's ``context_weight``, so a fragment ("Trying not to spiral.") inside a
+                worried answer is scored as worry. Without keys each text stands alone.
+        """
+        return score_units(self.model, texts, embeddings, answers=answers)
+
+
+def score_units(
+    model: ConcernModel,
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    *,
+    answers: Sequence[Hashable] | None = None,
+) -> list[ConcernScore]:
+    """:meth:`EmbeddingConcernScorer.score_embedded` for a bare model (training, evaluation)."""
+    if len(texts) == 0:
+        return []
+    X = design_matrix(embeddings, texts, features=model.features)
+    probabilities = model.predict_proba(X)
+    weight = float(model.context_weight)
+    if answers is not None and weight > 0:
+        context, joined, index = answer_context(embeddings, texts, answers)
+        answer_probabilities = model.predict_proba(
+            design_matrix(context, joined, features=model.features)
+        )
+        probabilities = (1 - weight) * probabilities + weight * answer_probabilities[index]
+    levels = model.levels_from_proba(probabilities)
+    sentiment = model.predict_sentiment(X)
+    return [
+        ConcernScore(
+            level=int(level),
+            probability=float(probs[WORRY_LEVEL:].sum()),
+            sentiment=float(value),
+        )
+        for level, probs, value in zip(levels, probabilities, sentiment, strict=True)
+    ]
 
 
 def save_model(model: ConcernModel, path: Path) -> Path:
@@ -232,7 +350,7 @@ def load_model(path: Path | None = None) -> ConcernModel:
     path = Path(path or DEFAULT_MODEL_PATH)
     if not path.is_file():
         raise ModelUnavailable(
-            f"No concern model at {path}", hint="python -m service.concerns.train retrains it."
+            f"No concern model at {path}", hint="python -m service.concerns.train_v2 retrains it."
         )
     try:
         untrusted = sio.get_untrusted_types(file=path)
@@ -247,13 +365,16 @@ def load_model(path: Path | None = None) -> ConcernModel:
     model = sio.load(path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
     if not isinstance(model, ConcernModel):
         raise ModelUnavailable(f"{path} does not hold a ConcernModel")
+    for name, default in ADDED_PARAMS.items():  # files written before the parameter existed
+        if not hasattr(model, name):
+            setattr(model, name, default)
     return model
 
 
 def load_scorer(
     path: Path | None = None, *, embedder: Embedder | None = None
 ) -> EmbeddingConcernScorer:
-    """The production scorer: the model at ``path`` (default: the shipped v1) and an embedder."""
+    """The production scorer: the model at ``path`` (default: the shipped v2) and an embedder."""
     model = load_model(path)
     if embedder is None:
         from service.nlp.embeddings import SentenceTransformerEmbedder

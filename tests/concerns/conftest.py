@@ -17,5 +17,5 @@ def embedder(models: ModelStore) -> Embedder:
 
 @pytest.fixture(scope="session")
 def scorer(embedder: Embedder) -> EmbeddingConcernScorer:
-    """The shipped model, ``models/concerns/v1/model.skops``, loaded with skops."""
+    """The shipped model, ``models/concerns/v2/model.skops``, loaded with skops."""
     return load_scorer(embedder=embedder)

@@ -33,13 +33,13 @@ NEGATIVE_NOT_WORRY = [
 def test_shipped_model_is_a_versioned_skops_file_under_5_mb() -> None:
     model = load_model()
     assert isinstance(model, ConcernModel)
-    assert model.version == "concerns.logreg.v1"
+    assert model.version == "concerns.logreg.v2"
     assert DEFAULT_MODEL_PATH.stat().st_size < 5 * 1024 * 1024
 
 
 def test_scorer_satisfies_the_protocol(scorer: EmbeddingConcernScorer) -> None:
     assert isinstance(scorer, ConcernScorer)
-    assert scorer.name == "concerns.logreg.v1"
+    assert scorer.name == "concerns.logreg.v2"
 
 
 def test_separates_severe_mild_and_none(scorer: EmbeddingConcernScorer) -> None:
@@ -75,7 +75,7 @@ def test_negativity_alone_is_not_scored_as_worry(scorer: EmbeddingConcernScorer)
     assert max(s.probability for s in scores) < 0.6
 
 
-def test_level_two_or_more_exactly_when_probability_reaches_half(
+def test_level_two_or_more_exactly_when_probability_reaches_the_level_two_cut(
     scorer: EmbeddingConcernScorer,
 ) -> None:
     texts = [
@@ -86,8 +86,9 @@ def test_level_two_or_more_exactly_when_probability_reaches_half(
         "Worried the reorg will cut my role",
         "A bit nervous about Thursday's go-live",
     ]
+    cut = scorer.model.thresholds[1]
     for score in scorer.score(texts):
-        assert (score.level >= 2) == (score.probability >= 0.5)
+        assert (score.level >= 2) == (score.probability >= cut)
 
 
 def test_score_embedded_reuses_cached_vectors(scorer: EmbeddingConcernScorer) -> None:
