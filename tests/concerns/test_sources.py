@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from service.concerns.answers import load_blind
+from service.concerns.features import FEATURE_NAMES_V2
 from service.concerns.scorer import ROOT, ConcernModel, design_matrix, load_model
 from service.concerns.sources import RWWD_LEVELS, _goemotions_level
 from service.config import Settings
@@ -71,3 +72,21 @@ def test_cut_points_pick_the_highest_level_reached() -> None:
     model = ConcernModel(thresholds=(0.6, 0.3, 0.4))
     probabilities = np.array([[0.5, 0.1, 0.2, 0.2], [0.2, 0.3, 0.1, 0.4], [0.8, 0.1, 0.1, 0.0]])
     assert model.levels_from_proba(probabilities).tolist() == [2, 3, 0]
+
+
+def test_public_rows_without_sentiment_train_only_the_level_head() -> None:
+    """Public rows have no sentiment (NaN): the level head weighs them, the ridge skips them."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(40, 6 + len(FEATURE_NAMES_V2)))  # noqa: N806
+    y = np.arange(40) % 4
+    sentiment = np.concatenate([rng.uniform(-1, 1, 30), np.full(10, np.nan)])
+    light = ConcernModel(features="v2").fit(
+        X, y, sentiment=sentiment, sample_weight=np.r_[np.ones(30), np.full(10, 0.1)]
+    )
+    heavy = ConcernModel(features="v2").fit(
+        X, y, sentiment=sentiment, sample_weight=np.r_[np.ones(30), np.full(10, 3.0)]
+    )
+    predicted = light.predict_sentiment(X)
+    assert np.all(np.isfinite(predicted)) and np.all(np.abs(predicted) <= 1)
+    np.testing.assert_allclose(predicted, heavy.predict_sentiment(X))
+    assert not np.allclose(light.predict_proba(X), heavy.predict_proba(X))
