@@ -230,6 +230,8 @@ def _themes_out(
     out = []
     for theme in stored:
         row = {k: (theme["name"] or theme["label"]) if k == "label" else theme[k] for k in keys}
+        if row["respondents"] is None:  # a group under the minimum: no figure describes it
+            row.update(units=None, share=None, trend=None)
         concern = by_theme.get(theme["id"], {})
         row.update(
             concern_share=concern.get("concern_share", 0.0), sentiment=concern.get("sentiment")
