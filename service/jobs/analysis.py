@@ -208,6 +208,7 @@ def analysis_units(engine: Engine, community_id: int) -> list[dict[str, Any]]:
         rows = session.execute(
             select(
                 Unit.id,
+                Unit.response_id,
                 Unit.text,
                 Unit.text_hash,
                 Unit.week,
@@ -359,7 +360,13 @@ def score_concerns(
     todo = [i for i, u in enumerate(units) if u["concern_level"] is None]
     if not todo:
         return 0
-    scores = models.concern_scorer.score_embedded([units[i]["text"] for i in todo], vectors[todo])
+    # Each sentence is read with its answer: a fragment ("Trying not to spiral.") in a worried
+    # answer is worry. A response's units are stored together, so they are scored together.
+    scores = models.concern_scorer.score_embedded(
+        [units[i]["text"] for i in todo],
+        vectors[todo],
+        answers=[units[i]["response_id"] for i in todo],
+    )
     changes = []
     for i, score in zip(todo, scores, strict=True):
         values = {
