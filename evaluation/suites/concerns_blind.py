@@ -147,8 +147,8 @@ def section(result: dict, cost: dict, dreaddit_f1: float, dreaddit_trained_f1: f
         f"trained on Dreaddit train {_pct(dreaddit_trained_f1)} "
         f"({_miss(dreaddit_trained_f1, TARGETS['dreaddit_f1'])}).",
         "",
-        "Every row in the tables above is its own target check; the second row is the path the "
-        "analysis job takes today (it does not yet pass answer keys).",
+        "Every row in the tables above is its own target check; the first row is the path the "
+        "analysis job takes (it passes each unit's response as its answer key).",
         "",
         "Cost per 1,000 units (seconds on this 2-core CPU, shared with other work, one run):",
         "",
