@@ -108,6 +108,21 @@ def _count(count: int, privacy: Confidentiality) -> str:
     return str(count) if count >= privacy.min_group else f"fewer than {privacy.min_group}"
 
 
+def _who(members: int, total: int, privacy: Confidentiality) -> str:
+    """Who writes about a goal, with no figure that describes a group under the minimum.
+
+    The members who answered are a group too, and so are the rest of them: "6 of the 7 members
+    who answered" would single out the seventh, so a count is only given with its total when both
+    the part and the rest may be shown.
+    """
+    rest = total - members
+    if total >= privacy.min_group and (rest == 0 or rest >= privacy.min_group):
+        return f"{_count(members, privacy)} of the {total} members who answered"
+    if members < privacy.min_group:
+        return f"{_count(members, privacy)} members"
+    return "most of the members who answered"
+
+
 def goal_reason(
     goal: GoalView,
     links: Sequence[ThemeLink],
@@ -122,12 +137,7 @@ def goal_reason(
     """The plain-language reason for a goal's status."""
     barrier_share, progress_share = shares
     barriers, progress = phrases
-    # The members who answered are a group too: below the minimum, no figure about them.
-    who = (
-        f"{_count(members, privacy)} of the {total} members who answered"
-        if total >= privacy.min_group
-        else f"{_count(members, privacy)} members"
-    )
+    who = _who(members, total, privacy)
     if not links:
         return (
             f"Members barely raise it: no theme in what members write speaks to "

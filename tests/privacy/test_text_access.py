@@ -84,3 +84,21 @@ def test_goal_reason_names_no_total_below_the_minimum() -> None:
         privacy=RULES,
     )
     assert "fewer than 5 of the 40 members who answered" in large
+
+
+def test_goal_reason_does_not_single_out_the_rest() -> None:
+    """Regression: "6 of the 7 members who answered" pointed at the seventh."""
+    goal = GoalView(1, "Everyone uses the new expense tool", "sponsor")
+    link = ThemeLink(2, "Expenses", 0.6, ("expense",))
+    reason = goal_reason(
+        goal,
+        [link],
+        gap="barely_raised",
+        members=6,
+        total=7,
+        shares=(None, None),
+        phrases=((), ()),
+        privacy=RULES,
+    )
+    assert "6" not in reason and "7" not in reason
+    assert "most of the members who answered" in reason
