@@ -51,6 +51,14 @@ _UPLOAD = re.compile(r"^/api/v1/communities/[^/]+/imports/?$")
 _WITH_BODY = {"POST", "PUT", "PATCH"}
 
 
+def _route_path(scope: Scope) -> str:
+    """The path the app routes on: behind a proxy on a sub-path (uvicorn ``--root-path``) the
+    scope's path starts with the root path, which routing strips and so must this guard."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 class SecurityHeaders:
     """Add :data:`SECURITY_HEADERS` to every HTTP response that does not set its own."""
 
@@ -93,7 +101,7 @@ class BodyGuard:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        path: str = scope["path"]
+        path = _route_path(scope)
         limit = self._limit(scope, path)
         refusal = await _unauthenticated(scope, headers) if path.startswith("/api/") else None
         refusal = refusal or _declared_too_large(headers, limit, path)

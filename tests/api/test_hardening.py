@@ -277,8 +277,11 @@ class _Stream:
         return {"type": "http.request", "body": chunk, "more_body": self.taken < self.total}
 
 
-def _post(app: FastAPI, path: str, headers: dict[str, str], stream: _Stream) -> int:
-    """Send a multipart POST straight to the ASGI app; the answer's status."""
+def _post(
+    app: FastAPI, path: str, headers: dict[str, str], stream: _Stream, *, root_path: str = ""
+) -> int:
+    """Send a multipart POST straight to the ASGI app (mounted under ``root_path``); its status."""
+    path = root_path + path
     raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     raw.append((b"content-type", b"multipart/form-data; boundary=xyz"))
     scope = {
@@ -290,7 +293,7 @@ def _post(app: FastAPI, path: str, headers: dict[str, str], stream: _Stream) -> 
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
-        "root_path": "",
+        "root_path": root_path,
         "headers": raw,
         "client": ("127.0.0.1", 5000),
         "server": ("testserver", 80),
@@ -332,6 +335,16 @@ def test_anonymous_upload_is_refused_before_the_body_is_read(
     client, _token = small_uploads
     stream = _Stream(8 * MEGABYTE)
     assert _post(client.app, UPLOAD, headers, stream) == 401  # type: ignore[arg-type]
+    assert stream.taken <= MEGABYTE
+
+
+def test_anonymous_upload_behind_a_sub_path_proxy_is_refused_unread(
+    small_uploads: tuple[TestClient, str],
+) -> None:
+    """Regression: the guard matched the raw path, which carries uvicorn's ``--root-path``."""
+    client, _token = small_uploads
+    stream = _Stream(8 * MEGABYTE)
+    assert _post(client.app, UPLOAD, {}, stream, root_path="/peerpulse") == 401  # type: ignore[arg-type]
     assert stream.taken <= MEGABYTE
 
 
