@@ -53,6 +53,65 @@ _CHOICE_QUESTION = re.compile(
 )
 _NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$")
 
+# A quantity as people type it into a short-answer box: "7", "7 yrs", "<1", "10+", "2-3",
+# "about 3", "5 años", "8 ans", "6 months", "1 year 6 months", "less than a year".
+_APPROX = (
+    r"(?:about|approx\.?|approximately|around|roughly|almost|nearly|just over|just under|over|"
+    r"under|less than|more than|at least|ca\.?|circa|environ|presque|plus de|moins de|unos|unas|"
+    r"casi|m[aá]s de|menos de|cerca de|etwa|fast|[uü]ber|unter|mehr als|weniger als|quase|"
+    r"mais de|circa|quasi)"
+)
+_DIGITS = r"(?:\d+(?:[.,]\d+)?\s*[½¼¾]?|[½¼¾])"
+_WORD_NUMBER = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|a|an|"
+    r"half an?|a few|few|a couple of|couple of|several|un|une|uno|una|dos|tres|cuatro|cinco|"
+    r"seis|deux|trois|quatre|cinq|ein|eine|einem|zwei|drei|vier|f[uü]nf|um|uma|duas)"
+)
+_UNIT = (
+    r"(?:y|yr|yrs|year|years|ys|a|ans?|ann[ée]es?|a[ñn]os?|anni|anno|jahre?n?|jaar|jaren|"
+    r"m|mo|mos|mth|mths|months?|mois|mes|meses|mesi|monate?n?|maand(?:en)?|"
+    r"w|wk|wks|weeks?|semaines?|semanas?|settimane|wochen?|d|days?|jours?|d[ií]as|giorni|tage?n?|"
+    r"h|hr|hrs|hours?|heures?|horas?|ore|stunden?|mins?|minutes?|%|percent|people|ppl|persons?|"
+    r"personnes?|personas?|pessoas|persone|personen|staff|times|x)\.?"
+)
+_RANGE = r"(?:\s*(?:-|–|—|to|a|à|bis|or|/)\s*" + _DIGITS + r")"
+_SUFFIX = r"(?:\s*(?:\+|ish|or so|odd|plus|and a half|y medio|et demi|e meio|e mezzo))"
+_AMOUNT = (
+    rf"(?:{_APPROX}\s*)?(?:<=|>=|[<>≤≥~]|\+/-)?\s*"
+    rf"(?:{_DIGITS}{_RANGE}?{_SUFFIX}?(?:\s*{_UNIT})?{_SUFFIX}?|"
+    rf"{_WORD_NUMBER}{_RANGE}?\s+{_UNIT}{_SUFFIX}?)"
+)
+_QUANTITY = re.compile(
+    rf"^{_AMOUNT}(?:\s*(?:,|and|y|et|e|und)?\s*{_AMOUNT})*\s*[.!]?$", re.IGNORECASE
+)
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}")
+#: Share of a column's answers that must read as quantities for the column to be numeric.
+QUANTITY_SHARE = 0.8
+# Words that make a short answer a sentence rather than a title or a label ("The reorg", "Too
+# many meetings", "My boss", "I can't keep up").
+_SENTENCE_WORDS = frozenset(
+    "i i'm im i've me my mine we we're our us you your it it's its they their them he she his "
+    "her is are was were be been being am have has had do does did don't doesn't didn't can "
+    "can't cannot could would should will won't not no too very more less much many some any "
+    "the a an this that these those there here so just still really".split()
+)
+_SENTENCE_END = re.compile(r"[.!?;:]\s*$|[.!?;]\s+\S")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Headers that ask for a title or a place, even as a question ("What is your job title?").
+_TITLE_HEADER = re.compile(
+    r"\b(role|job|title|position|occupation|profession|seniority|grade|department|division|"
+    r"country|region|sector|industry)\b",
+    re.IGNORECASE,
+)
+# Weaker cues, only for label-like headers ("Team", "Office location"): "What would help your
+# team?" is an open question.
+_LABEL_HEADER = re.compile(r"\b(level|function|team|office|site|location)\b", re.IGNORECASE)
+_QUESTION_HEADER = re.compile(
+    r"\?\s*$|^(what|why|how|which|who|where|when|describe|tell|share|anything|is there|"
+    r"please|explain|list)\b",
+    re.IGNORECASE,
+)
+
 
 def clean_header(text: str) -> str:
     """Strip HTML, markdown emphasis, NULs and odd spaces from a column header."""
@@ -73,9 +132,16 @@ def is_metadata_header(header: str) -> bool:
 
 
 def segment_of(header: str, values: list[str]) -> str | None:
-    """Which member segment a choice-like column describes, if any."""
-    if infer_kind(header, values) not in (QuestionKind.SINGLE_CHOICE, QuestionKind.NUMERIC):
+    """Which member segment a choice-like column describes, if any.
+
+    A column of amounts that counts years ("How many years have you been in your current
+    role?", answered "7", "2-3", "10+") describes experience even when its header names the role.
+    """
+    kind = infer_kind(header, values)
+    if kind not in (QuestionKind.SINGLE_CHOICE, QuestionKind.NUMERIC):
         return None
+    if _SEGMENTS["experience"].search(header) and quantity_share(values) >= QUANTITY_SHARE:
+        return "experience"
     for name, pattern in _SEGMENTS.items():
         if pattern.search(header):
             return name
@@ -153,7 +219,60 @@ def infer_kind(header: str, values: list[str]) -> QuestionKind:
         return QuestionKind.SINGLE_CHOICE
     if len(present) < 10 and (distinct < len(present) or _CHOICE_QUESTION.search(header)):
         return QuestionKind.SINGLE_CHOICE
+    if quantity_share(present) >= QUANTITY_SHARE:
+        return QuestionKind.NUMERIC
+    if looks_like_titles(header, present):
+        return QuestionKind.SINGLE_CHOICE
     return QuestionKind.FREE_TEXT
+
+
+def is_quantity(value: str) -> bool:
+    """Whether a short answer reads as an amount: "7", "7 yrs", "<1", "10+", "2-3", "8 ans"."""
+    value = value.strip()
+    return bool(_QUANTITY.match(value)) and not _DATE_LIKE.search(value)
+
+
+def quantity_share(values: list[str]) -> float:
+    """Share of non-empty values that read as amounts (see :func:`is_quantity`)."""
+    present = [v for v in values if v.strip()]
+    return sum(is_quantity(v) for v in present) / len(present) if present else 0.0
+
+
+def looks_like_titles(header: str, values: list[str]) -> bool:
+    """Whether short answers name something (a job title, a team) rather than say something.
+
+    Titles are a few words, end without sentence punctuation and carry no pronoun, auxiliary,
+    negation or article ("Executive Assistant", "EA to CFO", "office manager"); short answers to
+    an open question usually do ("Budgets.", "The reorg", "Too many meetings"). A header that
+    asks for a role, a department or a country is enough with such values; otherwise the header
+    must not ask an open question and must name a team or a place, or the words must repeat from
+    answer to answer.
+    """
+    present = [v.strip() for v in values if v.strip()]
+    if len(present) < 5:
+        return False
+    words = [[w.lower() for w in _WORD.findall(v)] for v in present]
+    if sum(map(len, words)) / len(present) > 4 or max(map(len, words)) > 7:
+        return False
+    sentence_like = sum(
+        bool(_SENTENCE_END.search(v)) or any(w in _SENTENCE_WORDS for w in ws)
+        for v, ws in zip(present, words, strict=True)
+    )
+    if sentence_like > 0.15 * len(present):
+        return False
+    if _TITLE_HEADER.search(header):
+        return True
+    if _QUESTION_HEADER.search(header):
+        return False
+    return bool(_LABEL_HEADER.search(header)) or _repeated_vocabulary(words) >= 0.6
+
+
+def _repeated_vocabulary(words: list[list[str]]) -> float:
+    """Share of words that also occur in another answer (distinct answers counted once)."""
+    distinct = {tuple(ws) for ws in words if ws}
+    answers_with = Counter(w for ws in distinct for w in set(ws))
+    total = sum(len(ws) for ws in distinct)
+    return sum(answers_with[w] > 1 for ws in distinct for w in ws) / total if total else 0.0
 
 
 def _numeric_kind(header: str, numbers: list[float]) -> QuestionKind:

@@ -5,6 +5,16 @@ answer is split into sentences with spaCy. Lines and bullet points are split fir
 answers often list points without any punctuation. Fragments shorter than ``min_words`` words
 ("Thanks!", "Yes.") are merged into a neighbouring unit. Non-answers are recognised and kept out.
 
+Content words
+-------------
+A sentence with no content word ("Again.", "Me too.", "3am.", "I'd rather it wasn't.", "7") is
+never a unit of its own, whatever its length: it is merged into a neighbour like a fragment, and an
+answer none of whose sentences has a content word gives no unit (a non-answer). A content word is
+an alphabetic token (or a redaction placeholder such as ``[PERSON]``) that is not a function word:
+spaCy's English stop words less the lexical words among them (:data:`LEXICAL_STOP_WORDS`: "keep",
+"done", "alone", "full", ...), so "I can't keep doing this." and "I'm done." keep their own unit.
+The check reads lexical attributes only, so the sentence splitter needs no tagger.
+
 Non-answers
 -----------
 A text is a non-answer when, after normalisation, it is empty, has no letter or digit at all
@@ -19,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -137,6 +148,15 @@ FILLER_SUFFIXES = (
     "for me",
 )
 
+#: spaCy stop words that are nouns, verbs or adjectives and so carry content on their own.
+LEXICAL_STOP_WORDS = frozenset(
+    "alone amount back became become becomes becoming bottom call doing done due empty enough "
+    "everyone everybody first front full get give go keep last least made make move name next "
+    "nobody others part put say see someone "
+    "seem seemed seeming seems serious show side take third top used using well whole".split()
+)
+_PLACEHOLDER = re.compile(r"^\[[A-Z_]+\]$")
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b", re.IGNORECASE)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 _NOT_WORD = re.compile(r"[^\w\s']+")
 _SPACES = re.compile(r"\s+")
@@ -184,8 +204,31 @@ def _word_count(sentence) -> int:  # noqa: ANN001 - a spaCy Span
     return sum(1 for token in sentence if token.is_alpha or token.like_num)
 
 
+@cache
+def _function_words() -> frozenset[str]:
+    """spaCy's English stop words less the lexical ones (imported on first use, not at import)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) - LEXICAL_STOP_WORDS
+
+
+def _has_content_word(sentence) -> bool:  # noqa: ANN001 - a spaCy Span
+    """Whether the sentence holds a word that is not a function word (see the module docstring)."""
+    if _TIME_OF_DAY.search(sentence.text):  # "Up at 3am again."
+        return True
+    function_words = _function_words()
+    return any(
+        _PLACEHOLDER.match(token.text)
+        or (token.is_alpha and len(token.text) > 1 and token.lower_ not in function_words)
+        for token in sentence
+    )
+
+
 def _merge_short(sentences: list[tuple[str, int, str]], min_words: int) -> list[str]:
     """Attach fragments of fewer than ``min_words`` words to the previous unit (or the next).
+
+    A sentence without a content word comes with a word count of 0, so it is always a fragment;
+    an answer with no content word at all gives no unit.
 
     Each sentence comes with the separator that preceded it in the answer ("" when the sentence
     splitter cut inside a word or a placeholder such as ``[PERSON]``), so merging never invents
@@ -201,7 +244,7 @@ def _merge_short(sentences: list[tuple[str, int, str]], min_words: int) -> list[
             units[-1] = f"{units[-1]}{sep}{text}"
         else:
             pending = f"{pending}{sep}{text}" if pending else text
-    if pending:
+    if pending and any(words for _, words, _ in sentences):
         units.append(pending)
     return units
 
@@ -220,8 +263,9 @@ def split_units(
         batch_size: ``nlp.pipe`` batch size.
 
     Returns:
-        One list per input text, in order; empty for non-answers. Sentences that are themselves
-        non-answers ("Nothing else.") are dropped.
+        One list per input text, in order; empty for non-answers and for answers without a
+        content word ("7", "Me too."). Sentences that are themselves non-answers ("Nothing
+        else.") are dropped; sentences without a content word are merged into a neighbour.
     """
     owners: list[int] = []
     segments: list[str] = []
@@ -237,7 +281,8 @@ def split_units(
         for sentence in doc.sents:
             text = sentence.text.strip()
             if text and not is_non_answer(text):
-                sentences[owner].append((text, _word_count(sentence), sep))
+                words = _word_count(sentence) if _has_content_word(sentence) else 0
+                sentences[owner].append((text, words, sep))
                 sep = " " if sentence.text_with_ws != sentence.text else ""
             else:
                 sep = " "

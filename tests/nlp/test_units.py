@@ -123,3 +123,45 @@ def test_placeholders_are_not_split_by_an_invented_space(sentence_nlp) -> None: 
     joined = " ".join(units)
     assert "[ PERSON]" not in joined and "[PERSON" in joined
     assert joined.count("[PERSON]") == 2 and "[ADDRESS]" in joined
+
+
+@pytest.mark.parametrize(
+    "text", ["7", "10+", "2-3", "Me too.", "Again.", "So so.", "Same as always."]
+)
+def test_answers_without_a_content_word_give_no_unit(sentence_nlp, text: str) -> None:  # noqa: ANN001
+    """Regression (issue 18): a bare number or "Me too." became a unit and was themed alone."""
+    assert split_units([text], sentence_nlp) == [[]]
+
+
+def test_sentence_without_a_content_word_merges_into_its_neighbour(sentence_nlp) -> None:  # noqa: ANN001
+    """Regression: "I'd rather it wasn't." (four words, no content word) was a unit of its own."""
+    units = split_units(
+        ["The restructure is coming. I'd rather it wasn't. Again and again and again."],
+        sentence_nlp,
+    )
+    assert units == [
+        ["The restructure is coming. I'd rather it wasn't. Again and again and again."]
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Budgets.",
+        "Workload",
+        "The reorg",
+        "Not great.",
+        "I'm done.",
+        "I can't keep doing this.",
+        "Up at 3am again.",
+        "Thanks [PERSON]!",
+        "others who've been through it",
+    ],
+)
+def test_short_answers_with_a_content_word_keep_their_unit(sentence_nlp, text: str) -> None:  # noqa: ANN001
+    assert split_units([text], sentence_nlp) == [[text]]
+
+
+def test_fragment_with_a_content_word_still_merges_as_before(sentence_nlp) -> None:  # noqa: ANN001
+    units = split_units(["Covering two desks since August. Not great."], sentence_nlp)
+    assert units == [["Covering two desks since August. Not great."]]
