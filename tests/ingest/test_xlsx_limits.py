@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.cli import app
@@ -221,3 +222,95 @@ def test_malformed_sheet_is_invalid_input_with_a_row(row: bytes) -> None:
     body = refusal(workbook_with({SHEET: sheet([text_row(1, "Timestamp", "Q"), row])}))
     assert body["type"] is InvalidInput
     assert body["location"]["row"] == 2  # type: ignore[index]
+
+
+def styles_of(elements: int) -> Iterator[bytes]:
+    """A styles part of ``elements`` cell formats: small when zipped, huge once unpacked."""
+    yield f'<styleSheet xmlns="{NS}"><cellXfs count="{elements}">'.encode()
+    for start in range(0, elements, 10_000):
+        yield b"".join(
+            f'<xf numFmtId="{(n * 7919) % 100_003}"/>'.encode()
+            for n in range(start, min(start + 10_000, elements))
+        )
+    yield b"</cellXfs></styleSheet>"
+
+
+def test_huge_styles_part_is_refused_before_openpyxl_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: a 20 MB styles.xml (8 to 1, under the ratio limit) was parsed whole."""
+    import service.ingest.xlsx as xlsx
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("openpyxl was asked to read the workbook")
+
+    monkeypatch.setattr(xlsx, "_load", never)
+    body = refusal(workbook_with({"xl/styles.xml": styles_of(600_000)}), LimitSettings())
+    assert body["type"] is TooLarge
+    assert "xl/styles.xml" in str(body["error"]) and "xl/styles.xml" in str(body["detail"])
+
+
+def test_large_sheet_is_not_held_to_the_other_parts_cap() -> None:
+    rows = (text_row(n, "2026-09-01", f"answer {n} " * 8) for n in range(1, 60_001))
+    parsed = parse_export(workbook_with({SHEET: sheet(rows)}), "big.xlsx", limits=LimitSettings())
+    assert len(parsed.records) == 59_999
+
+
+CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet"
+REDIRECTS = {
+    "content_types_name_it_the_workbook": (
+        "[Content_Types].xml",
+        b'PartName="/xl/workbook.xml"',
+        b'PartName="/xl/worksheets/sheet2.xml"',
+    ),
+    "workbook_relationship_names_it_a_chart_sheet": (
+        "xl/_rels/workbook.xml.rels",
+        b"</Relationships>",
+        f'<Relationship Id="rId99" Type="{CHART}" Target="worksheets/sheet2.xml"/>'
+        "</Relationships>".encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("redirect", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_large_sheet_named_as_another_part_is_refused(redirect: tuple[str, bytes, bytes]) -> None:
+    """openpyxl reads whole whatever the content types or relationships name as the workbook,
+    a chart sheet, ...: a large worksheet named so must not escape the other parts' cap."""
+    name, old, new = redirect
+    original = zipfile.ZipFile(io.BytesIO(_template())).read(name)
+    assert old in original
+    rows = (text_row(n, "2026-09-01", f"answer {n} " * 8) for n in range(1, 60_001))
+    parts = {name: [original.replace(old, new)], "xl/worksheets/sheet2.xml": sheet(rows)}
+    body = refusal(workbook_with(parts), LimitSettings())
+    assert body["type"] is TooLarge
+    assert "xl/worksheets/sheet2.xml" in str(body["error"]) and name in str(body["detail"])
+
+
+BAD_NUMBERS = {
+    "row_number_of_5000_digits": f'<row r="{"9" * 5000}"><c><v>1</v></c></row>'.encode(),
+    "row_number_superscript_two": '<row r="²"><c><v>1</v></c></row>'.encode(),
+    "cell_row_of_5000_digits": f'<row r="2"><c r="B{"9" * 5000}"><v>1</v></c></row>'.encode(),
+    "cell_row_superscript_two": '<row r="2"><c r="B²"><v>1</v></c></row>'.encode(),
+}
+
+
+@pytest.mark.parametrize("row", BAD_NUMBERS.values(), ids=BAD_NUMBERS.keys())
+def test_row_number_that_int_cannot_read_is_invalid_input(row: bytes) -> None:
+    """Regression: ``r="²"`` passed ``isdigit()`` and 5,000 digits broke ``int()`` (a 500)."""
+    body = refusal(workbook_with({SHEET: sheet([text_row(1, "Timestamp", "Q"), row])}))
+    assert body["type"] is InvalidInput
+    assert body["location"]["row"] == 2  # type: ignore[index]
+
+
+def test_api_answers_422_for_a_row_number_int_cannot_read(
+    app_client: TestClient, facilitator_headers: dict[str, str]
+) -> None:
+    rows = [text_row(1, "Timestamp", "Q"), BAD_NUMBERS["row_number_superscript_two"]]
+    response = app_client.post(
+        "/api/v1/communities/circle/imports",
+        headers=facilitator_headers,
+        files={"file": ("hostile.xlsx", workbook_with({SHEET: sheet(rows)}))},
+    )
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert "hostile.xlsx" in body["error"] and body["location"]["row"] == 2
