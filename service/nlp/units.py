@@ -283,7 +283,7 @@ def split_units(
             if text and not is_non_answer(text):
                 words = _word_count(sentence) if _has_content_word(sentence) else 0
                 sentences[owner].append((text, words, sep))
-                sep = " " if sentence.text_with_ws != sentence.text else ""
+                sep = " " if sentence.text_with_ws[-1:].isspace() else ""
             else:
                 sep = " "
     return [_merge_short(found, min_words) for found in sentences]

@@ -165,3 +165,9 @@ def test_short_answers_with_a_content_word_keep_their_unit(sentence_nlp, text: s
 def test_fragment_with_a_content_word_still_merges_as_before(sentence_nlp) -> None:  # noqa: ANN001
     units = split_units(["Covering two desks since August. Not great."], sentence_nlp)
     assert units == [["Covering two desks since August. Not great."]]
+
+
+def test_merged_sentence_after_a_double_space_keeps_a_space(sentence_nlp) -> None:  # noqa: ANN001
+    """Regression: "card.  It isn't here." merged into "card.It isn't here." (space lost)."""
+    units = split_units(["I ordered my new card.  What should I do?"], sentence_nlp)
+    assert units == [["I ordered my new card. What should I do?"]]
