@@ -1,6 +1,7 @@
 """The committee's suggestion board: vote, comment, accept, reject, defer, rename, merge.
 
-Every action calls the function its API route calls, with the same role (committee or above)
+Every action calls the function its API route calls (one write unit in
+:mod:`service.storage.committee`), with the same role (committee or above)
 and the same actor, so the audit log cannot tell a page from the API apart.
 """
 
@@ -15,8 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
 from service.api.routes.suggestions import actor_of
 from service.auth.roles import Role
-from service.deps import SessionDep
+from service.deps import EngineDep, SessionDep
 from service.privacy.thresholds import without_answer_text
+from service.storage import committee
 from service.storage.repositories import suggestions
 from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
 from service.web.common import render as render_page
@@ -74,39 +76,37 @@ def _board(slug: str, done: str, suggestion_id: int | None = None) -> Response:
 def vote(
     suggestion_id: SuggestionId,
     community: PageCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PageActor,
     value: Annotated[int, Form()],
 ) -> Response:
     """Vote +1 or -1; voting again replaces your vote (committee)."""
     need(principal, Role.COMMITTEE)
     body = VoteIn(value=value)  # type: ignore[arg-type]
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.vote(session, row, voter=actor_of(principal), value=body.value)
-    return _board(community.slug, "vote", row.id)
+    committee.vote(engine, community, suggestion_id, voter=actor_of(principal), value=body.value)
+    return _board(community.slug, "vote", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/comment")
 def comment(
     suggestion_id: SuggestionId,
     community: PageCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PageActor,
     text: Annotated[str, Form()],
 ) -> Response:
     """Comment on a suggestion (committee)."""
     need(principal, Role.COMMITTEE)
     body = CommentIn(text=text)
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.comment(session, row, author=actor_of(principal), text=body.text)
-    return _board(community.slug, "comment", row.id)
+    committee.comment(engine, community, suggestion_id, author=actor_of(principal), text=body.text)
+    return _board(community.slug, "comment", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/decision")
 def decide(
     suggestion_id: SuggestionId,
     community: PageCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PageActor,
     decision: Annotated[Literal["accept", "reject", "defer"], Form()],
     session_date: Annotated[str, Form()] = "",
@@ -115,38 +115,37 @@ def decide(
     """Accept (with the session date), reject (with a reason) or defer (committee)."""
     need(principal, Role.COMMITTEE)
     body = DecisionIn(decision=decision, session_date=session_date or None, reason=reason or None)  # type: ignore[arg-type]
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.decide(
-        session,
-        row,
+    committee.decide(
+        engine,
+        community,
+        suggestion_id,
         actor=actor_of(principal),
         decision=body.decision,
         session_date=body.session_date,
         reason=body.reason,
     )
-    return _board(community.slug, body.decision, row.id)
+    return _board(community.slug, body.decision, suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/rename")
 def rename(
     suggestion_id: SuggestionId,
     community: PageCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PageActor,
     title: Annotated[str, Form()],
 ) -> Response:
     """Give a suggestion a new title; later analyses keep it (committee)."""
     need(principal, Role.COMMITTEE)
     body = SuggestionPatch(title=title)
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.edit(session, row, actor_of(principal), title=body.title)
-    return _board(community.slug, "rename", row.id)
+    committee.edit(engine, community, suggestion_id, actor=actor_of(principal), title=body.title)
+    return _board(community.slug, "rename", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/merge")
 def merge(
     community: PageCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PageActor,
     first: Annotated[int, Form()],
     second: Annotated[int, Form()],
@@ -155,7 +154,5 @@ def merge(
     """The second suggestion joins the first, which keeps its id (committee)."""
     need(principal, Role.COMMITTEE)
     body = MergeIn(ids=[first, second], title=title or None)
-    row = suggestions.merge(
-        session, community, body.ids, actor=actor_of(principal), title=body.title
-    )
-    return _board(community.slug, "merge", row.id)
+    kept = committee.merge(engine, community, body.ids, actor=actor_of(principal), title=body.title)
+    return _board(community.slug, "merge", kept)

@@ -7,15 +7,18 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
 from service.agenda.service import agenda_markdown
 from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
-from service.deps import SessionDep
+from service.deps import EngineDep, SessionDep
 from service.privacy.thresholds import without_answer_text
+from service.storage import committee
 from service.storage.repositories import suggestions
 from service.storage.repositories.auth import Principal
+from service.storage.tables import Community
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["suggestions"])
 SuggestionId = RowId
@@ -25,6 +28,14 @@ Status = Literal["open", "accepted", "rejected", "deferred", "merged"]
 def actor_of(principal: Principal) -> str:
     """Who acts: the signed-in user, else the API token (one vote each)."""
     return f"user:{principal.user_id}" if principal.user_id else f"token:{principal.token_id}"
+
+
+def _detail(
+    session: Session, community: Community, suggestion_id: int, principal: Principal
+) -> dict[str, Any]:
+    """The suggestion as a committee action answers it (read after the action committed)."""
+    row = suggestions.get(session, community, suggestion_id)
+    return suggestions.detail(session, row, actor_of(principal))
 
 
 @router.get("/suggestions")
@@ -56,13 +67,15 @@ def get_suggestion(
 
 @router.post("/suggestions/merge")
 def merge_suggestions(
-    body: MergeIn, community: CommitteeCommunity, session: SessionDep, principal: PrincipalDep
+    body: MergeIn,
+    community: CommitteeCommunity,
+    session: SessionDep,
+    engine: EngineDep,
+    principal: PrincipalDep,
 ) -> dict[str, Any]:
     """Merge the second suggestion into the first, which keeps its id (committee)."""
-    row = suggestions.merge(
-        session, community, body.ids, actor=actor_of(principal), title=body.title
-    )
-    return suggestions.detail(session, row, actor_of(principal))
+    kept = committee.merge(engine, community, body.ids, actor=actor_of(principal), title=body.title)
+    return _detail(session, community, kept, principal)
 
 
 @router.post("/suggestions/{suggestion_id}/votes")
@@ -71,12 +84,12 @@ def vote(
     body: VoteIn,
     community: CommitteeCommunity,
     session: SessionDep,
+    engine: EngineDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     """Vote +1 or -1; voting again replaces your vote (committee)."""
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.vote(session, row, voter=actor_of(principal), value=body.value)
-    return suggestions.detail(session, row, actor_of(principal))
+    committee.vote(engine, community, suggestion_id, voter=actor_of(principal), value=body.value)
+    return _detail(session, community, suggestion_id, principal)
 
 
 @router.post("/suggestions/{suggestion_id}/decision")
@@ -85,19 +98,20 @@ def decide(
     body: DecisionIn,
     community: CommitteeCommunity,
     session: SessionDep,
+    engine: EngineDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     """Accept (with ``session_date``), reject (with ``reason``) or defer (committee)."""
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.decide(
-        session,
-        row,
+    committee.decide(
+        engine,
+        community,
+        suggestion_id,
         actor=actor_of(principal),
         decision=body.decision,
         session_date=body.session_date,
         reason=body.reason,
     )
-    return suggestions.detail(session, row, actor_of(principal))
+    return _detail(session, community, suggestion_id, principal)
 
 
 @router.post("/suggestions/{suggestion_id}/comments", status_code=status.HTTP_201_CREATED)
@@ -105,19 +119,13 @@ def add_comment(
     suggestion_id: SuggestionId,
     body: CommentIn,
     community: CommitteeCommunity,
-    session: SessionDep,
+    engine: EngineDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     """Comment on a suggestion (committee)."""
-    row = suggestions.get(session, community, suggestion_id)
-    note = suggestions.comment(session, row, author=actor_of(principal), text=body.text)
-    return {
-        "id": note.id,
-        "suggestion_id": row.id,
-        "author": note.author,
-        "text": note.text,
-        "created_at": note.created_at.isoformat(),
-    }
+    return committee.comment(
+        engine, community, suggestion_id, author=actor_of(principal), text=body.text
+    )
 
 
 @router.patch("/suggestions/{suggestion_id}")
@@ -126,12 +134,19 @@ def edit_suggestion(
     body: SuggestionPatch,
     community: CommitteeCommunity,
     session: SessionDep,
+    engine: EngineDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     """Rename and/or rewrite the discussion angles (committee); later analyses keep them."""
-    row = suggestions.get(session, community, suggestion_id)
-    suggestions.edit(session, row, actor_of(principal), title=body.title, angles=body.angles)
-    return suggestions.detail(session, row, actor_of(principal))
+    committee.edit(
+        engine,
+        community,
+        suggestion_id,
+        actor=actor_of(principal),
+        title=body.title,
+        angles=body.angles,
+    )
+    return _detail(session, community, suggestion_id, principal)
 
 
 @router.get(

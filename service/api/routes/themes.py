@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.deps import ConfidentialityDep, SessionDep
+from service.errors import InvalidInput
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import themes
 
@@ -60,7 +61,14 @@ def get_theme(
 def rename_theme(
     theme_id: RowId, body: ThemeRename, community: CommitteeCommunity, session: SessionDep
 ) -> dict[str, Any]:
-    """Give a theme a name (or clear it with null); later analyses keep it."""
+    """Give a theme a name (or clear it with null); later analyses keep it.
+
+    A body without ``name`` is refused: it would otherwise clear the committee's name.
+    """
+    if "name" not in body.model_fields_set:
+        raise InvalidInput(
+            "Nothing to change", hint='Send "name": a new name, or null to clear it.'
+        )
     theme = themes.get(session, community, theme_id)
     theme.name = body.name.strip() if body.name else None
     return themes.shown(session, community, theme)

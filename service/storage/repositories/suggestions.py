@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.agenda.angles import AngleWriter, make_writer
@@ -343,9 +344,17 @@ def list_for(
     return [as_dict(r, tally[r.id], mine.get(r.id)) for r in rows]
 
 
-def get(session: Session, community: Community, suggestion_id: int) -> Suggestion:
-    """One suggestion of the community, or :class:`NotFound`."""
-    row = session.get(Suggestion, suggestion_id)
+def get(
+    session: Session, community: Community, suggestion_id: int, *, lock: bool = False
+) -> Suggestion:
+    """One suggestion of the community, or :class:`NotFound`.
+
+    ``lock`` reads it ``FOR UPDATE`` on PostgreSQL (a write unit that rewrites it whole: no
+    concurrent unit can change it in between); SQLite's write unit holds its lock already.
+    """
+    row = session.get(
+        Suggestion, suggestion_id, with_for_update=lock or None, populate_existing=lock
+    )
     if row is None or row.community_id != community.id:
         raise NotFound(
             f"No suggestion {suggestion_id}", hint="List the community's suggestions for their ids."
@@ -427,12 +436,20 @@ def audit(
 def vote(session: Session, row: Suggestion, *, voter: str, value: int) -> None:
     """Record ``voter``'s +1 or -1, replacing an earlier vote."""
     check_votable(row.status)
-    held = session.scalar(select(Vote).where(Vote.suggestion_id == row.id, Vote.voter == voter))
-    previous = held.value if held else None
-    if held is None:
-        session.add(Vote(suggestion_id=row.id, voter=voter, value=value))
-    else:
-        held.value = value
+    previous = session.scalar(
+        select(Vote.value).where(Vote.suggestion_id == row.id, Vote.voter == voter)
+    )
+    # An upsert: a concurrent first vote of the same voter (a double click) updates the one
+    # row instead of failing on uq_votes_voter.
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(Vote).values(
+        suggestion_id=row.id, voter=voter, value=value, created_at=utcnow()
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Vote.suggestion_id, Vote.voter], set_={"value": value}
+        )
+    )
     audit(
         session,
         row.community_id,
@@ -550,6 +567,8 @@ def merge(
     title: str | None = None,
 ) -> Suggestion:
     """The second suggestion joins the first (see :mod:`service.agenda.review`)."""
+    for suggestion_id in sorted(set(ids)):  # locked in one order: two merges never deadlock
+        get(session, community, suggestion_id, lock=True)
     first, second = (get(session, community, i) for i in ids)
     check_mergeable(ids, [first.status, second.status])
     content = merge_contents(
