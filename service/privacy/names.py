@@ -34,6 +34,7 @@ from service.privacy.things import (
     NOT_NAME_TAGS,
     PLACE_ENTS,
     cue_before,
+    holiday_possessive,
     lead_in,
     plain_word,
     previous_word,
@@ -147,7 +148,12 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
         return not ambiguous or ctx.cue or ctx.propn or len(ctx.words) > 1
     if not ctx.cue and reads_as_thing(doc, ctx.start, ctx.end, ctx.english):
         return False
-    if venue_possessive(doc, ctx.end) and not cue_before(ctx.previous):
+    if holiday_possessive(doc, ctx.end):
+        return False
+    known = use_lexicon and not ambiguous and is_given_name(token.text)
+    # ``at Priya's``, ``round to Dave's``: a known given name's possessive may be someone's home,
+    # and a restaurant named after a person loses little by being redacted.
+    if venue_possessive(doc, ctx.end) and not cue_before(ctx.previous) and not known:
         return False
     if ambiguous:
         return _ambiguous_is_name(doc, ctx)
@@ -371,7 +377,10 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
     if not any(w[:1].isupper() for w in words) and not cue_before(previous_word(doc, start)):
         return False  # ``rasberry mint sorbet``: the model's PERSON in lower case needs a cue
     previous = previous_word(doc, start)
-    if venue_possessive(doc, end) and not cue_before(previous):
+    if holiday_possessive(doc, end):
+        return False
+    home = any(is_given_name(w) and w.lower() not in AMBIGUOUS for w in words)
+    if venue_possessive(doc, end) and not cue_before(previous) and not home:
         return False
     if len(words) > 1:
         return True

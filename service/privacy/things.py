@@ -89,6 +89,15 @@ def venue_possessive(doc: Doc, end: int) -> bool:
     )
 
 
+def holiday_possessive(doc: Doc, end: int) -> bool:
+    """``Valentine's Day``, ``New Year's Eve``: a possessive before a holiday word."""
+    return (
+        end + 1 < len(doc)
+        and doc[end].text in {"'s", "’s"}
+        and doc[end + 1].lower_ in _HOLIDAY_WORDS
+    )
+
+
 def lead_in(token: Token) -> bool:
     """A title, a cue or a verb in front of a name (``Kudos Ayaka``, ``Looping Dana in``)."""
     word = token.lower_.rstrip(".")
