@@ -25,6 +25,7 @@ from service.storage import db
 from service.storage.repositories import suggestions as suggestion_repo
 from service.storage.tables import AuditEntry, Comment, Suggestion, Vote
 from tests.agenda.conftest import headers, run_analysis
+from tests.web.test_pages import ORIGIN, sign_in
 
 BASE = "/api/v1/communities/circle"
 TIMES = 20
@@ -164,3 +165,28 @@ def test_a_rename_and_an_angle_edit_at_once_both_stay_marked_as_edited(
             select(AuditEntry).where(AuditEntry.action == "suggestion.rename")
         ).all()
     assert len(renames) == TIMES // 2
+
+
+def test_a_board_merge_that_fails_in_its_last_step_changes_nothing(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = run_analysis(app_client)
+    first, second = made[0]["id"], made[1]["id"]
+    sign_in(app_client, Role.COMMITTEE)
+    before = _state(app_client, [first, second])
+    real_audit = suggestion_repo.audit
+
+    def failing_audit(*args: Any, **kwargs: Any) -> None:
+        if kwargs["action"] == "suggestion.merged_into":
+            raise RuntimeError("the audit log is down")
+        real_audit(*args, **kwargs)
+
+    monkeypatch.setattr(suggestion_repo, "audit", failing_audit)
+    with pytest.raises(RuntimeError, match="audit log is down"):
+        app_client.post(
+            "/c/circle/suggestions/merge",
+            data={"first": first, "second": second, "title": "Both together"},
+            headers=ORIGIN,
+            follow_redirects=False,
+        )
+    assert _state(app_client, [first, second]) == before

@@ -2,8 +2,8 @@
 
 :func:`build_suggestions` is what the analysis job calls at its end. Every committee action
 (vote, comment, decision, rename, angle edit, merge) writes an :class:`AuditEntry` with the
-actor, the action and what changed; ``created_at`` is when. Repositories flush; the request
-scope or the job commits.
+actor, the action and what changed; ``created_at`` is when. Repositories flush; the job
+commits, and :mod:`service.storage.committee` runs each committee action as one write unit.
 """
 
 from __future__ import annotations
