@@ -25,6 +25,36 @@ def redact_import(parsed: ParsedImport, redactor: Redactor) -> int:
     results = redactor.redact([a.text or "" for a in answers], gazetteer)
     for answer, result in zip(answers, results, strict=True):
         answer.text = result.text
+    replaced = sum(len(r.spans) for r in results) + _redact_short_values(
+        parsed, redactor, gazetteer, skip=free_text
+    )
     for record in parsed.records:
         record.personal_values.clear()
-    return sum(len(r.spans) for r in results)
+    return replaced
+
+
+def _redact_short_values(
+    parsed: ParsedImport, redactor: Redactor, gazetteer: frozenset[str], *, skip: set[str]
+) -> int:
+    """Redact typed short answers and segment values too ("EA to Sarah Jones" as a role).
+
+    A column read as a choice, a number or a segment can still hold words a member typed, so its
+    distinct values go through the redactor once each.
+    """
+    values = {
+        a.text for r in parsed.records for a in r.answers if a.question not in skip and a.text
+    }
+    values |= {v for r in parsed.records for v in r.segments.values() if v}
+    distinct = sorted(values)
+    results = redactor.redact(distinct, gazetteer)
+    changed = {v: res.text for v, res in zip(distinct, results, strict=True) if res.spans}
+    if not changed:
+        return 0
+    for record in parsed.records:
+        for answer in record.answers:
+            if answer.question not in skip and answer.text in changed:
+                answer.text = changed[answer.text]
+        for key, value in record.segments.items():
+            if value in changed:
+                record.segments[key] = changed[value]
+    return sum(len(res.spans) for res in results)
