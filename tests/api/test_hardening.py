@@ -416,10 +416,36 @@ def test_live_server_answers_an_anonymous_3_gb_upload_before_reading_it(live: in
             + f"Content-Length: {3 << 30}\r\n\r\n".encode()
             + b"x" * 65536
         )
-        answer = connection.recv(65536).decode("latin-1")
+        answer = _read_answer(connection)
     status_line, _, rest = answer.partition("\r\n")
     assert status_line == "HTTP/1.1 401 Unauthorized"
     assert json.loads(rest.split("\r\n\r\n", 1)[1])["error"] == "Authentication required"
+
+
+def _read_answer(connection: socket.socket) -> str:
+    """One HTTP answer: its head, then as many body bytes as its ``Content-Length`` says (the
+    server may send them in a second packet)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return (head + b"\r\n\r\n" + body).decode("latin-1")
 
 
 def test_live_server_compresses_the_plotly_bundle(live: int) -> None:
