@@ -18,6 +18,7 @@ from service.modelstore import ModelStore
 from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.repositories import auth, communities
+from service.storage.tables import Theme
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "exports"
@@ -111,6 +112,32 @@ def make_token(client: TestClient, role: Role, slug: str | None) -> str:
     with db.transaction(engine, write=True) as session:
         community = communities.get_or_create(session, slug) if slug else None
         return auth.create_token(session, role=role, community=community)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app_client(
+    request: pytest.FixtureRequest, settings: Settings, models: ModelStore
+) -> Iterator[TestClient]:
+    """A TestClient over an app on SQLite and on PostgreSQL in turn."""
+    url = settings.database_url
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    db.engine_for.cache_clear()
+    app = create_app(settings.model_copy(update={"database_url": url}), models)
+    with TestClient(app) as client:
+        yield client
+    db.engine_for.cache_clear()
+
+
+def stored_theme(client: TestClient, name: str | None, slug: str = "circle") -> int:
+    """Store a bare theme (label ``calendar``, committee name ``name``) in the app's database."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with db.transaction(engine, write=True) as session:
+        community = communities.get_or_create(session, slug)
+        theme = Theme(community_id=community.id, label="calendar", name=name, centroid=b"\0" * 8)
+        session.add(theme)
+        session.flush()
+        return theme.id
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ what each of them wrote.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,11 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from service.api.routes import suggestions as suggestion_routes
 from service.auth.roles import Role
-from service.config import Settings
-from service.main import create_app
-from service.modelstore import ModelStore
 from service.storage import db
 from service.storage.repositories import suggestions as suggestion_repo
 from service.storage.tables import AuditEntry, Comment, Suggestion, Vote
@@ -29,23 +24,6 @@ from tests.web.test_pages import ORIGIN, sign_in
 
 BASE = "/api/v1/communities/circle"
 TIMES = 20
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_client(
-    request: pytest.FixtureRequest, settings: Settings, models: ModelStore
-) -> Iterator[TestClient]:
-    """A TestClient over an app on SQLite and on PostgreSQL in turn, suggestions routes wired."""
-    url = settings.database_url
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-    db.engine_for.cache_clear()
-    app = create_app(settings.model_copy(update={"database_url": url}), models)
-    if "/api/v1/communities/{slug}/suggestions" not in {getattr(r, "path", "") for r in app.routes}:
-        app.include_router(suggestion_routes.router)
-    with TestClient(app) as client:
-        yield client
-    db.engine_for.cache_clear()
 
 
 def _state(client: TestClient, ids: list[int]) -> dict[str, Any]:
@@ -66,9 +44,9 @@ def _state(client: TestClient, ids: list[int]) -> dict[str, Any]:
 
 
 def test_a_merge_that_fails_in_its_last_step_leaves_both_suggestions_as_they_were(
-    any_client: TestClient, monkeypatch: pytest.MonkeyPatch
+    any_app_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = any_client
+    client = any_app_client
     made = run_analysis(client)
     first, second = made[0]["id"], made[1]["id"]
     committee = headers(client, Role.COMMITTEE)
@@ -102,9 +80,9 @@ def test_a_merge_that_fails_in_its_last_step_leaves_both_suggestions_as_they_wer
 
 
 def test_twenty_simultaneous_votes_of_one_member_all_succeed_and_count_once(
-    any_client: TestClient,
+    any_app_client: TestClient,
 ) -> None:
-    client = any_client
+    client = any_app_client
     target = run_analysis(client)[0]["id"]
     member = headers(client, Role.COMMITTEE)
 
@@ -126,8 +104,8 @@ def test_twenty_simultaneous_votes_of_one_member_all_succeed_and_count_once(
     assert listed["my_vote"] == votes[0].value
 
 
-def test_ten_members_double_clicking_at_once_get_one_vote_each(any_client: TestClient) -> None:
-    client = any_client
+def test_ten_members_double_clicking_at_once_get_one_vote_each(any_app_client: TestClient) -> None:
+    client = any_app_client
     target = run_analysis(client)[0]["id"]
     members = [headers(client, Role.COMMITTEE) for _ in range(10)]
     clicks = [member for member in members for _ in range(4)]  # each member's 4 clicks together
@@ -143,9 +121,9 @@ def test_ten_members_double_clicking_at_once_get_one_vote_each(any_client: TestC
 
 
 def test_a_rename_and_an_angle_edit_at_once_both_stay_marked_as_edited(
-    any_client: TestClient,
+    any_app_client: TestClient,
 ) -> None:
-    client = any_client
+    client = any_app_client
     target = run_analysis(client)[0]["id"]
     member = headers(client, Role.COMMITTEE)
     url = f"{BASE}/suggestions/{target}"

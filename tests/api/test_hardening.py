@@ -24,8 +24,8 @@ from service.config import Settings
 from service.main import create_app
 from service.modelstore import ModelStore
 from service.storage import db
-from service.storage.tables import Community, Goal, Theme
-from tests.conftest import ROOT, make_token
+from service.storage.tables import Goal, Theme
+from tests.conftest import ROOT, make_token, stored_theme
 
 BASE = "/api/v1/communities/circle"
 ERROR_KEYS = {"error", "detail", "location", "hint"}
@@ -39,22 +39,13 @@ def admin(app_client: TestClient) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_token(app_client, Role.ADMIN, 'circle')}"}
 
 
-def _theme(client: TestClient, name: str | None) -> int:
-    with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
-        community = session.query(Community).filter_by(slug="circle").one()
-        theme = Theme(community_id=community.id, label="calendar", name=name, centroid=b"\0" * 8)
-        session.add(theme)
-        session.flush()
-        return theme.id
-
-
 # --- strict bodies ------------------------------------------------------------------------------
 
 
 def test_theme_patch_with_an_unknown_field_keeps_the_committees_name(
     app_client: TestClient, admin: dict[str, str]
 ) -> None:
-    theme_id = _theme(app_client, "Calendar chaos")
+    theme_id = stored_theme(app_client, "Calendar chaos")
     answer = app_client.patch(f"{BASE}/themes/{theme_id}", headers=admin, json={"label": "x"})
     assert answer.status_code == 422
     assert set(answer.json()) == ERROR_KEYS and "label" in answer.json()["detail"]

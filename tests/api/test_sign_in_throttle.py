@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import update
@@ -150,26 +148,11 @@ def test_counters_are_shared_by_server_processes(
         assert attempt(second_process, "ada", PASSWORD).status_code == 429
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def burst_client(
-    request: pytest.FixtureRequest, settings: Settings, models: ModelStore
-) -> Iterator[TestClient]:
-    url = settings.database_url
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-    db.engine_for.cache_clear()
-    with TestClient(
-        create_app(settings.model_copy(update={"database_url": url}), models)
-    ) as client:
-        yield client
-    db.engine_for.cache_clear()
-
-
-def test_parallel_guesses_get_no_more_than_the_limit(burst_client: TestClient) -> None:
-    add_user(burst_client)
-    limit(burst_client, per_user=3)
+def test_parallel_guesses_get_no_more_than_the_limit(any_app_client: TestClient) -> None:
+    add_user(any_app_client)
+    limit(any_app_client, per_user=3)
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(
-            pool.map(lambda _: attempt(burst_client, "ada", "nope").status_code, range(12))
+            pool.map(lambda _: attempt(any_app_client, "ada", "nope").status_code, range(12))
         )
     assert sorted(codes) == [401] * 3 + [429] * 9

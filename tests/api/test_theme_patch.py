@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from service.auth.roles import Role
 from service.storage import db
-from service.storage.tables import Community, Theme
-from tests.conftest import make_token
+from service.storage.tables import Theme
+from tests.conftest import make_token, stored_theme
 
 BASE = "/api/v1/communities/circle"
 ERROR_KEYS = {"error", "detail", "location", "hint"}
@@ -18,15 +18,6 @@ ERROR_KEYS = {"error", "detail", "location", "hint"}
 def committee(app_client: TestClient) -> dict[str, str]:
     """A committee member of the community ``circle``."""
     return {"Authorization": f"Bearer {make_token(app_client, Role.COMMITTEE, 'circle')}"}
-
-
-def _theme(client: TestClient, name: str | None) -> int:
-    with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
-        community = session.query(Community).filter_by(slug="circle").one()
-        theme = Theme(community_id=community.id, label="calendar", name=name, centroid=b"\0" * 8)
-        session.add(theme)
-        session.flush()
-        return theme.id
 
 
 def _name(client: TestClient, theme_id: int) -> str | None:
@@ -39,7 +30,7 @@ def _name(client: TestClient, theme_id: int) -> str | None:
 def test_an_empty_theme_patch_is_refused_and_keeps_the_committees_name(
     app_client: TestClient, committee: dict[str, str]
 ) -> None:
-    theme_id = _theme(app_client, "Calendar chaos")
+    theme_id = stored_theme(app_client, "Calendar chaos")
     answer = app_client.patch(f"{BASE}/themes/{theme_id}", headers=committee, json={})
     assert answer.status_code == 422
     assert set(answer.json()) == ERROR_KEYS and "name" in answer.json()["hint"]
@@ -61,7 +52,7 @@ def test_a_theme_patch_with_a_name_renames_or_clears(
     stored: str | None,
     label: str,
 ) -> None:
-    theme_id = _theme(app_client, "Calendar chaos")
+    theme_id = stored_theme(app_client, "Calendar chaos")
     answer = app_client.patch(f"{BASE}/themes/{theme_id}", headers=committee, json=body)
     assert answer.status_code == 200, answer.text
     assert answer.json()["label"] == label
