@@ -23,8 +23,8 @@ from service.deps import EngineDep, SessionDep, SettingsDep
 from service.errors import NotFound, PeerPulseError, RateLimited, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.tables import Community
-from service.web import admin, agenda, board, goals_page, overview, theme_page
 from service.web.common import PagePrincipal, PageRoute, SignInRequired, render
+from service.web.pages import admin, agenda, board, goals, overview, theme
 
 __all__ = ["SignInRequired", "router", "signin_redirect"]
 
@@ -155,7 +155,7 @@ def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Res
     return render(request, "communities.html", communities=reachable, principal=principal)
 
 
-for _module in (overview, theme_page, board, agenda, goals_page, admin):
+for _module in (overview, theme, board, agenda, goals, admin):
     router.include_router(_module.router)
 
 

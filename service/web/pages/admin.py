@@ -11,23 +11,13 @@ from service.auth.roles import Role
 from service.deps import SessionDep, SettingsDep
 from service.digest import service as digest_service
 from service.errors import NotFound
+from service.ingest import formats
 from service.storage.repositories import digest, imports
 from service.storage.tables import Recipient
 from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
 from service.web.common import render as render_page
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-FORMATS = [
-    ("auto", "Detect automatically"),
-    ("google_forms", "Google Forms"),
-    ("surveymonkey", "SurveyMonkey"),
-    ("qualtrics", "Qualtrics"),
-    ("ms_forms", "Microsoft Forms"),
-    ("typeform", "Typeform"),
-    ("checkins", "Check-in notes"),
-    ("csv", "Other CSV"),
-    ("jsonl", "JSON Lines"),
-]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 DONE = {"added": "Recipient added.", "unsubscribed": "Recipient unsubscribed."}
 RecipientRole = Literal["facilitator", "committee", "viewer"]
@@ -46,7 +36,7 @@ def imports_page(
         principal=principal,
         current="imports",
         imports=imports.list_for(session, community),
-        formats=FORMATS,
+        formats=formats.choices(),
     )
 
 

@@ -11,7 +11,7 @@ from service.deps import ConfidentialityDep, SessionDep
 from service.privacy.thresholds import may_read_answers, without_answer_text
 from service.storage.repositories import themes
 from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
-from service.web.overview import SEGMENT_TITLES
+from service.web.pages.overview import SEGMENT_TITLES
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 ThemeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
