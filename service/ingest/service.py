@@ -8,8 +8,8 @@ from typing import Any
 
 from service.config import LimitSettings
 from service.errors import InvalidInput, Location
+from service.ingest import formats
 from service.ingest.decode import read_table
-from service.ingest.detect import FORMAT_NAMES, FORMATS, detect
 from service.ingest.formats.base import Layout, build_import
 from service.ingest.schemas import ColumnPlan, ColumnRole, ParsedImport, QuestionKind
 
@@ -33,10 +33,11 @@ def parse_export(
     mapping: dict[str, Any] | None = None,
 ) -> ParsedImport:
     """Decode, detect, plan, apply the mapping and read every record of one file."""
-    if format_name != "auto" and format_name not in FORMAT_NAMES:
+    known = formats.registry()
+    if format_name != formats.AUTO and format_name not in known:
         raise InvalidInput(
             f"Unknown format {format_name!r}",
-            hint=f"Use one of: auto, {', '.join(FORMAT_NAMES)}.",
+            hint=f"Use one of: {', '.join((formats.AUTO, *known))}.",
         )
     table = read_table(data, filename, limits)
     if not table.rows or not any(c.strip() for c in table.rows[0]):
@@ -45,7 +46,7 @@ def parse_export(
             location=Location(row=1),
             hint="Upload the export with its header row.",
         )
-    fmt = detect(table) if format_name == "auto" else FORMATS[format_name]
+    fmt = formats.detect(table) if format_name == formats.AUTO else known[format_name]
     layout = fmt.layout(table)
     if mapping:
         apply_mapping(layout, mapping, filename)

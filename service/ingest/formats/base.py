@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from service.config import LimitSettings
@@ -45,6 +46,25 @@ class Layout:
     key_with_start: bool = False  # the tool's ID is only unique together with the start time
     default_channel: Channel = Channel.SURVEY
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SurveyFormat:
+    """One survey tool's file layout: its name, how to recognise it and how to plan its columns.
+
+    Each module in ``service/ingest/formats/`` exports one as ``FORMAT``; the registry in
+    ``service/ingest/formats/__init__.py`` collects them. ``listed`` places the format in the
+    lists people read (``--format``, the upload page); ``precedence`` orders detection, most
+    specific signature first: a table is read by the first format, by falling precedence, whose
+    ``matches`` accepts it.
+    """
+
+    name: str  # the ``--format`` value, stored as the import's format
+    label: str  # how the upload page names it
+    matches: Callable[[Table], bool]
+    layout: Callable[[Table], Layout]  # the column roles of a table in this layout
+    listed: int
+    precedence: int
 
 
 def plan_column(index: int, header: str, values: list[str]) -> ColumnPlan:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate, plan_column
+from service.ingest.formats.base import (
+    Layout,
+    SurveyFormat,
+    column_values,
+    disambiguate,
+    plan_column,
+)
 from service.ingest.schemas import Channel, ColumnPlan, ColumnRole, QuestionKind
 
 NAME = "checkins"
@@ -45,3 +51,8 @@ def layout(table: Table) -> Layout:
         else:
             columns.append(plan_column(index, header, column_values(table, 1, index)))
     return Layout(NAME, header_rows=1, columns=disambiguate(columns), default_channel=Channel.NOTE)
+
+
+FORMAT = SurveyFormat(
+    NAME, "Check-in notes", matches=matches, layout=layout, listed=60, precedence=20
+)

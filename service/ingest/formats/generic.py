@@ -1,4 +1,4 @@
-"""Any other CSV or JSON Lines file with one header row and one response per row."""
+"""Column planning shared by the generic layouts (``other_csv``, ``json_lines``): one header row."""
 
 from __future__ import annotations
 
@@ -36,11 +36,6 @@ _NOT_A_LETTER = re.compile(r"[^a-z0-9]+")
 def role_of(header: str) -> ColumnRole | None:
     """The role a generic column's name gives it ("Response ID", "submission_id", "ResponseId")."""
     return _ROLES.get(_NOT_A_LETTER.sub("", header.lower()))
-
-
-def matches(table: Table) -> bool:
-    """The fallback: any table with a header row."""
-    return bool(table.rows)
 
 
 def layout_for(name: str):  # noqa: ANN201 - returns a layout function

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate, plan_column
+from service.ingest.formats.base import (
+    Layout,
+    SurveyFormat,
+    column_values,
+    disambiguate,
+    plan_column,
+)
 from service.ingest.schemas import ColumnPlan, ColumnRole
 
 NAME = "google_forms"
@@ -28,3 +34,8 @@ def layout(table: Table) -> Layout:
         else:
             columns.append(plan_column(index, header, column_values(table, 1, index)))
     return Layout(NAME, header_rows=1, columns=disambiguate(columns))
+
+
+FORMAT = SurveyFormat(
+    NAME, "Google Forms", matches=matches, layout=layout, listed=10, precedence=10
+)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate, plan_column
+from service.ingest.formats.base import (
+    Layout,
+    SurveyFormat,
+    column_values,
+    disambiguate,
+    plan_column,
+)
 from service.ingest.schemas import ColumnPlan, ColumnRole
 
 NAME = "ms_forms"
@@ -37,3 +43,8 @@ def layout(table: Table) -> Layout:
         else:
             columns.append(plan_column(index, header, column_values(table, 1, index)))
     return Layout(NAME, header_rows=1, columns=disambiguate(columns), key_with_start=True)
+
+
+FORMAT = SurveyFormat(
+    NAME, "Microsoft Forms", matches=matches, layout=layout, listed=40, precedence=40
+)

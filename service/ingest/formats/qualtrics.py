@@ -7,7 +7,7 @@ import re
 from service.ingest import classify
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate
+from service.ingest.formats.base import Layout, SurveyFormat, column_values, disambiguate
 from service.ingest.schemas import ColumnPlan, ColumnRole, QuestionKind
 
 NAME = "qualtrics"
@@ -95,3 +95,6 @@ def _plan(index: int, name: str, text: str, values: list[str]) -> ColumnPlan:
     return ColumnPlan(
         index, question, ColumnRole.ANSWER, question=question, segment=segment, kind=forced
     )
+
+
+FORMAT = SurveyFormat(NAME, "Qualtrics", matches=matches, layout=layout, listed=30, precedence=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from service.ingest import classify
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate
+from service.ingest.formats.base import Layout, SurveyFormat, column_values, disambiguate
 from service.ingest.schemas import ColumnPlan, ColumnRole, QuestionKind
 
 NAME = "surveymonkey"
@@ -84,3 +84,8 @@ def _plan_group(
 def _label(question: str, sub: list[str], index: int) -> str:
     label = clean_header(sub[index]) if index < len(sub) else ""
     return f"{question} - {label}" if label else question
+
+
+FORMAT = SurveyFormat(
+    NAME, "SurveyMonkey", matches=matches, layout=layout, listed=20, precedence=50
+)

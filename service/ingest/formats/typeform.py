@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from service.ingest.classify import clean_header
 from service.ingest.decode import Table
-from service.ingest.formats.base import Layout, column_values, disambiguate, plan_column
+from service.ingest.formats.base import (
+    Layout,
+    SurveyFormat,
+    column_values,
+    disambiguate,
+    plan_column,
+)
 from service.ingest.schemas import ColumnPlan, ColumnRole
 
 NAME = "typeform"
@@ -63,3 +69,6 @@ def layout(table: Table) -> Layout:
             "text; they are grouped as 'Choices: …' questions (name them with a mapping file)."
         )
     return Layout(NAME, header_rows=1, columns=disambiguate(columns), warnings=warnings)
+
+
+FORMAT = SurveyFormat(NAME, "Typeform", matches=matches, layout=layout, listed=50, precedence=30)
