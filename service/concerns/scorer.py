@@ -1,4 +1,4 @@
-"""Concern scoring: the :class:`ConcernScorer` protocol and the production scorer.
+"""Concern scoring: the production :class:`ConcernScorer` (protocol in ``protocols``).
 
 The production scorer is :class:`ConcernModel`, a scikit-learn estimator over a design matrix
 of sentence embedding + cheap lexical features (:func:`design_matrix`), optionally extended by
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -27,6 +26,7 @@ from service.concerns.features import (
     lexical_features,
     lexical_features_v2,
 )
+from service.concerns.protocols import ConcernScorer as ConcernScorer  # re-exported
 from service.concerns.schemas import WORRY_LEVEL, ConcernScore
 from service.errors import InvalidInput, ModelUnavailable
 from service.nlp.embeddings import MODEL_NAME, Embedder
@@ -49,23 +49,6 @@ ADDED_PARAMS: dict[str, object] = {
     "context_weight": 0.0,
 }
 """Parameters added after v1 was saved, with the values that reproduce v1's behaviour."""
-
-
-@runtime_checkable
-class ConcernScorer(Protocol):
-    """Scores units of text for concern (0-3), worry probability and sentiment."""
-
-    name: str
-
-    def score(
-        self, texts: Sequence[str], *, answers: Sequence[Hashable] | None = None
-    ) -> list[ConcernScore]:
-        """One :class:`ConcernScore` per text, in order.
-
-        ``answers`` names the answer each text (a sentence unit) comes from, so that a unit is
-        read in its answer's context; without it each text is its own answer.
-        """
-        ...
 
 
 def design_matrix(

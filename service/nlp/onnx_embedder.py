@@ -8,11 +8,13 @@ Pooling is what the sentence-transformers model does: the attention-masked mean 
 hidden states, then L2 normalisation. Nothing is downloaded, and the exported files are not
 committed.
 
-Requires the optional packages ``onnx`` and ``onnxruntime``.
+Requires the optional packages ``onnx`` and ``onnxruntime`` (``pip install 'peerpulse[onnx]'``).
+On ``cuda`` it needs onnxruntime's CUDA execution provider (the ``onnxruntime-gpu`` build).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,10 +23,50 @@ from typing import Any, Literal
 import numpy as np
 
 from service.errors import ModelUnavailable
-from service.nlp.embeddings import MODEL_NAME, MODEL_SHA256, bundled_model_path, verify_model
+from service.nlp.embeddings import (
+    MODEL_NAME,
+    MODEL_SHA256,
+    Device,
+    bundled_model_path,
+    resolve_device,
+    verify_model,
+)
 
 MAX_SEQ_LENGTH = 256  # the model's sentence_bert_config.json
+CUDA_PROVIDER = "CUDAExecutionProvider"
+CPU_PROVIDER = "CPUExecutionProvider"
 Precision = Literal["fp32", "int8"]
+
+log = logging.getLogger(__name__)
+
+
+def choose_device(device: str, available: Sequence[str]) -> Device:
+    """Where onnxruntime runs for ``PEERPULSE_EMBEDDING_DEVICE`` and its ``available`` providers.
+
+    ``cpu`` is the CPU. ``cuda`` needs the CUDA execution provider and is an error without it.
+    ``auto`` takes CUDA when torch sees a GPU and onnxruntime can use it, and says so in the log
+    when a GPU is there but this onnxruntime build cannot use it.
+    """
+    if device == "cuda" and CUDA_PROVIDER not in available:
+        raise ModelUnavailable(
+            "PEERPULSE_EMBEDDING_DEVICE is 'cuda', but this onnxruntime has no CUDA execution "
+            "provider",
+            detail=f"Available providers: {', '.join(available)}.",
+            hint="Install onnxruntime-gpu in place of onnxruntime, or set "
+            "PEERPULSE_EMBEDDING_DEVICE to auto or cpu.",
+        )
+    if device == "cuda":
+        return "cuda"
+    resolved = resolve_device(device)  # auto or cpu (an unknown value raises there)
+    if resolved == "cuda" and CUDA_PROVIDER not in available:
+        log.warning(
+            "a CUDA GPU is present but onnxruntime has no %s (providers: %s): embedding on the "
+            "CPU; install onnxruntime-gpu to use the GPU",
+            CUDA_PROVIDER,
+            ", ".join(available),
+        )
+        return "cpu"
+    return resolved
 
 
 def export_onnx(model_path: Path, folder: Path, *, precision: Precision = "fp32") -> Path:
@@ -98,6 +140,7 @@ class OnnxEmbedder:
         model_path: Path | None = None,
         batch_size: int = 64,
         threads: int | None = None,
+        device: str = "cpu",
     ) -> None:
         """Export on first use into ``cache_dir`` and open an inference session.
 
@@ -107,16 +150,19 @@ class OnnxEmbedder:
             model_path: The sentence-transformers checkpoint; the bundled one by default.
             batch_size: Texts per inference call.
             threads: onnxruntime intra-op threads (``None``: its default, one per core).
+            device: ``cpu``, ``cuda`` or ``auto`` (see :func:`choose_device`).
         """
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
+            import onnx  # noqa: F401 - the export and the quantizer need it
             import onnxruntime
             from transformers import AutoTokenizer
         except ImportError as exc:
             raise ModelUnavailable(
                 "The ONNX embedding backend needs onnx and onnxruntime",
-                hint="pip install onnx onnxruntime, or set PEERPULSE_EMBEDDING_BACKEND=torch.",
+                hint="pip install 'peerpulse[onnx]', or set PEERPULSE_EMBEDDING_BACKEND=torch.",
             ) from exc
+        self.device: Device = choose_device(device, onnxruntime.get_available_providers())
         path = model_path or bundled_model_path()
         verify_model(path)
         self.name = f"{MODEL_NAME}/onnx" + ("-int8" if precision == "int8" else "")
@@ -125,9 +171,17 @@ class OnnxEmbedder:
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        providers = [CUDA_PROVIDER, CPU_PROVIDER] if self.device == "cuda" else [CPU_PROVIDER]
         self._session = onnxruntime.InferenceSession(
-            str(self.model_file), options, providers=["CPUExecutionProvider"]
+            str(self.model_file), options, providers=providers
         )
+        if self.device == "cuda" and CUDA_PROVIDER not in self._session.get_providers():
+            raise ModelUnavailable(
+                "onnxruntime could not start its CUDA execution provider",
+                detail=f"The session runs on {', '.join(self._session.get_providers())}.",
+                hint="Check the CUDA and cuDNN libraries onnxruntime-gpu needs, or set "
+                "PEERPULSE_EMBEDDING_DEVICE=cpu.",
+            )
         self._tokenizer: Any = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
