@@ -1,0 +1,34 @@
+"""The ``peerpulse`` command line (Typer): one module per command group, assembled here."""
+
+from __future__ import annotations
+
+import typer
+
+from service.cli import admin, analyze, goals, ingest, server
+from service.digest.cli import digest_app, recipients_app
+
+app = typer.Typer(
+    help="PeerPulse: themes and worries in peer-learning feedback.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Errors are printed to stderr as JSON and exit with code 2."""
+
+
+app.command()(ingest.ingest)
+app.command()(analyze.analyze)
+app.command()(server.worker)
+app.command()(server.serve)
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.communities_app, name="communities")
+app.add_typer(admin.users_app, name="users")
+app.add_typer(admin.tokens_app, name="tokens")
+app.add_typer(admin.respondents_app, name="respondents")
+app.add_typer(recipients_app, name="recipients")
+app.add_typer(digest_app, name="digest")
+app.add_typer(goals.goals_app, name="goals")
+app.add_typer(ingest.roster_app, name="roster")

@@ -1,0 +1,5 @@
+"""``python -m service.cli`` runs the ``peerpulse`` command line."""
+
+from service.cli import app
+
+app()
