@@ -1,4 +1,6 @@
-# PeerPulse: `make run` serves the sample community; `make test` runs the whole suite.
+# PeerPulse: `make run` serves the sample community; `make test` runs the whole suite;
+# `make test-fast` runs the tests that need no server, browser or real model (the inner loop);
+# `make check` runs the linters and the type checker, as CI does before the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +10,7 @@ SAMPLE := corpora/sample
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-dev run sample test lint eval bench clean
+.PHONY: install install-dev run sample test test-fast lint typecheck check eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,onnx]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -43,9 +45,19 @@ run: sample
 test: install-dev
 	$(BIN)/python -m pytest
 
+# Markers are applied from the fixtures a test uses (tests/conftest.py).
+test-fast: install-dev
+	$(BIN)/python -m pytest -m "not postgres and not redis and not browser and not models"
+
 lint: install-dev
 	$(BIN)/ruff check service tests evaluation
 	$(BIN)/ruff format --check service tests evaluation
+
+# Configured in pyproject.toml's [tool.mypy]: all of service/, strict on the framework-free core.
+typecheck: install-dev
+	$(BIN)/mypy
+
+check: lint typecheck
 
 eval: install-dev
 	$(BIN)/python -m evaluation all
@@ -54,4 +66,4 @@ bench: install-dev
 	$(BIN)/python -m evaluation speed
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
