@@ -13,21 +13,14 @@ from service.config import get_settings
 from service.errors import PeerPulseError
 from service.ingest import formats
 
-FORMAT_HELP = "|".join((formats.AUTO, *formats.names()))
+FORMAT_HELP = "|".join((formats.AUTO, *formats.names()))  # the survey-format registry's names
 roster_app = typer.Typer(help="The community's member roster.", no_args_is_help=True)
 
 
 def ingest(
     path: Annotated[Path, typer.Argument(help="The exported file")],
     community: Annotated[str, typer.Option("--community", help="Community slug")],
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="auto|google_forms|surveymonkey|"  # noqa: A002
-            "qualtrics|ms_forms|typeform|checkins|csv|jsonl",
-        ),
-    ] = "auto",
+    format: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = formats.AUTO,  # noqa: A002
     mapping: Annotated[Path | None, typer.Option("--mapping", help="MAPPING.json")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
