@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from service.concerns.sources import RWWD_LEVELS
 
@@ -12,14 +13,14 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def _figures(row: dict) -> str:
+def _figures(row: dict[str, Any]) -> str:
     return (
         f"kappa {row['kappa']:.3f}, exact {_pct(row['exact'])} %, level >= 2 precision "
         f"{row['precision']:.2f} / recall {row['recall']:.2f} (n={row['n']})"
     )
 
 
-def write_card(path: Path, metrics: dict) -> Path:
+def write_card(path: Path, metrics: dict[str, Any]) -> Path:
     """Render :data:`CARD` from ``metrics``."""
     held = "\n".join(
         f"| {name} | {row['n']} | {_pct(row['macro_f1'])} | {_pct(row['worry_f1'])} |"
@@ -28,7 +29,7 @@ def write_card(path: Path, metrics: dict) -> Path:
     trained = ", ".join(f"{name} {count}" for name, count in metrics["train"].items())
     rwwd = ", ".join(f"{k}->{v}" for k, v in RWWD_LEVELS.items())
     weights_text = ", ".join(f"{k} (weight {v})" for k, v in metrics["source_weights"].items())
-    tried: dict[str, dict] = {}
+    tried: dict[str, dict[str, Any]] = {}
     for row in metrics["dev_grid"]:
         name = ", ".join(f"{k} {v}" for k, v in sorted(row["weights"].items())) or "own only"
         if name not in tried or row["kappa"] > tried[name]["kappa"]:

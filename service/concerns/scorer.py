@@ -87,7 +87,8 @@ def answer_context(
     return sums / np.maximum(norms, 1e-12), [" ".join(parts) for parts in joined], index
 
 
-class EmotionHeads(BaseEstimator):
+# scikit-learn ships no type information, so BaseEstimator is Any to mypy.
+class EmotionHeads(BaseEstimator):  # type: ignore[misc]
     """One-vs-rest logistic regressions from embeddings to emotion labels (GoEmotions).
 
     Used as a fixed, pre-trained feature extractor by :class:`ConcernModel`: its decision values
@@ -114,10 +115,11 @@ class EmotionHeads(BaseEstimator):
     def decision_function(self, X: np.ndarray) -> np.ndarray:
         """Logit of each emotion, shape ``(n, n_emotions)``."""
         check_is_fitted(self, "coef_")
-        return np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        logits: np.ndarray = np.asarray(X, dtype=np.float64) @ self.coef_.T + self.intercept_
+        return logits
 
 
-class ConcernModel(BaseEstimator):
+class ConcernModel(BaseEstimator):  # type: ignore[misc]  # BaseEstimator is Any (no sklearn types)
     """Concern level (0-3) and sentiment from :func:`design_matrix` rows.
 
     Args:
@@ -218,7 +220,8 @@ class ConcernModel(BaseEstimator):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probability of each level, shape ``(n, 4)``."""
         check_is_fitted(self, "classifier_")
-        return self.classifier_.predict_proba(self._inputs(X))
+        probabilities: np.ndarray = self.classifier_.predict_proba(self._inputs(X))
+        return probabilities
 
     def levels_from_proba(self, probabilities: np.ndarray) -> np.ndarray:
         """The highest level ``k`` with P(level >= k) at or above its cut point (else 0)."""
@@ -235,14 +238,16 @@ class ConcernModel(BaseEstimator):
 
     def worry_probability(self, X: np.ndarray) -> np.ndarray:
         """P(level >= 2) for each row."""
-        return self.predict_proba(X)[:, WORRY_LEVEL:].sum(axis=1)
+        worry: np.ndarray = self.predict_proba(X)[:, WORRY_LEVEL:].sum(axis=1)
+        return worry
 
     def predict_sentiment(self, X: np.ndarray) -> np.ndarray:
         """Sentiment in [-1, 1] (zeros when no sentiment head was trained)."""
         check_is_fitted(self, "classifier_")
         if self.sentiment_head_ is None:
             return np.zeros(np.asarray(X).shape[0])
-        return np.clip(self.sentiment_head_.predict(self._inputs(X)), -1.0, 1.0)
+        sentiment: np.ndarray = np.clip(self.sentiment_head_.predict(self._inputs(X)), -1.0, 1.0)
+        return sentiment
 
 
 class EmbeddingConcernScorer:

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, mean_absolute_error
@@ -101,8 +102,8 @@ def load_goemotions(folder: Path, split: str = "train") -> tuple[list[str], np.n
             texts.append(text)
             labels.append([int(i) for i in ids.split(",")])
     matrix = np.zeros((len(texts), N_EMOTIONS), dtype=int)
-    for row, ids in enumerate(labels):
-        matrix[row, ids] = 1
+    for row, label_ids in enumerate(labels):
+        matrix[row, label_ids] = 1
     return texts, matrix
 
 
@@ -113,7 +114,7 @@ def cached_embedder(embedder: Embedder, cache_dir: Path | None) -> EmbedFn:
         key = hashlib.sha256("\x1f".join(texts).encode()).hexdigest()
         path = cache_dir / f"concerns-{name}-{key[:16]}.npy" if cache_dir else None
         if path is not None and path.is_file():
-            cached = np.load(path)
+            cached: np.ndarray = np.load(path)
             if cached.shape == (len(texts), embedder.dim):
                 return cached
         vectors = embedder.embed(list(texts))
@@ -128,7 +129,7 @@ def cached_embedder(embedder: Embedder, cache_dir: Path | None) -> EmbedFn:
 def cross_validated_f1(
     X: np.ndarray,
     y: np.ndarray,
-    params: dict,
+    params: dict[str, Any],
     *,
     seed: int,
     folds: int = 5,  # noqa: N803
@@ -145,10 +146,10 @@ def cross_validated_f1(
 def select_params(
     X: np.ndarray,
     y: np.ndarray,
-    base: dict,
+    base: dict[str, Any],
     *,
     seed: int,  # noqa: N803
-) -> tuple[dict, dict[str, float]]:
+) -> tuple[dict[str, Any], dict[str, float]]:
     """Grid search over C and the lexical weight by cross-validated macro-F1 (ties: first)."""
     candidates = [{**base, "C": c, "lexical_weight": w} for c in GRID_C for w in GRID_LEXICAL]
     scores = [cross_validated_f1(X, y, params, seed=seed) for params in candidates]
@@ -160,7 +161,9 @@ def select_params(
     return candidates[best], table
 
 
-def split_metrics(model: ConcernModel, X: np.ndarray, data: Checkins) -> dict:  # noqa: N803
+def split_metrics(  # noqa: N803
+    model: ConcernModel, X: np.ndarray, data: Checkins
+) -> dict[str, Any]:
     """Held-out figures: macro-F1, per-level F1, confusion, worry F1, sentiment fit."""
     predicted = model.predict(X)
     worry = model.worry_probability(X)
@@ -192,7 +195,7 @@ def train(
     emotion_heads: EmotionHeads | None = None,
     seed: int = 0,
     search: bool = True,
-) -> tuple[ConcernModel, dict]:
+) -> tuple[ConcernModel, dict[str, Any]]:
     """Fit the production model on the train split; score the test split once."""
     is_train = data.split == "train"
     train_data, test_data = data.subset(is_train), data.subset(~is_train)
@@ -202,7 +205,7 @@ def train(
         select_params(X_train, train_data.levels, base, seed=seed) if search else (base, {})
     )
     model = ConcernModel(**params).fit(X_train, train_data.levels, sentiment=train_data.sentiment)
-    metrics: dict = {
+    metrics: dict[str, Any] = {
         "version": VERSION,
         "seed": seed,
         "params": {k: v for k, v in params.items() if k != "emotion_heads"},
@@ -221,7 +224,7 @@ def corpus_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_card(path: Path, metrics: dict) -> Path:
+def write_card(path: Path, metrics: dict[str, Any]) -> Path:
     """The model card: data, parameters, held-out figures, known limits."""
     test = metrics["test"]
     confusion = "\n".join(

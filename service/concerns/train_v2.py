@@ -22,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import f1_score
@@ -72,7 +73,9 @@ class TrainingSet:
 
 
 def assemble(
-    own: tuple[np.ndarray, Checkins], sources: dict[str, np.ndarray], weights: dict[str, float]
+    own: tuple[np.ndarray, Checkins],
+    sources: dict[str, tuple[np.ndarray, np.ndarray]],
+    weights: dict[str, float],
 ) -> TrainingSet:
     """Own rows (weight 1) plus the weighted training rows of the public corpora named."""
     X_own, checkins = own  # noqa: N806
@@ -90,7 +93,7 @@ def assemble(
     )
 
 
-def fit(data: TrainingSet, *, heads: EmotionHeads | None, C: float, **params) -> ConcernModel:  # noqa: N803
+def fit(data: TrainingSet, *, heads: EmotionHeads | None, C: float, **params: Any) -> ConcernModel:  # noqa: N803
     """A v2 :class:`ConcernModel` on ``data``."""
     model = ConcernModel(
         C=C,
@@ -117,13 +120,15 @@ def _objective(figures: dict[str, float]) -> tuple[bool, float]:
     return meets, figures["kappa"]
 
 
-def choose_cuts(model: ConcernModel, dev: Answers, embeddings: np.ndarray) -> tuple[dict, dict]:
+def choose_cuts(
+    model: ConcernModel, dev: Answers, embeddings: np.ndarray
+) -> tuple[dict[str, Any], dict[str, float]]:
     """Context weight and cut points by dev kappa (preferring P and R >= 0.75 for level >= 2).
 
     The cut point of level 3 is never below level 2's, so level >= 2 exactly when P(level >= 2)
     reaches level 2's cut point (``ConcernScore.probability`` keeps its meaning).
     """
-    best: tuple[tuple[bool, float], dict, dict] | None = None
+    best: tuple[tuple[bool, float], dict[str, Any], dict[str, float]] | None = None
     grid = [c for c in itertools.product(GRID_CUTS, repeat=3) if c[2] >= c[1]]
     for context, cuts in itertools.product(GRID_CONTEXT, grid):
         model.set_params(context_weight=context, thresholds=tuple(cuts))
@@ -144,9 +149,9 @@ def select(
     heads: EmotionHeads | None,
     dev: Answers,
     dev_embeddings: np.ndarray,
-) -> tuple[dict, list[dict]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Corpus weights and C by dev kappa at the default cuts; returns the best and the table."""
-    table = []
+    table: list[dict[str, Any]] = []
     for weights, c in itertools.product(GRID_SOURCE_WEIGHTS, GRID_C):
         if not set(weights) <= set(sources):
             continue
@@ -157,7 +162,7 @@ def select(
     return {"weights": best["weights"], "C": best["C"]}, table
 
 
-def held_back(model: ConcernModel, X: np.ndarray, levels: np.ndarray) -> dict:  # noqa: N803
+def held_back(model: ConcernModel, X: np.ndarray, levels: np.ndarray) -> dict[str, Any]:  # noqa: N803
     """Macro-F1 over the levels present and F1 of level >= 2 on one held-back split."""
     predicted = model.predict(X)
     present = sorted(set(levels.tolist()))
@@ -198,7 +203,7 @@ def train_v2(
     heads: EmotionHeads | None,
     dev: Answers,
     seed: int = 0,
-) -> tuple[ConcernModel, dict]:
+) -> tuple[ConcernModel, dict[str, Any]]:
     """Choose on the blind dev split, fit, score every held-back split once."""
     own = own_split(embed, data, "train")
     train_parts, held_parts = source_matrices(embed, sources)
@@ -209,7 +214,7 @@ def train_v2(
     cuts, dev_figures = choose_cuts(model, dev, dev_embeddings)
     without = agreement(dev.levels, dev_levels(model, dev, dev_embeddings, with_answers=False))
     X_test, test = own_split(embed, data, "test")  # noqa: N806
-    metrics: dict = {
+    metrics: dict[str, Any] = {
         "version": VERSION,
         "seed": seed,
         "params": {"C": chosen["C"], "lexical_weight": LEXICAL_WEIGHT, **cuts},

@@ -68,7 +68,7 @@ def build_matcher(vocab: Vocab) -> Matcher:
 def is_allowed_code(value: str, allow_prefixes: Iterable[str]) -> bool:
     """Whether ``value`` starts with a business prefix on the allow-list (``INV-2024-001``)."""
     prefix = _PREFIX.match(value.upper())
-    return bool(prefix) and prefix.group() in set(allow_prefixes)
+    return prefix is not None and prefix.group() in set(allow_prefixes)
 
 
 def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list[tuple[int, int]]:

