@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from service.cli import app
 from service.config import get_settings
 from service.storage import db
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 
 @pytest.fixture
@@ -237,3 +242,62 @@ def test_goals_import_refuses_a_row_without_text(runner: CliRunner, tmp_path: Pa
     result = runner.invoke(app, ["goals", "import", str(path), "--community", "circle"])
     assert result.exit_code == 2
     assert json.loads(result.stderr)["location"] == {"row": 2, "column": 2}
+
+
+# Every command and option the README documents, in the order `peerpulse --help` lists them: the
+# split of service/cli.py into service/cli/ (one module per command group) must keep them all.
+COMMAND_TREE = [
+    ("ingest", ["--community", "--format", "--mapping", "--json"]),
+    ("analyze", ["--community", "--json"]),
+    (
+        "worker",
+        ["--concurrency", "-c", "--queues", "-Q", "--loglevel", "-l", "--threads", "--pool"]
+        + ["--beat"],
+    ),
+    ("serve", ["--host", "--port"]),
+    ("db upgrade", []),
+    ("communities create", ["--name"]),
+    ("communities list", []),
+    ("users create", ["--username", "--password", "--role", "--community"]),
+    ("tokens create", ["--role", "--community", "--name"]),
+    ("tokens list", ["--community", "--all", "--json"]),
+    ("tokens revoke", []),
+    ("respondents forget", ["--community"]),
+    (
+        "recipients add",
+        ["--community", "--email", "--role", "--weekday", "--hour", "--timezone"]
+        + ["--resubscribe"],
+    ),
+    ("recipients list", ["--community"]),
+    ("digest", ["--community", "--preview", "--send", "--out", "--role"]),
+    ("goals add", ["--community", "--owner"]),
+    ("goals import", ["--community"]),
+    ("goals list", ["--community"]),
+    ("roster import", ["--community", "--json"]),
+]
+
+
+def test_command_tree_after_the_split_into_a_package() -> None:
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    tree = []
+    for name, command in root.commands.items():
+        subcommands = getattr(command, "commands", None) or {None: command}
+        for sub, leaf in subcommands.items():
+            options = [o for p in leaf.params for o in p.opts if o.startswith("-")]
+            tree.append((f"{name} {sub}" if sub else name, options))
+    assert tree == COMMAND_TREE
+
+
+def test_python_dash_m_service_cli_runs_the_same_app() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "service.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=120,
+        check=True,
+    )
+    listed = re.findall(r"^│ (\w+) ", shown.stdout, flags=re.MULTILINE)
+    assert listed == list(dict.fromkeys(path.split()[0] for path, _ in COMMAND_TREE))
