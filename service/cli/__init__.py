@@ -5,7 +5,10 @@ from __future__ import annotations
 import typer
 
 from service.cli import admin, analyze, goals, ingest, server
+from service.cli.common import fail
+from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
+from service.errors import PeerPulseError
 
 app = typer.Typer(
     help="PeerPulse: themes and worries in peer-learning feedback.",
@@ -17,6 +20,10 @@ app = typer.Typer(
 @app.callback()
 def main() -> None:
     """Errors are printed to stderr as JSON and exit with code 2."""
+    try:
+        get_settings()  # a refused setting stops every command before it starts
+    except PeerPulseError as error:
+        fail(error)
 
 
 app.command()(ingest.ingest)
