@@ -94,7 +94,7 @@ class ProductionPath:
 
     def analyse(self, base: Path, seed: int) -> ProductionRun:
         """Copy ``base``, run the analysis job with ``PEERPULSE_THEME_SEED=seed``, read it."""
-        import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
+        import service.analysis.stages  # noqa: F401 - registers the analysis job kind
         from service.jobs import store
         from service.jobs.runner import execute
         from service.storage import db

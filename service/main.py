@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
-import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
+import service.analysis.stages  # noqa: F401 - registers the analysis job kind
 from service.api import docs, handlers
 from service.api.middleware import BodyGuard, SecurityHeaders
 from service.api.router import api_router

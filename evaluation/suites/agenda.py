@@ -181,10 +181,27 @@ def condition(
     top: int,
 ) -> dict[str, Any]:
     """Suggestions and baseline for one theme source and concern setting."""
-    from service.jobs.themes_stage import _summaries
+    from service.analysis.context import Embedded, UnitRow
+    from service.analysis.trends import theme_figures
 
-    summaries = _summaries(units, vectors, result, PRIVACY, seed=42)
-    themes = [{**s, "id": s["index"] + 1, "concern": None} for s in summaries]
+    rows = [UnitRow(u["id"], u["id"], u["text"], "", u["week"], u["respondent_id"]) for u in units]
+    figures = theme_figures(Embedded(rows, vectors), result, PRIVACY, seed=42)
+    themes = [
+        {
+            "id": f.index + 1,
+            "label": f.label,
+            "keywords": list(f.keywords),
+            "units": f.units,
+            "respondents": f.respondents,
+            "share": f.share,
+            "trend": f.trend,
+            "weekly": [{"week": w, "count": c} for w, c in f.weekly],
+            "quotes": [{"text": t, "week": w} for t, w in f.quotes],
+            "suppressed": f.suppressed,
+            "concern": None,
+        }
+        for f in figures
+    ]
     feed = [
         {
             "id": u["id"],

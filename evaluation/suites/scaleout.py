@@ -32,13 +32,20 @@ NAME = "scaleout"
 POSTGRES_ADMIN_URL = os.environ.get(
     "PEERPULSE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-STAGES = [  # (name, the job progress at which it starts; see service/jobs/analysis.py)
-    ("split into units", 0.0),
-    ("embed", 0.10),
-    ("score worries", 0.58),
-    ("fit themes (BERTopic)", 0.60),
-    ("quotes, store, rank", 0.85),
-]
+
+
+def _stage_starts() -> list[tuple[str, float]]:
+    """Each analysis stage with the job progress at which it starts (from the stage list)."""
+    from service.analysis.stages import STAGES as ANALYSIS
+
+    total, done, starts = sum(s.weight for s in ANALYSIS), 0.0, []
+    for stage in ANALYSIS:
+        starts.append((stage.name, round(done / total, 4)))
+        done += stage.weight
+    return starts
+
+
+STAGES = _stage_starts()
 SUBJECTS = {
     "calendar": [
         "calendar double bookings",

@@ -4,8 +4,8 @@ When a theme speaks to a goal that is ahead of members' reality (members who wri
 mostly describe what is in the way, see :mod:`service.goals.gaps`), the suggestion's
 opportunity angle gives way to two "start from where we are" angles: what is in the way, and
 what a realistic first step looks like. For a goal members are moving on, one angle invites
-them to share their progress. The goals come from the theme's summary (``"goals"``, written by
-``service.storage.repositories.goals.store_alignment``).
+them to share their progress. The goals are those the goals stage
+(:mod:`service.analysis.goals`) linked to the theme.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ ANGLE_KINDS = ("challenge", "opportunity", "how-to", "divergence", "starting-poi
 
 @dataclass(frozen=True)
 class ThemeView:
-    """One active theme as the analysis summarises it (``Theme.summary`` plus its id)."""
+    """One active theme as the agenda reads it: its figures, quotes, worry and goals."""
 
     id: int
     label: str

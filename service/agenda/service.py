@@ -174,7 +174,7 @@ def suggest(
     """Ranked suggestions, best first, for one analysis (see :mod:`service.agenda.suggest`).
 
     Args:
-        themes: The active themes (``Theme.summary`` dicts with their ``id``).
+        themes: The active themes with their figures, worry and goals.
         units: The redacted units, with ``theme_id`` and, when known, concern level and sentiment.
         privacy: The confidentiality rules.
         segments: Each respondent's groups (``role``, ``level``, ``experience``, ``function``).

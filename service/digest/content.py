@@ -11,10 +11,27 @@ viewer), never for a suppressed theme, and never when they narrow to a tiny grou
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any, Protocol
+from dataclasses import replace
+from datetime import date
+from typing import Any
 
+from service.digest.schemas import (
+    GOAL_STATUS,
+    MAX_GOALS,
+    Bar,
+    ConcernItem,
+    DigestContent,
+    Figure,
+    GoalItem,
+    Measure,
+    ParticipationItem,
+    QuoteItem,
+    SuggestionItem,
+    SuggestionRow,
+    ThemeItem,
+    ThemeRow,
+    UncoveredItem,
+)
 from service.privacy.thresholds import NARROWING, Confidentiality, may_read_answers
 
 MAX_THEMES = 5
@@ -26,172 +43,6 @@ _MEASURES = (
     ("nps", "Net Promoter Score"),
     ("attendance", "Attendance"),
 )
-
-
-class ThemeRow(Protocol):
-    """What the digest reads of a stored theme."""
-
-    label: str
-    name: str | None
-    keywords: list[Any]
-    summary: dict[str, Any]
-
-
-class SuggestionRow(Protocol):
-    """What the digest reads of a stored agenda suggestion."""
-
-    title: str
-    why: str
-    angles: list[Any]
-    format: str
-    session_date: datetime | None
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A count to show, or the note that stands in for it."""
-
-    text: str
-    value: int | None
-
-    @property
-    def suppressed(self) -> bool:
-        """True when the count is withheld."""
-        return self.value is None
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One CSS bar: a label, its figure and a width in pixels (0 when suppressed)."""
-
-    label: str
-    figure: Figure
-    width: int
-
-
-@dataclass(frozen=True)
-class QuoteItem:
-    """A redacted quote with its ISO week."""
-
-    text: str
-    week: str
-
-
-@dataclass(frozen=True)
-class ThemeItem:
-    """A theme as the digest shows it."""
-
-    name: str
-    keywords: tuple[str, ...]
-    trend: str
-    members: Figure
-    share: str | None
-    width: int
-    weeks: tuple[Bar, ...]
-    quotes: tuple[QuoteItem, ...]
-
-
-@dataclass(frozen=True)
-class ConcernItem:
-    """A theme on the "up at night" list."""
-
-    name: str
-    reason: str
-    worried: Figure
-    severe: Figure | None
-
-
-@dataclass(frozen=True)
-class SuggestionItem:
-    """An agenda suggestion, awaiting the committee or accepted for a session."""
-
-    title: str
-    why: str
-    angles: tuple[str, ...]
-    format: str
-    session_date: str | None
-
-
-@dataclass(frozen=True)
-class Measure:
-    """The latest weekly figure of satisfaction, NPS or attendance."""
-
-    label: str
-    week: str
-    value: str
-    responses: Figure
-    change: str | None
-
-
-@dataclass(frozen=True)
-class ParticipationItem:
-    """Who took part in the latest week, and the active members of recent weeks as bars."""
-
-    week: str
-    active: Figure
-    first_time: Figure
-    returning: Figure
-    lapsed: Figure
-    response_rate: str | None
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class GoalItem:
-    """A goal as the digest shows it: where members stand on it, and why."""
-
-    text: str
-    owner: str
-    status: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class UncoveredItem:
-    """A strong member theme that no goal covers."""
-
-    name: str
-    reason: str
-
-
-GOAL_STATUS = {
-    "ahead_of_members": "Ahead of members' reality: start from where they are",
-    "barely_raised": "Members barely raise it",
-    None: "Members are working on it",
-}
-MAX_GOALS = 5
-
-
-@dataclass(frozen=True)
-class DigestContent:
-    """Everything one digest says, for one community, role and period."""
-
-    community_name: str
-    slug: str
-    period: str
-    period_label: str
-    role: str
-    dashboard_url: str
-    min_group: int
-    suppressed_note: str
-    analysed: bool
-    new: tuple[ThemeItem, ...]
-    rising: tuple[ThemeItem, ...]
-    fading: tuple[ThemeItem, ...]
-    steady: int
-    concerns: tuple[ConcernItem, ...]
-    awaiting: tuple[SuggestionItem, ...]
-    more_awaiting: int
-    agenda: tuple[SuggestionItem, ...]
-    measures: tuple[Measure, ...]
-    participation: ParticipationItem | None
-    goals: tuple[GoalItem, ...] = ()
-    uncovered: tuple[UncoveredItem, ...] = ()
-
-    @property
-    def quotes_allowed(self) -> bool:
-        """Whether this role's copy may carry quotes."""
-        return may_read_answers(self.role)
 
 
 def period_label(period: str) -> str:
@@ -295,11 +146,7 @@ def _goals(goals: Sequence[Mapping[str, Any]]) -> tuple[GoalItem, ...]:
 
 
 def _uncovered(themes: Sequence[ThemeRow]) -> tuple[UncoveredItem, ...]:
-    gaps = [
-        (theme_name(t), (t.summary or {})["goal_gap"])
-        for t in themes
-        if isinstance((t.summary or {}).get("goal_gap"), Mapping)
-    ]
+    gaps = [(theme_name(t), t.goal_gap) for t in themes if t.goal_gap is not None]
     gaps.sort(key=lambda pair: (-int(pair[1].get("members") or 0), pair[0]))
     return tuple(UncoveredItem(name, str(gap.get("reason") or "")) for name, gap in gaps[:3])
 
@@ -316,31 +163,29 @@ def _id(theme: ThemeRow) -> int | None:
 def _theme(
     privacy: Confidentiality, theme: ThemeRow, quoting: bool, *, noun: str = "members"
 ) -> ThemeItem:
-    summary = theme.summary or {}
-    members = count_figure(privacy, summary.get("respondents"), noun)
-    if summary.get("suppressed"):
+    members = count_figure(privacy, theme.respondents, noun)
+    if theme.suppressed:
         members = Figure(privacy.note(), None)
-    share = summary.get("share")
+    share = theme.share
     visible = not members.suppressed
-    weeks = [w for w in summary.get("weekly") or [] if isinstance(w, Mapping)][-6:]
-    figures = [count_figure(privacy, w.get("count") if visible else None) for w in weeks]
+    weeks = list(theme.weekly)[-6:]
+    figures = [count_figure(privacy, count if visible else None) for _, count in weeks]
     top = max((f.value or 0 for f in figures), default=0)
     quotes = [
-        QuoteItem(str(q.get("text", "")).strip()[:280], str(q.get("week", "")))
-        for q in summary.get("quotes") or []
-        if isinstance(q, Mapping) and q.get("text") and not NARROWING.search(str(q["text"]))
+        QuoteItem(text.strip()[:280], week or "")
+        for text, week in theme.quotes
+        if text and not NARROWING.search(text)
     ]
     return ThemeItem(
         name=theme_name(theme),
         keywords=tuple(str(k) for k in (theme.keywords or [])[:5]),
         # A small group's trend is a figure about it too: it is listed under no trend.
-        trend=str(summary.get("trend") or "steady") if visible else "withheld",
+        trend=(theme.trend or "steady") if visible else "withheld",
         members=members,
         share=f"{share:.0%}" if visible and isinstance(share, int | float) else None,
         width=0,
         weeks=tuple(
-            Bar(str(w.get("week", "")), f, _width(f.value, top))
-            for w, f in zip(weeks, figures, strict=True)
+            Bar(week, f, _width(f.value, top)) for (week, _), f in zip(weeks, figures, strict=True)
         ),
         quotes=tuple(quotes[:MAX_QUOTES]) if quoting and visible else (),
     )
@@ -384,10 +229,10 @@ def _rank_key(concern: Mapping[str, Any]) -> float:
 def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[ConcernItem, ...]:
     ranked: list[tuple[float, ConcernItem]] = []
     for theme in themes:
-        concern = (theme.summary or {}).get("concern")
-        if not isinstance(concern, Mapping) or not _carries_worry(concern):
+        concern = theme.concern
+        if concern is None or not _carries_worry(concern):
             continue
-        suppressed = bool((theme.summary or {}).get("suppressed"))
+        suppressed = theme.suppressed
         worried = count_figure(
             privacy,
             None if suppressed else _first(concern, "concerned_respondents", "worried_members"),

@@ -39,29 +39,6 @@ class ThemeInput:
     coherence: float | None = None
     """Mean cosine similarity of the theme's units to its centroid (None when unknown)."""
 
-    @classmethod
-    def from_summary(
-        cls,
-        theme_id: int,
-        label: str,
-        centroid: np.ndarray,
-        keywords: Any,
-        summary: Mapping[str, Any] | None,
-    ) -> ThemeInput:
-        """Read a stored theme (``Theme.summary`` as the analysis job writes it)."""
-        summary = summary or {}
-        return cls(
-            id=theme_id,
-            label=label,
-            centroid=centroid,
-            keywords=tuple(str(k) for k in keywords or ()),
-            respondents=summary.get("respondents"),
-            suppressed=bool(summary.get("suppressed", False)),
-            trend=str(summary.get("trend") or "steady"),
-            share=float(summary.get("share") or 0.0),
-            quotes=tuple(q for q in summary.get("quotes") or () if isinstance(q, Mapping)),
-        )
-
 
 @dataclass(frozen=True)
 class UnitInput:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
+import service.analysis.stages  # noqa: F401 - registers the analysis job kind
 from service.jobs.celery_app import celery_app, worker_context
 from service.jobs.runner import execute
 
@@ -36,7 +36,7 @@ def run_job(self: Any, job_id: str) -> str:
 @celery_app.task(name="peerpulse.embed_chunk", acks_late=True, reject_on_worker_lost=True)
 def embed_chunk(text_hashes: list[str]) -> int:
     """Embed the texts of one chunk into the shared cache (skips what is already there)."""
-    from service.jobs.analysis import embed_missing
+    from service.analysis.embeddings import embed_missing
 
     context = worker_context()
     return embed_missing(context["engine"], context["models"], text_hashes)

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from service.digest.schemas import ThemeRow
 from service.errors import Conflict, InvalidInput
-from service.storage.tables import Community, DigestSend, Recipient, Suggestion, Theme, utcnow
+from service.storage.repositories import themes as theme_rows
+from service.storage.tables import Community, DigestSend, Recipient, Suggestion, utcnow
 
 ROLES = ("facilitator", "committee", "viewer")
 # Deliberately loose: one @, no spaces or header-breaking characters, a dot in the domain.
@@ -115,15 +117,25 @@ def unsubscribe(session: Session, recipient: Recipient) -> bool:
     return True
 
 
-def active_themes(session: Session, community: Community) -> list[Theme]:
-    """The community's active themes, oldest first."""
-    return list(
-        session.scalars(
-            select(Theme)
-            .where(Theme.community_id == community.id, Theme.status == "active")
-            .order_by(Theme.id)
+def active_themes(session: Session, community: Community) -> list[ThemeRow]:
+    """The community's active themes, oldest first, as the digest reads them."""
+    return [
+        ThemeRow(
+            label=t.label,
+            name=t.name,
+            keywords=tuple(str(k) for k in t.keywords or ()),
+            id=t.id,
+            respondents=t.member_count,
+            suppressed=t.suppressed,
+            share=t.share,
+            trend=t.trend,
+            weekly=tuple((w.week, w.count) for w in t.weeks),
+            quotes=tuple((q.text, q.week) for q in t.quotes),
+            concern=theme_rows.worry_entry(t.worry) if t.worry is not None else None,
+            goal_gap=theme_rows.goal_gap(t),
         )
-    )
+        for t in theme_rows.active(session, community.id)
+    ]
 
 
 def suggestions(session: Session, community: Community, status: str) -> list[Suggestion]:

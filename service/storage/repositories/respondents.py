@@ -66,3 +66,12 @@ def forget_everywhere(
     if not targets:
         raise NotFound("No respondent with this key", hint="Check the e-mail or key.")
     return {community.slug: forget(session, community, key) for community in targets}
+
+
+def roles(session: Session, community_id: int) -> dict[int, str | None]:
+    """Each respondent's role (None when not known)."""
+    return dict(
+        session.execute(
+            select(Respondent.id, Respondent.role).where(Respondent.community_id == community_id)
+        ).all()
+    )

@@ -1,6 +1,7 @@
-"""Agenda suggestions: storing an analysis's suggestions, the committee's review, the agenda.
+"""Agenda suggestions: the rows an analysis stores, the committee's review, the agenda.
 
-:func:`build_suggestions` is what the analysis job calls at its end. Every committee action
+The suggestions stage (:mod:`service.analysis.suggestions`) stores a run's suggestions through
+these functions. Every committee action
 (vote, comment, decision, rename, angle edit, merge) writes an :class:`AuditEntry` with the
 actor, the action and what changed; ``created_at`` is when. Repositories flush; the job
 commits, and :mod:`service.storage.committee` runs each committee action as one write unit.
@@ -12,31 +13,20 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.agenda.angles import AngleWriter, make_writer
-from service.agenda.requests import is_request_question
 from service.agenda.review import (
-    LIVE,
-    Known,
     check_decision,
     check_mergeable,
     check_not_merged,
     check_votable,
     clean_angles,
-    combine,
     merge_contents,
-    plan,
 )
-from service.agenda.schemas import FORMATS, AgendaSuggestion, ChoiceAnswer, cover_of
-from service.agenda.service import suggest
-from service.config import Settings
+from service.agenda.schemas import FORMATS
 from service.errors import NotFound
-from service.privacy.thresholds import Confidentiality, iso_week
-from service.storage import db
-from service.storage.repositories.segments import respondent_segments
 from service.storage.tables import (
     AuditEntry,
     Comment,
@@ -44,20 +34,11 @@ from service.storage.tables import (
     Question,
     Response,
     Suggestion,
-    Theme,
-    Unit,
     Vote,
     utcnow,
 )
 
-KEPT_EVIDENCE = (
-    "edited",
-    "decided_size",
-    "decided_at",
-    "resurfaced_from",
-    "grown_from",
-    "merged_from",
-)
+#: The columns a run writes and the committee may edit (an edited one is kept on re-runs).
 CONTENT = (
     "title",
     "why",
@@ -71,197 +52,34 @@ CONTENT = (
 )
 
 
-# --- inputs of an analysis ---------------------------------------------------------------------
-
-
-def choice_answers(session: Session, community_id: int) -> list[ChoiceAnswer]:
-    """Answers to choice questions that ask which topics to discuss, with the question's text."""
-    rows = session.execute(
-        select(Response.respondent_id, Question.text, Response.value_choices, Response.submitted_at)
-        .join(Question, Question.id == Response.question_id)
-        .where(
-            Response.community_id == community_id,
-            Question.kind.in_(("multi_choice", "single_choice")),
-            Response.value_choices.is_not(None),
-        )
-        .order_by(Response.id)
-    )
-    return [
-        ChoiceAnswer(
-            r.respondent_id,
-            r.text,
-            tuple(str(c) for c in r.value_choices or ()),
-            iso_week(r.submitted_at),
-        )
-        for r in rows
-        if is_request_question(r.text)
-    ]
-
-
-def analysis_themes(session: Session, community_id: int) -> list[dict[str, Any]]:
-    """The active themes as the agenda reads them: ``Theme.summary`` plus id, name and keywords."""
-    rows = session.scalars(
-        select(Theme)
-        .where(Theme.community_id == community_id, Theme.status == "active")
-        .order_by(Theme.id)
-    )
-    return [
-        {
-            **(t.summary or {}),
-            "id": t.id,
-            "label": t.name or t.label,
-            "keywords": list(t.keywords or []),
-        }
-        for t in rows
-    ]
-
-
-def analysis_units(session: Session, community_id: int) -> list[dict[str, Any]]:
-    """The community's units (non-answers left out) with theme, concern level and sentiment."""
-    rows = session.execute(
-        select(
-            Unit.id,
-            Unit.text,
-            Unit.theme_id,
-            Unit.respondent_id,
-            Unit.week,
-            Unit.concern_level,
-            Unit.sentiment,
-        )
-        .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
-        .order_by(Unit.id)
-    )
-    return [row._asdict() for row in rows]
-
-
-def build_suggestions(
-    engine: Engine,
-    community_id: int,
-    job_id: str | None,
-    *,
-    settings: Settings,
-    themes: Sequence[Mapping[str, Any]] | None = None,
-    units: Sequence[Mapping[str, Any]] | None = None,
-    segments: Mapping[int, Mapping[str, str | None]] | None = None,
-    answers: Sequence[ChoiceAnswer] | None = None,
-    writer: AngleWriter | None = None,
-) -> list[dict[str, Any]]:
-    """Rank, write and store one analysis's suggestions; the ``analyze --json`` list, best first.
-
-    Whatever is not given is read from the database: the active themes and the units as the
-    theme stage stored them, respondents' segments and answers to topic-request questions. The
-    angles are written outside any transaction (an LLM endpoint may be slow); everything is then
-    stored in one write transaction by the re-run rules of :mod:`service.agenda.review`.
-    Running it again with the same input changes nothing.
-    """
-    privacy = Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
-    with db.transaction(engine) as session:
-        themes = analysis_themes(session, community_id) if themes is None else themes
-        units = analysis_units(session, community_id) if units is None else units
-        segments = respondent_segments(session, community_id) if segments is None else segments
-        answers = choice_answers(session, community_id) if answers is None else answers
-    drafts = suggest(
-        themes,
-        units,
-        privacy=privacy,
-        segments=segments,
-        answers=answers,
-        writer=writer or make_writer(settings.llm, seed=settings.theme_seed),
-        seed=settings.theme_seed,
-    )
-    with db.transaction(engine, write=True) as session:
-        return [public(s) for s in save_run(session, community_id, job_id, drafts=drafts)]
-
-
-# --- storing a run ------------------------------------------------------------------------------
-
-
-def _known(row: Suggestion) -> Known:
-    evidence = row.evidence or {}
-    return Known(
-        row.id,
-        row.status,
-        cover_of(row.theme_ids, evidence.get("requests")),
-        evidence.get("decided_size"),
-        evidence.get("decided_at") or "",
-    )
-
-
-def _apply(row: Suggestion, content: dict[str, Any], job_id: str | None) -> None:
-    old = row.evidence or {}
-    edited = set(old.get("edited", ()))
-    for name in CONTENT:
-        if name not in edited:
-            setattr(row, name, content[name])
-    row.theme_ids = sorted({*(row.theme_ids or ()), *content["theme_ids"]})
-    evidence = {**content["evidence"], **{k: old[k] for k in KEPT_EVIDENCE if k in old}}
-    requests = list(dict.fromkeys([*old.get("requests", ()), *evidence.get("requests", ())]))
-    if requests:
-        evidence["requests"] = requests
-    row.evidence = {**evidence, "current": True}
-    row.job_id, row.updated_at = job_id, utcnow()
-
-
-def _active(session: Session, ids: Sequence[int]) -> set[int]:
+def with_activity(session: Session, ids: Sequence[int]) -> set[int]:
     """Suggestions with votes or comments."""
     voted = session.scalars(select(Vote.suggestion_id).where(Vote.suggestion_id.in_(ids)))
     commented = session.scalars(select(Comment.suggestion_id).where(Comment.suggestion_id.in_(ids)))
     return set(voted) | set(commented)
 
 
-def save_run(
-    session: Session, community_id: int, job_id: str | None, *, drafts: Sequence[AgendaSuggestion]
-) -> list[Suggestion]:
-    """Store a run's suggestions by the re-run rules; the current ones, best first."""
-    rows = list(session.scalars(select(Suggestion).where(Suggestion.community_id == community_id)))
-    by_id = {row.id: row for row in rows}
-    known = [_known(row) for row in rows]
-    updates: dict[int, list[AgendaSuggestion]] = {}
-    current: list[Suggestion] = []
-    actor = f"job:{job_id}" if job_id else "analysis"
-    for draft in drafts:
-        step = plan(draft.cover, draft.size, known)
-        if step.action == "update" and step.target is not None:
-            updates.setdefault(step.target, []).append(draft)
-        elif step.action == "create":
-            row = Suggestion(community_id=community_id, status="open", evidence={})
-            _apply(row, combine([draft]), job_id)
-            if step.resurfaced_from is not None:
-                previous = by_id[step.resurfaced_from]
-                row.why = (
-                    f"Back after the committee {previous.status} it: grown from "
-                    f"{step.grown_from} to {draft.size} since. {row.why}"
-                )
-                row.evidence = {
-                    **row.evidence,
-                    "resurfaced_from": previous.id,
-                    "grown_from": step.grown_from,
-                }
-            session.add(row)
-            session.flush()
-            audit(
-                session,
-                community_id,
-                actor=actor,
-                suggestion_id=row.id,
-                action="suggestion.resurface" if step.resurfaced_from else "suggestion.create",
-                detail={"title": row.title, "theme_ids": row.theme_ids},
+def choice_answers(session: Session, community_id: int) -> list[Any]:
+    """Respondent, question text, choices and submission time of each choice answer."""
+    return list(
+        session.execute(
+            select(
+                Response.respondent_id, Question.text, Response.value_choices, Response.submitted_at
             )
-            current.append(row)
-    for target, group in updates.items():
-        _apply(by_id[target], combine(group), job_id)
-        current.append(by_id[target])
-    stale = [row for row in rows if row.status in LIVE and row not in current]
-    active = _active(session, [row.id for row in stale])
-    for row in stale:
-        if row.status == "open" and row.id not in active and not (row.evidence or {}).get("edited"):
-            session.delete(row)
-        else:
-            row.evidence = {**(row.evidence or {}), "current": False}
-    session.flush()
-    return sorted(current, key=lambda r: (-r.score, r.id))
+            .join(Question, Question.id == Response.question_id)
+            .where(
+                Response.community_id == community_id,
+                Question.kind.in_(("multi_choice", "single_choice")),
+                Response.value_choices.is_not(None),
+            )
+            .order_by(Response.id)
+        ).all()
+    )
+
+
+def of_community(session: Session, community_id: int) -> list[Suggestion]:
+    """Every suggestion of the community, whatever its status."""
+    return list(session.scalars(select(Suggestion).where(Suggestion.community_id == community_id)))
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -12,24 +13,87 @@ from service.errors import NotFound
 from service.ingest.schemas import SEGMENT_NAMES
 from service.privacy.thresholds import Confidentiality
 from service.storage.repositories.segments import respondent_segments
-from service.storage.tables import Community, Respondent, Theme, Unit
+from service.storage.tables import (
+    Community,
+    Respondent,
+    Theme,
+    ThemeQuote,
+    ThemeWeek,
+    ThemeWorry,
+    Unit,
+)
+
+
+def active(session: Session, community_id: int) -> list[Theme]:
+    """The community's active themes, by id."""
+    return list(
+        session.scalars(
+            select(Theme)
+            .where(Theme.community_id == community_id, Theme.status == "active")
+            .order_by(Theme.id)
+        )
+    )
 
 
 def current(session: Session, community: Community) -> list[Theme]:
     """Active themes, largest first; themes of small groups last, by label (their order would
     otherwise tell their size)."""
-    themes = list(
-        session.scalars(
-            select(Theme).where(Theme.community_id == community.id, Theme.status == "active")
-        )
-    )
 
     def order(theme: Theme) -> tuple[bool, int, str]:
-        summary = theme.summary or {}
-        hidden = bool(summary.get("suppressed"))
-        return hidden, 0 if hidden else -summary.get("units", 0), theme.name or theme.label
+        hidden = theme.suppressed
+        return hidden, 0 if hidden else -theme.unit_count, theme.name or theme.label
 
-    return sorted(themes, key=order)
+    return sorted(active(session, community.id), key=order)
+
+
+def store_figures(
+    session: Session,
+    theme_id: int,
+    *,
+    units: int,
+    respondents: int | None,
+    share: float,
+    trend: str,
+    suppressed: bool,
+    weekly: Sequence[tuple[str, int | None]],
+    quotes: Sequence[tuple[str, str | None]],
+) -> None:
+    """Replace a theme's figures, weekly counts and quotes with a run's."""
+    theme = session.get_one(Theme, theme_id)
+    theme.unit_count, theme.member_count, theme.share = units, respondents, share
+    theme.trend, theme.suppressed = trend, suppressed
+    theme.weeks = [ThemeWeek(week=week, count=count) for week, count in weekly]
+    theme.quotes = [
+        ThemeQuote(position=i, text=text, week=week) for i, (text, week) in enumerate(quotes)
+    ]
+    session.flush()
+
+
+def worry_entry(worry: ThemeWorry) -> dict[str, Any]:
+    """A theme's worry as shown anywhere (the ``concerns`` entries of ``analyze --json``)."""
+    return {
+        "label": worry.label,
+        "rank": worry.rank,
+        "score": worry.score,
+        "concerned_respondents": worry.concerned_respondents,
+        "severe_respondents": worry.severe_respondents,
+        "intensity": worry.intensity,
+        "trend": worry.trend,
+        "concern_share": worry.concern_share,
+        "sentiment": worry.sentiment,
+        "reason": worry.reason,
+        "suppressed": worry.suppressed,
+    }
+
+
+def store_worries(
+    session: Session, community_id: int, entries: Mapping[int, Mapping[str, Any]]
+) -> None:
+    """Replace the worry of the community's active themes (``entries`` by theme id)."""
+    for theme in active(session, community_id):
+        entry = entries.get(theme.id)
+        theme.worry = ThemeWorry(**entry) if entry is not None else None
+    session.flush()
 
 
 def unidentified_themes(session: Session, community: Community) -> set[int]:
@@ -51,9 +115,9 @@ def unidentified_themes(session: Session, community: Community) -> set[int]:
 def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
     """The themes that carry worry, best first ("what keeps them up at night")."""
     ranked = [
-        {"theme_id": theme.id, **theme.summary["concern"], "label": theme.name or theme.label}
+        {"theme_id": theme.id, **worry_entry(theme.worry), "label": theme.name or theme.label}
         for theme in current(session, community)
-        if (theme.summary or {}).get("concern")
+        if theme.worry is not None
     ]
     return sorted(ranked, key=lambda c: c.get("rank") or 10**6)
 
@@ -66,6 +130,53 @@ def get(session: Session, community: Community, theme_id: int) -> Theme:
     return theme
 
 
+def weekly(theme: Theme) -> list[dict[str, Any]]:
+    """The theme's weekly unit counts (None for a theme under the minimum group)."""
+    return [{"week": w.week, "count": None if theme.suppressed else w.count} for w in theme.weeks]
+
+
+def quotes(theme: Theme) -> list[dict[str, Any]]:
+    """The theme's quotes, ``{"text", "week"}``, none for a theme under the minimum group."""
+    return [] if theme.suppressed else [{"text": q.text, "week": q.week} for q in theme.quotes]
+
+
+def goal_links(theme: Theme) -> list[dict[str, Any]]:
+    """The goals the theme speaks to, as the goals stage found them."""
+    return [
+        {
+            "id": link.goal_id,
+            "text": link.text,
+            "owner": link.owner,
+            "gap": link.gap,
+            "similarity": link.similarity,
+            "shared": list(link.shared or ()),
+            "barriers": list(link.barriers or ()),
+            "progress": list(link.progress or ()),
+        }
+        for link in theme.goal_links
+    ]
+
+
+def goal_gap(theme: Theme) -> dict[str, Any] | None:
+    """The theme as a gap no goal covers, or None."""
+    gap = theme.goal_gap
+    if gap is None:
+        return None
+    return {
+        "theme_id": theme.id,
+        "label": gap.label,
+        "members": gap.members,
+        "share_of_members": gap.share_of_members,
+        "trend": gap.trend,
+        "gap": "uncovered_theme",
+        "reason": gap.reason,
+        "keywords": list(gap.keywords or ()),
+        "quotes": list(gap.quotes or ()),
+        "closest_goal": gap.closest_goal,
+        "closest_similarity": gap.closest_similarity,
+    }
+
+
 def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
     """The API shape of a theme (the same keys as ``analyze --json``, plus lineage and concern).
 
@@ -73,27 +184,23 @@ def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
     share, trend and weekly counts are None, like its member count. ``counted_as`` is
     ``responses`` when some of its units come from responses without a respondent identifier.
     """
-    summary = theme.summary or {}
-    hidden = bool(summary.get("suppressed", False))
+    hidden = theme.suppressed
+    worry = worry_entry(theme.worry) if theme.worry is not None else None
     return {
         "id": theme.id,
         "label": theme.name or theme.label,
         "generated_label": theme.label,
         "keywords": theme.keywords,
-        "units": None if hidden else summary.get("units", 0),
-        "respondents": None if hidden else summary.get("respondents"),
+        "units": None if hidden else theme.unit_count,
+        "respondents": None if hidden else theme.member_count,
         "counted_as": counted_as,
-        "share": None if hidden else summary.get("share", 0.0),
-        "trend": None if hidden else summary.get("trend", "steady"),
-        "weekly": [
-            {**w, "count": None} if hidden else w
-            for w in summary.get("weekly", [])
-            if isinstance(w, dict)
-        ],
-        "quotes": [] if hidden else summary.get("quotes", []),
-        "concern": summary.get("concern"),
-        "concern_share": (summary.get("concern") or {}).get("concern_share", 0.0),
-        "sentiment": (summary.get("concern") or {}).get("sentiment"),
+        "share": None if hidden else theme.share,
+        "trend": None if hidden else theme.trend,
+        "weekly": weekly(theme),
+        "quotes": quotes(theme),
+        "concern": worry,
+        "concern_share": worry["concern_share"] if worry else 0.0,
+        "sentiment": (worry or {}).get("sentiment"),
         "status": theme.status,
         "lineage": theme.lineage or [],
         "suppressed": hidden,

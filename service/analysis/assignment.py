@@ -1,0 +1,85 @@
+"""Stage: match this run's themes to the stored ones (stable identities), store them and each
+unit's theme; themes no longer found are retired or marked merged."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from sqlalchemy import Engine
+
+from service.analysis.context import Analysis, Context, Progress, StoredTheme, UnitRow
+from service.storage import db
+from service.storage.repositories import themes as theme_rows
+from service.storage.repositories import units as unit_rows
+from service.storage.tables import Theme, utcnow
+from service.themes.identity import KnownTheme, match_themes
+from service.themes.schemas import UNASSIGNED, ThemeResult
+
+
+def known_themes(engine: Engine, community_id: int) -> list[KnownTheme]:
+    """The community's active themes as the identity matcher reads them."""
+    with db.transaction(engine) as session:
+        return [
+            KnownTheme(str(t.id), np.frombuffer(t.centroid, dtype=np.float32), t.name)
+            for t in theme_rows.active(session, community_id)
+        ]
+
+
+def store_themes(
+    engine: Engine, community_id: int, job_id: str, units: list[UnitRow], result: ThemeResult
+) -> list[StoredTheme]:
+    """Match to existing themes, then write themes and unit assignments in one transaction."""
+    lineage = match_themes(known_themes(engine, community_id), result.centroids)
+    by_index = {entry.index: entry for entry in lineage if entry.index is not None}
+    ended = [entry for entry in lineage if entry.index is None]
+    stored: list[StoredTheme] = []
+    with db.transaction(engine, write=True) as session:
+        ids: dict[int, int] = {}
+        for found in result.themes:
+            entry = by_index[found.index]
+            theme = None
+            if entry.status in ("continued", "merged"):
+                theme = session.get(Theme, int(entry.theme_id))
+            if theme is None:
+                theme = Theme(community_id=community_id, first_job_id=job_id, lineage=[])
+                session.add(theme)
+            theme.label, theme.keywords = found.label, list(found.keywords)
+            theme.centroid = found.centroid.astype(np.float32).tobytes()
+            theme.status, theme.last_job_id = "active", job_id
+            event = {
+                "job": job_id,
+                "status": entry.status,
+                "at": utcnow().isoformat(),
+                "related": list(entry.related_ids),
+                "similarity": entry.similarity,
+            }
+            theme.lineage = [*(theme.lineage or []), event]
+            session.flush()
+            ids[found.index] = theme.id
+            stored.append(StoredTheme(theme.id, found.index, theme.name, entry.status))
+        for entry in ended:
+            theme = session.get(Theme, int(entry.theme_id))
+            if theme is not None:
+                theme.status = "retired" if entry.status == "retired" else "merged"
+                theme.lineage = [
+                    *(theme.lineage or []),
+                    {"job": job_id, "status": entry.status, "merged_into": entry.merged_into},
+                ]
+        by_theme: dict[int | None, list[int]] = defaultdict(list)
+        for position, assignment in enumerate(result.assignments):
+            theme_id = ids.get(int(assignment)) if assignment != UNASSIGNED else None
+            by_theme[theme_id].append(units[position].id)
+        unit_rows.assign(session, by_theme)
+    return stored
+
+
+def run(context: Context, analysis: Analysis, progress: Progress) -> None:
+    """The stage: sets ``analysis.stored``."""
+    analysis.stored = store_themes(
+        context.engine,
+        context.community_id,
+        context.job_id,
+        analysis.need_embedded().units,
+        analysis.need_fit(),
+    )

@@ -1,0 +1,89 @@
+"""Stage: each theme's figures (units, members, share), weekly series, trend and quotes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from service.analysis.context import Analysis, Context, Embedded, Progress, ThemeFigures
+from service.privacy.thresholds import Confidentiality
+from service.storage import db
+from service.storage.repositories import themes as theme_rows
+from service.themes.quotes import representative_quotes
+from service.themes.schemas import UNASSIGNED, ThemeResult
+from service.themes.trends import classify_trends, weekly_counts
+
+
+def theme_figures(
+    embedded: Embedded, result: ThemeResult, privacy: Confidentiality, *, seed: int
+) -> list[ThemeFigures]:
+    """Per theme of this run: counts, members, share, weekly series, trend and quotes.
+
+    A theme raised by fewer members than the minimum group is ``suppressed``: no member count,
+    no weekly counts, no quotes.
+    """
+    units, vectors = embedded.units, embedded.vectors
+    totals = Counter(u.week for u in units)
+    pairs = [(int(a), units[i].week) for i, a in enumerate(result.assignments) if a != UNASSIGNED]
+    series = weekly_counts(pairs, totals)
+    trends = classify_trends(series)
+    figures = []
+    for theme in result.themes:
+        members = result.members(theme.index)
+        respondents = {units[i].respondent_id for i in members}
+        visible = len(respondents) >= privacy.min_group
+        picked = (
+            representative_quotes(
+                [units[i].id for i in members],
+                [units[i].text for i in members],
+                vectors[members],
+                centroid=theme.centroid,
+                k=6,
+            )
+            if visible
+            else []
+        )
+        weeks = {units[i].id: units[i].week for i in members}
+        quotes = privacy.quotes([(q.text, None) for q in picked], seed=seed)[:3]
+        week_of = {q.text: weeks[q.unit_id] for q in picked}
+        figures.append(
+            ThemeFigures(
+                index=theme.index,
+                label=theme.label,
+                keywords=tuple(theme.keywords),
+                units=int(theme.size),
+                respondents=len(respondents) if visible else None,
+                respondent_ids=tuple(sorted(respondents)),
+                share=round(theme.size / max(1, len(units)), 4),
+                trend=trends[theme.index].trend if theme.index in trends else "steady",
+                weekly=tuple(
+                    (w.week, w.count if visible else None) for w in series.get(theme.index, [])
+                ),
+                quotes=tuple((q.text, week_of.get(q.text, q.week)) for q in quotes),
+                suppressed=not visible,
+            )
+        )
+    return figures
+
+
+def run(context: Context, analysis: Analysis, progress: Progress) -> None:
+    """The stage: sets ``analysis.figures`` and stores them on the stored themes."""
+    analysis.figures = theme_figures(
+        analysis.need_embedded(),
+        analysis.need_fit(),
+        context.privacy,
+        seed=context.settings.theme_seed,
+    )
+    ids = {stored.index: stored.id for stored in analysis.stored}
+    with db.transaction(context.engine, write=True) as session:
+        for figures in analysis.figures:
+            theme_rows.store_figures(
+                session,
+                ids[figures.index],
+                units=figures.units,
+                respondents=figures.respondents,
+                share=figures.share,
+                trend=figures.trend,
+                suppressed=figures.suppressed,
+                weekly=figures.weekly,
+                quotes=figures.quotes,
+            )

@@ -1,0 +1,168 @@
+"""Sentence units and the embedding cache: the queries the analysis stages store through."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.orm import Session
+
+from service.storage.tables import EmbeddingCache, Question, Response, Unit
+
+CHUNK = 500
+
+
+def unsplit_answers(session: Session, community_id: int) -> list[Row[Any]]:
+    """Free-text answers of the community that have no units yet, oldest first."""
+    return list(
+        session.execute(
+            select(Response.id, Response.respondent_id, Response.text, Response.submitted_at)
+            .join(Question, Question.id == Response.question_id)
+            .outerjoin(Unit, Unit.response_id == Response.id)
+            .where(
+                Response.community_id == community_id,
+                Question.kind == "free_text",
+                Response.text.is_not(None),
+                Unit.id.is_(None),
+            )
+            .order_by(Response.id)
+        ).all()
+    )
+
+
+def add(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Store units (each mapping holds a :class:`Unit`'s columns)."""
+    session.add_all(Unit(**row) for row in rows)
+
+
+def to_theme(session: Session, community_id: int) -> list[Row[Any]]:
+    """The community's units that are answers (not non-answers), in a stable order."""
+    return list(
+        session.execute(
+            select(
+                Unit.id,
+                Unit.response_id,
+                Unit.text,
+                Unit.text_hash,
+                Unit.week,
+                Unit.respondent_id,
+                Unit.theme_id,
+                Unit.concern_level,
+                Unit.concern_probability,
+                Unit.sentiment,
+            )
+            .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
+            .order_by(Unit.id)
+        ).all()
+    )
+
+
+def set_scores(session: Session, changes: Sequence[Mapping[str, Any]]) -> None:
+    """Worry scores by unit id (one bulk UPDATE by primary key)."""
+    if changes:
+        session.execute(update(Unit), list(changes))
+
+
+def assign(session: Session, by_theme: Mapping[int | None, Sequence[int]]) -> None:
+    """Set each unit's theme (None: unassigned)."""
+    for theme_id, unit_ids in by_theme.items():
+        for start in range(0, len(unit_ids), CHUNK):
+            session.execute(
+                Unit.__table__.update()
+                .where(Unit.id.in_(list(unit_ids[start : start + CHUNK])))
+                .values(theme_id=theme_id)
+            )
+
+
+def scored_in_themes(session: Session, community_id: int) -> list[Row[Any]]:
+    """Theme, respondent, worry level and probability, week and sentiment of each scored unit."""
+    return list(
+        session.execute(
+            select(
+                Unit.theme_id,
+                Unit.respondent_id,
+                Unit.concern_level,
+                Unit.concern_probability,
+                Unit.week,
+                Unit.sentiment,
+            ).where(
+                Unit.community_id == community_id,
+                Unit.theme_id.is_not(None),
+                Unit.concern_level.is_not(None),
+            )
+        ).all()
+    )
+
+
+def missing_embeddings(session: Session, model: str, community_id: int) -> list[str]:
+    """Text hashes of the community's units that have no cached embedding for ``model``."""
+    rows = session.execute(
+        select(Unit.text_hash)
+        .distinct()
+        .outerjoin(
+            EmbeddingCache,
+            (EmbeddingCache.text_hash == Unit.text_hash) & (EmbeddingCache.model == model),
+        )
+        .where(
+            Unit.community_id == community_id,
+            Unit.non_answer.is_(False),
+            EmbeddingCache.id.is_(None),
+        )
+        .order_by(Unit.text_hash)
+    )
+    return [h for (h,) in rows]
+
+
+def cached_hashes(session: Session, model: str, text_hashes: Sequence[str]) -> set[str]:
+    """Which of ``text_hashes`` already have a vector for ``model``."""
+    return set(
+        session.scalars(
+            select(EmbeddingCache.text_hash).where(
+                EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(list(text_hashes))
+            )
+        )
+    )
+
+
+def texts(session: Session, text_hashes: Sequence[str]) -> dict[str, str]:
+    """A unit text for each hash."""
+    found: dict[str, str] = {}
+    for hash_, text in session.execute(
+        select(Unit.text_hash, Unit.text).where(Unit.text_hash.in_(list(text_hashes)))
+    ):
+        found.setdefault(hash_, text)
+    return found
+
+
+def store_vectors(session: Session, rows: list[dict[str, Any]]) -> int:
+    """``INSERT ... ON CONFLICT DO NOTHING`` into the cache; how many rows were new.
+
+    Another worker may store some of the same texts first: those rows are skipped.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = EmbeddingCache.__table__
+    statement = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["model", "text_hash"])
+        .returning(table.c.text_hash)
+    )
+    return len(session.execute(statement).scalars().all())
+
+
+def vectors(session: Session, model: str, text_hashes: Sequence[str]) -> dict[str, bytes]:
+    """Cached vectors (raw float32 bytes) by text hash."""
+    found: dict[str, bytes] = {}
+    for start in range(0, len(text_hashes), CHUNK):
+        chunk = list(text_hashes[start : start + CHUNK])
+        for hash_, blob in session.execute(
+            select(EmbeddingCache.text_hash, EmbeddingCache.vector).where(
+                EmbeddingCache.model == model, EmbeddingCache.text_hash.in_(chunk)
+            )
+        ):
+            found[hash_] = blob
+    return found

@@ -1,0 +1,56 @@
+"""Database tables (SQLAlchemy 2 declarative), one module per area; import them from here."""
+
+from service.storage.tables.access import ApiToken, Membership, SignInFailure, User
+from service.storage.tables.agenda import AuditEntry, Comment, Goal, Suggestion, Vote
+from service.storage.tables.analysis import (
+    EmbeddingCache,
+    Job,
+    Theme,
+    ThemeGoal,
+    ThemeGoalGap,
+    ThemeQuote,
+    ThemeWeek,
+    ThemeWorry,
+    Unit,
+)
+from service.storage.tables.base import Base, utcnow
+from service.storage.tables.digest import DigestSend, Recipient
+from service.storage.tables.members import (
+    Community,
+    Import,
+    Question,
+    Respondent,
+    Response,
+    Submission,
+)
+
+__all__ = [
+    "Base",
+    "utcnow",
+    "Community",
+    "Respondent",
+    "Import",
+    "Question",
+    "Submission",
+    "Response",
+    "User",
+    "Membership",
+    "ApiToken",
+    "SignInFailure",
+    "Unit",
+    "EmbeddingCache",
+    "Job",
+    "Theme",
+    "ThemeGoal",
+    "ThemeGoalGap",
+    "ThemeQuote",
+    "ThemeWeek",
+    "ThemeWorry",
+    "Suggestion",
+    "Vote",
+    "Comment",
+    "AuditEntry",
+    "Goal",
+    "Recipient",
+    "DigestSend",
+]
