@@ -19,7 +19,7 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Find themes, worries and agenda suggestions (a job; with a broker, on the workers)."""
-    import service.jobs.analysis  # noqa: F401 - registers the analysis job kind
+    import service.analysis.stages  # noqa: F401 - registers the analysis job kind
     from service.jobs import store
     from service.jobs.runner import execute
     from service.modelstore import ModelStore
