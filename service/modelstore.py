@@ -67,9 +67,11 @@ class ModelStore:
         from service.nlp.pipeline import load_lexicon
         from service.themes.labels import Lexicon
 
-        return self._get(
-            "theme_lexicon", lambda: Lexicon.from_spacy(load_lexicon(self.settings.spacy_model))
-        )
+        def load() -> Lexicon:
+            lexicon: Lexicon = Lexicon.from_spacy(load_lexicon(self.settings.spacy_model))
+            return lexicon
+
+        return self._get("theme_lexicon", load)
 
     @property
     def concern_scorer(self) -> ConcernScorer:
