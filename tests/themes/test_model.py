@@ -8,12 +8,11 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import normalized_mutual_info_score
 
-from service.themes.model import (
-    AutoKClusterer,
-    BERTopicThemeModel,
-    dissolve_small,
-    reduce_outliers,
-)
+from service.config import Settings
+from service.modelstore import ModelStore
+from service.themes.build import build_theme_model
+from service.themes.clustering import AutoKClusterer, dissolve_small, reduce_outliers
+from service.themes.model import BERTopicThemeModel
 from service.themes.schemas import ThemeResult
 from tests.themes.workplace import LABELS, SENTENCES
 
@@ -62,8 +61,11 @@ def test_fit_is_deterministic_for_a_seed(lexicon, workplace_embeddings) -> None:
     assert np.allclose(first.centroids, again.centroids)
 
 
-def test_k_given_is_used(lexicon, workplace_embeddings) -> None:
-    result = BERTopicThemeModel(lexicon=lexicon, n_themes=4).fit(SENTENCES, workplace_embeddings)
+def test_k_given_is_used(
+    theme_settings: Settings, models: ModelStore, workplace_embeddings
+) -> None:
+    model = build_theme_model(theme_settings, models, n_themes=4)
+    result = model.fit(SENTENCES, workplace_embeddings)
     assert len(result.themes) == 4
     assert result.params["k_given"] is True
 
@@ -92,9 +94,11 @@ def test_mismatched_embeddings_are_refused(lexicon, workplace_embeddings) -> Non
         BERTopicThemeModel(lexicon=lexicon).fit(SENTENCES[:3], workplace_embeddings[:2])
 
 
-def test_unknown_representation_is_refused(lexicon, workplace_embeddings) -> None:
+def test_unknown_representation_is_refused(
+    theme_settings: Settings, models: ModelStore, workplace_embeddings
+) -> None:
     with pytest.raises(ValueError, match="representation"):
-        BERTopicThemeModel(lexicon=lexicon, representation="llm").fit(
+        build_theme_model(theme_settings, models, representation="llm").fit(
             SENTENCES, workplace_embeddings
         )
 
