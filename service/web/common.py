@@ -109,6 +109,36 @@ def need(principal: Principal, role: Role) -> None:
         )
 
 
+def page_access(role: Role) -> Callable[..., Community]:
+    """A dependency: the page's community, for a user whose role includes ``role``.
+
+    As the API's :func:`service.api.security.community_access`: an unknown or unreachable
+    community answers 404 first, then a role too low answers 403 (as a page).
+    """
+
+    def resolve(community: PageCommunity, principal: PagePrincipal) -> Community:
+        need(principal, role)
+        return community
+
+    return resolve
+
+
+def form_access(role: Role) -> Callable[..., Community]:
+    """A dependency for a form's target: as :func:`page_access`, and the form must come from
+    PeerPulse's own pages (404, then the cross-site check, then the role)."""
+
+    def resolve(community: PageCommunity, principal: PageActor) -> Community:
+        need(principal, role)
+        return community
+
+    return resolve
+
+
+FacilitatorPage = Annotated[Community, Depends(page_access(Role.FACILITATOR))]
+FacilitatorForm = Annotated[Community, Depends(form_access(Role.FACILITATOR))]
+CommitteeForm = Annotated[Community, Depends(form_access(Role.COMMITTEE))]
+
+
 def nav_for(principal: Principal | None) -> list[dict[str, str]]:
     """The navigation links the user's role may open."""
     if principal is None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from service.auth.roles import Role
 from service.storage import db
-from service.storage.repositories import suggestions as suggestion_repo
+from service.storage.repositories import reviews
 from service.storage.tables import AuditEntry, Comment, Suggestion, Vote
 from tests.agenda.conftest import headers, run_analysis
 from tests.web.test_pages import ORIGIN, sign_in
@@ -56,14 +56,14 @@ def test_a_merge_that_fails_in_its_last_step_leaves_both_suggestions_as_they_wer
         f"{BASE}/suggestions/{second}/comments", headers=committee, json={"text": "Same topic"}
     ).is_success
     before = _state(client, [first, second])
-    real_audit = suggestion_repo.audit
+    real_audit = reviews.audit
 
     def failing_audit(*args: Any, **kwargs: Any) -> None:
         if kwargs["action"] == "suggestion.merged_into":
             raise RuntimeError("the audit log is down")
         real_audit(*args, **kwargs)
 
-    monkeypatch.setattr(suggestion_repo, "audit", failing_audit)
+    monkeypatch.setattr(reviews, "audit", failing_audit)
     with pytest.raises(RuntimeError, match="audit log is down"):
         client.post(
             f"{BASE}/suggestions/merge",
@@ -71,7 +71,7 @@ def test_a_merge_that_fails_in_its_last_step_leaves_both_suggestions_as_they_wer
             json={"ids": [first, second], "title": "Both together"},
         )
     assert _state(client, [first, second]) == before
-    monkeypatch.setattr(suggestion_repo, "audit", real_audit)
+    monkeypatch.setattr(reviews, "audit", real_audit)
     merged = client.post(
         f"{BASE}/suggestions/merge", headers=committee, json={"ids": [first, second]}
     )
@@ -152,14 +152,14 @@ def test_a_board_merge_that_fails_in_its_last_step_changes_nothing(
     first, second = made[0]["id"], made[1]["id"]
     sign_in(app_client, Role.COMMITTEE)
     before = _state(app_client, [first, second])
-    real_audit = suggestion_repo.audit
+    real_audit = reviews.audit
 
     def failing_audit(*args: Any, **kwargs: Any) -> None:
         if kwargs["action"] == "suggestion.merged_into":
             raise RuntimeError("the audit log is down")
         real_audit(*args, **kwargs)
 
-    monkeypatch.setattr(suggestion_repo, "audit", failing_audit)
+    monkeypatch.setattr(reviews, "audit", failing_audit)
     with pytest.raises(RuntimeError, match="audit log is down"):
         app_client.post(
             "/c/circle/suggestions/merge",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -13,29 +13,31 @@ from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPat
 from service.agenda.service import agenda_markdown
 from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
+from service.committee import actions
+from service.committee.actions import actor_of
 from service.deps import EngineDep, SessionDep
 from service.privacy.thresholds import without_answer_text
-from service.storage import committee
 from service.storage.repositories import suggestions
-from service.storage.repositories.auth import Principal
-from service.storage.tables import Community
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["suggestions"])
 SuggestionId = RowId
 Status = Literal["open", "accepted", "rejected", "deferred", "merged"]
 
 
-def actor_of(principal: Principal) -> str:
-    """Who acts: the signed-in user, else the API token (one vote each)."""
-    return f"user:{principal.user_id}" if principal.user_id else f"token:{principal.token_id}"
+def committee_acting(
+    community: CommitteeCommunity, engine: EngineDep, principal: PrincipalDep
+) -> actions.Acting:
+    """A committee member (or above) acting on the community's suggestions."""
+    return actions.Acting(engine=engine, community=community, actor=actor_of(principal))
 
 
-def _detail(
-    session: Session, community: Community, suggestion_id: int, principal: Principal
-) -> dict[str, Any]:
+CommitteeActing = Annotated[actions.Acting, Depends(committee_acting)]
+
+
+def _detail(session: Session, acting: actions.Acting, suggestion_id: int) -> dict[str, Any]:
     """The suggestion as a committee action answers it (read after the action committed)."""
-    row = suggestions.get(session, community, suggestion_id)
-    return suggestions.detail(session, row, actor_of(principal))
+    row = suggestions.get(session, acting.community, suggestion_id)
+    return suggestions.detail(session, row, acting.actor)
 
 
 @router.get("/suggestions")
@@ -67,86 +69,45 @@ def get_suggestion(
 
 @router.post("/suggestions/merge")
 def merge_suggestions(
-    body: MergeIn,
-    community: CommitteeCommunity,
-    session: SessionDep,
-    engine: EngineDep,
-    principal: PrincipalDep,
+    body: MergeIn, acting: CommitteeActing, session: SessionDep
 ) -> dict[str, Any]:
     """Merge the second suggestion into the first, which keeps its id (committee)."""
-    kept = committee.merge(engine, community, body.ids, actor=actor_of(principal), title=body.title)
-    return _detail(session, community, kept, principal)
+    return _detail(session, acting, actions.merge(acting, body))
 
 
 @router.post("/suggestions/{suggestion_id}/votes")
 def vote(
-    suggestion_id: SuggestionId,
-    body: VoteIn,
-    community: CommitteeCommunity,
-    session: SessionDep,
-    engine: EngineDep,
-    principal: PrincipalDep,
+    suggestion_id: SuggestionId, body: VoteIn, acting: CommitteeActing, session: SessionDep
 ) -> dict[str, Any]:
     """Vote +1 or -1; voting again replaces your vote (committee)."""
-    committee.vote(engine, community, suggestion_id, voter=actor_of(principal), value=body.value)
-    return _detail(session, community, suggestion_id, principal)
+    actions.vote(acting, suggestion_id, body)
+    return _detail(session, acting, suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/decision")
 def decide(
-    suggestion_id: SuggestionId,
-    body: DecisionIn,
-    community: CommitteeCommunity,
-    session: SessionDep,
-    engine: EngineDep,
-    principal: PrincipalDep,
+    suggestion_id: SuggestionId, body: DecisionIn, acting: CommitteeActing, session: SessionDep
 ) -> dict[str, Any]:
     """Accept (with ``session_date``), reject (with ``reason``) or defer (committee)."""
-    committee.decide(
-        engine,
-        community,
-        suggestion_id,
-        actor=actor_of(principal),
-        decision=body.decision,
-        session_date=body.session_date,
-        reason=body.reason,
-    )
-    return _detail(session, community, suggestion_id, principal)
+    actions.decide(acting, suggestion_id, body)
+    return _detail(session, acting, suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/comments", status_code=status.HTTP_201_CREATED)
 def add_comment(
-    suggestion_id: SuggestionId,
-    body: CommentIn,
-    community: CommitteeCommunity,
-    engine: EngineDep,
-    principal: PrincipalDep,
+    suggestion_id: SuggestionId, body: CommentIn, acting: CommitteeActing
 ) -> dict[str, Any]:
     """Comment on a suggestion (committee)."""
-    return committee.comment(
-        engine, community, suggestion_id, author=actor_of(principal), text=body.text
-    )
+    return actions.comment(acting, suggestion_id, body)
 
 
 @router.patch("/suggestions/{suggestion_id}")
 def edit_suggestion(
-    suggestion_id: SuggestionId,
-    body: SuggestionPatch,
-    community: CommitteeCommunity,
-    session: SessionDep,
-    engine: EngineDep,
-    principal: PrincipalDep,
+    suggestion_id: SuggestionId, body: SuggestionPatch, acting: CommitteeActing, session: SessionDep
 ) -> dict[str, Any]:
     """Rename and/or rewrite the discussion angles (committee); later analyses keep them."""
-    committee.edit(
-        engine,
-        community,
-        suggestion_id,
-        actor=actor_of(principal),
-        title=body.title,
-        angles=body.angles,
-    )
-    return _detail(session, community, suggestion_id, principal)
+    actions.edit(acting, suggestion_id, body)
+    return _detail(session, acting, suggestion_id)
 
 
 @router.get(

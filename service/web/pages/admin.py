@@ -7,14 +7,20 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service.auth.roles import Role
 from service.deps import SessionDep, SettingsDep
 from service.digest import service as digest_service
 from service.errors import NotFound
 from service.ingest import formats
 from service.storage.repositories import digest, imports
 from service.storage.tables import Recipient
-from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
+from service.web.common import (
+    FacilitatorForm,
+    FacilitatorPage,
+    PageActor,
+    PagePrincipal,
+    PageRoute,
+    back_to,
+)
 from service.web.common import render as render_page
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -25,10 +31,9 @@ RecipientRole = Literal["facilitator", "committee", "viewer"]
 
 @router.get("/c/{slug}/imports", response_class=HTMLResponse)
 def imports_page(
-    request: Request, community: PageCommunity, session: SessionDep, principal: PagePrincipal
+    request: Request, community: FacilitatorPage, session: SessionDep, principal: PagePrincipal
 ) -> HTMLResponse:
     """Upload with progress and the detected format; earlier imports (facilitator)."""
-    need(principal, Role.FACILITATOR)
     return render_page(
         request,
         "imports.html",
@@ -43,14 +48,13 @@ def imports_page(
 @router.get("/c/{slug}/digest", response_class=HTMLResponse)
 def digest_page(
     request: Request,
-    community: PageCommunity,
+    community: FacilitatorPage,
     session: SessionDep,
     settings: SettingsDep,
     principal: PagePrincipal,
     role: RecipientRole = "facilitator",
 ) -> HTMLResponse:
     """This week's digest as ``role`` would receive it (facilitator)."""
-    need(principal, Role.FACILITATOR)
     rendered = digest_service.preview(session, community, role=role, settings=settings)
     return render_page(
         request,
@@ -67,14 +71,13 @@ def digest_page(
 @router.get("/c/{slug}/settings", response_class=HTMLResponse)
 def settings_page(
     request: Request,
-    community: PageCommunity,
+    community: FacilitatorPage,
     session: SessionDep,
     settings: SettingsDep,
     principal: PagePrincipal,
     done: str | None = None,
 ) -> HTMLResponse:
     """Confidentiality thresholds and limits (read-only) and digest recipients (facilitator)."""
-    need(principal, Role.FACILITATOR)
     recipients = digest.list_recipients(session, community)
     thresholds = [
         (
@@ -115,7 +118,7 @@ def settings_page(
 
 @router.post("/c/{slug}/settings/recipients")
 def add_recipient(
-    community: PageCommunity,
+    community: FacilitatorForm,
     session: SessionDep,
     principal: PageActor,
     email: Annotated[str, Form()],
@@ -126,7 +129,6 @@ def add_recipient(
     resubscribe: Annotated[bool, Form()] = False,
 ) -> Response:
     """Add a digest recipient (facilitator); someone who unsubscribed only when they asked."""
-    need(principal, Role.FACILITATOR)
     digest.add_recipient(
         session,
         community,
@@ -143,12 +145,11 @@ def add_recipient(
 @router.post("/c/{slug}/settings/recipients/{recipient_id}/unsubscribe")
 def unsubscribe_recipient(
     recipient_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    community: PageCommunity,
+    community: FacilitatorForm,
     session: SessionDep,
     principal: PageActor,
 ) -> Response:
     """Stop a recipient's digests (facilitator)."""
-    need(principal, Role.FACILITATOR)
     recipient = session.get(Recipient, recipient_id)
     if recipient is None or recipient.community_id != community.id:
         raise NotFound(f"No recipient {recipient_id}")

@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from service.deps import SessionDep
 from service.privacy.thresholds import without_answer_text
-from service.storage.repositories import suggestions
+from service.storage.repositories import reviews, suggestions
 from service.web.common import PageCommunity, PagePrincipal, PageRoute, render
-from service.web.queries import next_session, session_dates
+from service.web.queries import next_session
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -25,7 +25,7 @@ def agenda_page(
     session_date: date | None = None,
 ) -> HTMLResponse:
     """The next session's agenda (or ``?session_date=``), as the agenda route builds it."""
-    dates = session_dates(session, community)
+    dates = reviews.session_dates(session, community)
     chosen = session_date or next_session(dates, date.today())
     items = suggestions.agenda(session, community, chosen) if chosen else []
     items = without_answer_text(items, principal.role)

@@ -1,8 +1,8 @@
 """The committee's suggestion board: vote, comment, accept, reject, defer, rename, merge.
 
-Every action calls the function its API route calls (one write unit in
-:mod:`service.storage.committee`), with the same role (committee or above)
-and the same actor, so the audit log cannot tell a page from the API apart.
+Every action calls the use case its API route calls (:mod:`service.committee.actions`), with
+the same typed input, the same role (committee or above, checked by the :data:`CommitteeForm`
+dependency) and the same actor, so the audit log cannot tell a page from the API apart.
 """
 
 from __future__ import annotations
@@ -10,22 +10,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
-from service.api.routes.suggestions import actor_of
-from service.auth.roles import Role
+from service.committee import actions
+from service.committee.actions import actor_of
 from service.deps import EngineDep, SessionDep
 from service.privacy.thresholds import without_answer_text
-from service.storage import committee
-from service.storage.repositories import suggestions
-from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
+from service.storage.repositories import reviews, suggestions
+from service.web.common import (
+    CommitteeForm,
+    PageActor,
+    PageCommunity,
+    PagePrincipal,
+    PageRoute,
+    back_to,
+)
 from service.web.common import render as render_page
-from service.web.queries import comments_for
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 SuggestionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RenameForm = Annotated[str, Form()]
 DONE = {
     "vote": "Your vote is counted.",
     "comment": "Your comment is added.",
@@ -50,7 +56,7 @@ def board(
     items = without_answer_text(
         suggestions.list_for(session, community, voter=actor_of(principal)), principal.role
     )
-    notes = comments_for(session, [item["id"] for item in items])
+    notes = reviews.comments_for(session, [item["id"] for item in items])
     groups = {status: [i for i in items if i["status"] == status] for status in STATUSES}
     return render_page(
         request,
@@ -66,93 +72,70 @@ def board(
     )
 
 
-def _board(slug: str, done: str, suggestion_id: int | None = None) -> Response:
-    return back_to(
-        f"/c/{slug}/suggestions", done=done, anchor=f"s-{suggestion_id}" if suggestion_id else None
-    )
+def board_acting(
+    community: CommitteeForm, engine: EngineDep, principal: PageActor
+) -> actions.Acting:
+    """A committee member (or above) acting from the board: the same actor as in the API."""
+    return actions.Acting(engine=engine, community=community, actor=actor_of(principal))
+
+
+BoardActing = Annotated[actions.Acting, Depends(board_acting)]
+
+
+def _board(acting: actions.Acting, done: str, suggestion_id: int) -> Response:
+    """Back to the board, at the suggestion acted on."""
+    slug = acting.community.slug
+    return back_to(f"/c/{slug}/suggestions", done=done, anchor=f"s-{suggestion_id}")
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/vote")
 def vote(
-    suggestion_id: SuggestionId,
-    community: PageCommunity,
-    engine: EngineDep,
-    principal: PageActor,
-    value: Annotated[int, Form()],
+    suggestion_id: SuggestionId, acting: BoardActing, value: Annotated[int, Form()]
 ) -> Response:
     """Vote +1 or -1; voting again replaces your vote (committee)."""
-    need(principal, Role.COMMITTEE)
-    body = VoteIn(value=value)  # type: ignore[arg-type]
-    committee.vote(engine, community, suggestion_id, voter=actor_of(principal), value=body.value)
-    return _board(community.slug, "vote", suggestion_id)
+    actions.vote(acting, suggestion_id, VoteIn.model_validate({"value": value}))
+    return _board(acting, "vote", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/comment")
 def comment(
-    suggestion_id: SuggestionId,
-    community: PageCommunity,
-    engine: EngineDep,
-    principal: PageActor,
-    text: Annotated[str, Form()],
+    suggestion_id: SuggestionId, acting: BoardActing, note: Annotated[CommentIn, Form()]
 ) -> Response:
-    """Comment on a suggestion (committee)."""
-    need(principal, Role.COMMITTEE)
-    body = CommentIn(text=text)
-    committee.comment(engine, community, suggestion_id, author=actor_of(principal), text=body.text)
-    return _board(community.slug, "comment", suggestion_id)
+    """Comment on a suggestion (committee): the API's input, from the form."""
+    actions.comment(acting, suggestion_id, note)
+    return _board(acting, "comment", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/decision")
 def decide(
     suggestion_id: SuggestionId,
-    community: PageCommunity,
-    engine: EngineDep,
-    principal: PageActor,
+    acting: BoardActing,
     decision: Annotated[Literal["accept", "reject", "defer"], Form()],
     session_date: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     """Accept (with the session date), reject (with a reason) or defer (committee)."""
-    need(principal, Role.COMMITTEE)
-    body = DecisionIn(decision=decision, session_date=session_date or None, reason=reason or None)  # type: ignore[arg-type]
-    committee.decide(
-        engine,
-        community,
-        suggestion_id,
-        actor=actor_of(principal),
-        decision=body.decision,
-        session_date=body.session_date,
-        reason=body.reason,
+    body = DecisionIn.model_validate(
+        {"decision": decision, "session_date": session_date or None, "reason": reason or None}
     )
-    return _board(community.slug, body.decision, suggestion_id)
+    actions.decide(acting, suggestion_id, body)
+    return _board(acting, body.decision, suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/rename")
-def rename(
-    suggestion_id: SuggestionId,
-    community: PageCommunity,
-    engine: EngineDep,
-    principal: PageActor,
-    title: Annotated[str, Form()],
-) -> Response:
+def rename(suggestion_id: SuggestionId, acting: BoardActing, title: RenameForm) -> Response:
     """Give a suggestion a new title; later analyses keep it (committee)."""
-    need(principal, Role.COMMITTEE)
-    body = SuggestionPatch(title=title)
-    committee.edit(engine, community, suggestion_id, actor=actor_of(principal), title=body.title)
-    return _board(community.slug, "rename", suggestion_id)
+    actions.edit(acting, suggestion_id, SuggestionPatch(title=title))
+    return _board(acting, "rename", suggestion_id)
 
 
 @router.post("/c/{slug}/suggestions/merge")
 def merge(
-    community: PageCommunity,
-    engine: EngineDep,
-    principal: PageActor,
+    acting: BoardActing,
     first: Annotated[int, Form()],
     second: Annotated[int, Form()],
     title: Annotated[str, Form()] = "",
 ) -> Response:
     """The second suggestion joins the first, which keeps its id (committee)."""
-    need(principal, Role.COMMITTEE)
-    body = MergeIn(ids=[first, second], title=title or None)
-    kept = committee.merge(engine, community, body.ids, actor=actor_of(principal), title=body.title)
-    return _board(community.slug, "merge", kept)
+    kept = actions.merge(acting, MergeIn(ids=[first, second], title=title or None))
+    return _board(acting, "merge", kept)

@@ -7,13 +7,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from service.auth.roles import Role
 from service.deps import ConfidentialityDep, EngineDep, SessionDep
 from service.jobs import store
 from service.privacy.thresholds import Confidentiality
 from service.storage.repositories import communities, metrics, segments, themes
 from service.storage.tables import Community
-from service.web.common import PageActor, PageCommunity, PagePrincipal, PageRoute, back_to, need
+from service.web.common import (
+    FacilitatorForm,
+    PageActor,
+    PageCommunity,
+    PagePrincipal,
+    PageRoute,
+    back_to,
+)
 from service.web.common import render as render_page
 from service.web.queries import latest_job
 
@@ -109,14 +115,13 @@ def overview(
 
 @router.post("/c/{slug}/analyses")
 def start_analysis(
-    request: Request, community: PageCommunity, principal: PageActor, engine: EngineDep
+    request: Request, community: FacilitatorForm, principal: PageActor, engine: EngineDep
 ) -> Response:
     """Start an analysis as ``POST /api/v1/communities/{slug}/analyses`` does (facilitator).
 
     Without JavaScript the form lands back on the overview, which shows the job's state; the
     page's script posts to the API instead and polls ``/api/v1/jobs/{id}``.
     """
-    need(principal, Role.FACILITATOR)
     job_id, created = store.create(engine, community.id, "analysis")
     if created:
         request.app.state.runner.submit(job_id)
