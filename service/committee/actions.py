@@ -57,7 +57,9 @@ class Acting:
     actor: str
 
 
-def _log(session: Session, acting: Acting, row: Suggestion, action: str, detail: dict) -> None:
+def _log(
+    session: Session, acting: Acting, row: Suggestion, action: str, detail: dict[str, Any]
+) -> None:
     """The audit entry of an action on ``row``."""
     reviews.audit(
         session,
