@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 
 def google_forms_csv(rows: list[dict[str, str]], *, email: bool = True) -> bytes:
@@ -84,3 +85,77 @@ def themed_export(weeks: int = 3) -> bytes:
                     ]
                 )
     return buffer.getvalue().encode()
+
+
+def theme_row(community_id: int, label: str, **fields: Any) -> Any:
+    """A stored theme with the figures an analysis gives it, from the keys of the old summary.
+
+    ``fields`` are ``Theme`` columns, plus ``summary`` with any of ``units``, ``respondents``,
+    ``share``, ``trend``, ``weekly`` (``[{"week", "count"}]``), ``quotes`` (``[{"text",
+    "week"}]``), ``suppressed``, ``concern`` (a worry entry), ``goals`` and ``goal_gap``.
+    """
+    from service.storage.tables import (
+        Theme,
+        ThemeGoal,
+        ThemeGoalGap,
+        ThemeQuote,
+        ThemeWeek,
+        ThemeWorry,
+    )
+
+    summary = dict(fields.pop("summary", None) or {})
+    fields.setdefault("centroid", b"\0" * 8)
+    theme = Theme(
+        community_id=community_id,
+        label=label,
+        unit_count=int(summary.get("units") or 0),
+        member_count=summary.get("respondents"),
+        share=float(summary.get("share") or 0.0),
+        trend=str(summary.get("trend") or "steady"),
+        suppressed=bool(summary.get("suppressed", False)),
+        **fields,
+    )
+    theme.weeks = [
+        ThemeWeek(week=w["week"], count=w.get("count")) for w in summary.get("weekly", ())
+    ]
+    theme.quotes = [
+        ThemeQuote(position=i, text=q["text"], week=q.get("week"))
+        for i, q in enumerate(summary.get("quotes", ()))
+    ]
+    concern = summary.get("concern")
+    if concern:
+        theme.worry = ThemeWorry(
+            label=concern.get("label") or fields.get("name") or label,
+            rank=concern.get("rank") or 1,
+            score=concern.get("score"),
+            concerned_respondents=concern.get(
+                "concerned_respondents", concern.get("worried_members")
+            ),
+            severe_respondents=concern.get("severe_respondents", concern.get("severe")),
+            intensity=concern.get("intensity"),
+            trend=concern.get("trend"),
+            concern_share=concern.get("concern_share"),
+            sentiment=concern.get("sentiment"),
+            reason=concern.get("reason") or "",
+            suppressed=bool(concern.get("suppressed", False)),
+        )
+    theme.goal_links = [
+        ThemeGoal(
+            position=i,
+            goal_id=g["id"],
+            text=g.get("text", ""),
+            owner=g.get("owner"),
+            gap=g.get("gap"),
+            similarity=g.get("similarity", 0.5),
+            shared=list(g.get("shared", ())),
+            barriers=list(g.get("barriers", ())),
+            progress=list(g.get("progress", ())),
+        )
+        for i, g in enumerate(summary.get("goals", ()))
+    ]
+    gap = summary.get("goal_gap")
+    if gap:
+        theme.goal_gap = ThemeGoalGap(
+            **{k: v for k, v in gap.items() if k not in ("gap", "theme_id")}
+        )
+    return theme

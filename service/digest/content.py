@@ -206,24 +206,9 @@ def _largest(items: Any) -> list[ThemeItem]:
     return ranked[:MAX_THEMES]
 
 
-def _first(mapping: Mapping[str, Any], *keys: str) -> Any:
-    """The first key present (the analysis writes ``concerned_respondents``; older runs wrote
-    ``worried_members``)."""
-    return next((mapping[key] for key in keys if key in mapping), None)
-
-
 def _carries_worry(concern: Mapping[str, Any]) -> bool:
-    """Some members sound worried: a withheld entry, a positive count or (older runs) score."""
-    if "rank" in concern:
-        return bool(concern.get("suppressed") or concern.get("concerned_respondents"))
-    return float(concern.get("score") or 0) > 0
-
-
-def _rank_key(concern: Mapping[str, Any]) -> float:
-    """Best first: the analysis's rank, or (older runs) the score."""
-    if "rank" in concern:
-        return float(concern["rank"])
-    return -float(concern.get("score") or 0)
+    """Some members sound worried: a withheld entry or a positive count."""
+    return bool(concern.get("suppressed") or concern.get("concerned_respondents"))
 
 
 def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[ConcernItem, ...]:
@@ -235,17 +220,17 @@ def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Con
         suppressed = theme.suppressed
         worried = count_figure(
             privacy,
-            None if suppressed else _first(concern, "concerned_respondents", "worried_members"),
+            None if suppressed else concern.get("concerned_respondents"),
             "members worried",
         )
-        severe = _first(concern, "severe_respondents", "severe")
+        severe = concern.get("severe_respondents")
         item = ConcernItem(
             name=theme_name(theme),
             reason=str(concern.get("reason") or "").strip(),
             worried=worried,
             severe=None if worried.suppressed or severe == 0 else count_figure(privacy, severe),
         )
-        ranked.append((_rank_key(concern), item))
+        ranked.append((float(concern.get("rank") or 10**6), item))
     ranked.sort(key=lambda pair: (pair[0], pair[1].name))
     return tuple(item for _, item in ranked[:MAX_THEMES])
 

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from service.analysis.suggestions import build_suggestions
 from service.api.routes import suggestions as suggestion_routes
 from service.auth.roles import Role
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.repositories.suggestions import build_suggestions
 from tests.agenda.builders import segments, worry_and_size
 from tests.conftest import make_token
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from service.jobs.analysis import build_units
+from service.analysis.context import Context
+from service.analysis.suggestions import build_suggestions, choice_answers
+from service.analysis.units import build_units
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.repositories.suggestions import build_suggestions, choice_answers
-from service.storage.tables import Question, Theme, Unit
+from service.storage.tables import Question, Unit
 from tests.agenda.conftest import headers
-from tests.factories import SUBJECTS, google_forms_csv
+from tests.factories import SUBJECTS, google_forms_csv, theme_row
 
 TOPICS = "Which topics would you like to discuss at the next session?"
 ROLES = ["Executive Assistant", "Office Manager", "Administrative Assistant"]
@@ -48,13 +49,13 @@ def test_everything_is_read_from_the_database(client: TestClient) -> None:
         community_id = communities.get(session, "circle").id
         kinds = dict(session.execute(select(Question.text, Question.kind)).tuples().all())
     assert kinds[TOPICS] == "multi_choice"
-    build_units(engine, app.state.models, settings, community_id)  # type: ignore[attr-defined]
+    build_units(Context(engine, app.state.models, settings, community_id, "job-db"))  # type: ignore[attr-defined]
     with db.transaction(engine, write=True) as session:
         units = list(session.scalars(select(Unit).where(Unit.community_id == community_id)))
         for number, (subject, label) in enumerate(
             (("ai", "AI assistants"), ("expenses", "Expense system")), start=1
         ):
-            theme = Theme(
+            theme = theme_row(
                 id=number,
                 community_id=community_id,
                 label=label,

@@ -18,6 +18,7 @@ from service.main import create_app
 from service.modelstore import ModelStore
 from service.storage import db
 from tests.conftest import make_token
+from tests.factories import theme_row
 
 ROLES = ["Executive Assistant", "Office Manager", "Receptionist", "Team Assistant"]
 DEPARTMENTS = ["Finance", "Legal", "Sales", "Operations", "IT"]
@@ -156,7 +157,7 @@ def _import(client: TestClient, slug: str, body: bytes) -> dict[str, str]:
 def _small_community(client: TestClient) -> dict[str, str]:
     """Four members (the minimum is 5), two weeks of answers, all on the roster, one theme."""
     from service.storage.repositories import communities
-    from service.storage.tables import Respondent, Theme
+    from service.storage.tables import Respondent
 
     headers = _import(client, "tiny", _answers(4))
     with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
@@ -164,7 +165,7 @@ def _small_community(client: TestClient) -> dict[str, str]:
         for member in session.query(Respondent).filter_by(community_id=community.id):
             member.in_roster = True
         session.add(
-            Theme(
+            theme_row(
                 community_id=community.id,
                 label="calendar double booking",
                 keywords=["calendar"],
@@ -236,7 +237,7 @@ def _unidentify(client: TestClient, slug: str, count: int) -> int:
     from sqlalchemy import select
 
     from service.storage.repositories import communities
-    from service.storage.tables import Question, Respondent, Theme, Unit
+    from service.storage.tables import Question, Respondent, Unit
     from service.storage.tables import Response as Answer
 
     with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
@@ -248,7 +249,7 @@ def _unidentify(client: TestClient, slug: str, count: int) -> int:
         ).all()
         for member in members[:count]:
             member.identified = False
-        theme = Theme(
+        theme = theme_row(
             community_id=community.id,
             label="answers",
             keywords=["answer"],

@@ -30,8 +30,8 @@ from service.storage.tables import (
     Response,
     Submission,
     Suggestion,
-    Theme,
 )
+from tests.factories import theme_row
 
 SENDER = "PeerPulse <digest@peerpulse.example>"
 NOW = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)  # Monday of 2026-W41, 09:00 UTC
@@ -191,9 +191,10 @@ SAMPLE_THEMES = [
         share=0.18,
         quotes=[QUOTE, NARROWING_QUOTE],
         concern={
-            "worried_members": 7,
-            "share_worried": 0.58,
-            "severe": 5,
+            "rank": 2,
+            "concerned_respondents": 7,
+            "concern_share": 0.58,
+            "severe_respondents": 5,
             "score": 0.8,
             "reason": "Members describe losing whole mornings to double bookings.",
         },
@@ -206,9 +207,10 @@ SAMPLE_THEMES = [
         weekly=[("2026-W38", None), ("2026-W39", 5), ("2026-W40", 7), ("2026-W41", 9)],
         quotes=["Approvals take three weeks."],
         concern={
-            "worried_members": 5,
-            "share_worried": 0.5,
-            "severe": 0,
+            "rank": 3,
+            "concerned_respondents": 5,
+            "concern_share": 0.5,
+            "severe_respondents": 0,
             "score": 0.5,
             "reason": "Late reimbursements worry members on lower salaries.",
         },
@@ -220,10 +222,11 @@ SAMPLE_THEMES = [
         share=0.02,
         quotes=[SECRET_QUOTE],
         concern={
-            "worried_members": None,
-            "share_worried": 0.0,
-            "severe": None,
-            "score": 0.9,
+            "rank": 1,
+            "concerned_respondents": None,
+            "severe_respondents": None,
+            "score": None,
+            "suppressed": True,
             "reason": "Absences go uncovered.",
         },
     ),
@@ -237,7 +240,7 @@ def add_themes(engine: Engine, rows: list[dict[str, Any]], slug: str = "circle")
     """Store themes in the community."""
     with db.transaction(engine, write=True) as session:
         community = communities.get(session, slug)
-        session.add_all(Theme(community_id=community.id, **row) for row in rows)
+        session.add_all(theme_row(community_id=community.id, **row) for row in rows)
 
 
 def add_suggestions(engine: Engine, slug: str = "circle") -> None:

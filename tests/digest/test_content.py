@@ -210,38 +210,32 @@ def test_nps_and_attendance_figures() -> None:
 def test_the_worry_count_of_an_analysis_reaches_the_digest() -> None:
     """Regression: the digest read ``worried_members`` while the analysis writes
     ``concerned_respondents``, so every worry count showed as suppressed."""
-    from types import SimpleNamespace
-
     from service.digest.content import _concerns
+    from service.digest.schemas import ThemeRow
 
-    theme = SimpleNamespace(
+    theme = ThemeRow(
         label="Job security",
-        name=None,
-        keywords=["reorg"],
-        summary={
-            "units": 30,
-            "respondents": 14,
-            "concern": {
-                "score": 3.2,
-                "concerned_respondents": 6,
-                "severe_respondents": None,
-                "reason": "6 of 14 members voice worry about “Job security”.",
-            },
+        keywords=("reorg",),
+        respondents=14,
+        concern={
+            "rank": 1,
+            "score": 3.2,
+            "concerned_respondents": 6,
+            "severe_respondents": None,
+            "reason": "6 of 14 members voice worry about “Job security”.",
         },
     )
-    small = SimpleNamespace(
+    small = ThemeRow(
         label="Printer",
-        name=None,
-        keywords=["printer"],
-        summary={
-            "units": 9,
-            "respondents": 7,
-            "concern": {
-                "score": 1.0,
-                "concerned_respondents": None,
-                "severe_respondents": None,
-                "reason": "Some members voice worry about “Printer” (fewer than 5 responses)",
-            },
+        keywords=("printer",),
+        respondents=7,
+        concern={
+            "rank": 2,
+            "score": None,
+            "suppressed": True,
+            "concerned_respondents": None,
+            "severe_respondents": None,
+            "reason": "Some members voice worry about “Printer” (fewer than 5 responses)",
         },
     )
     items = _concerns(Confidentiality(min_group=5, min_quote_group=10), [small, theme])

@@ -12,17 +12,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from service.analysis.context import Context
+from service.analysis.embeddings import embed_missing, load_embeddings, missing_embeddings
+from service.analysis.goals import align_goals
+from service.analysis.suggestions import build_suggestions
+from service.analysis.units import build_units
 from service.auth.roles import Role
 from service.digest.content import build_content
 from service.digest.render import render
-from service.jobs.analysis import build_units, embed_missing, load_embeddings, missing_embeddings
 from service.privacy.thresholds import Confidentiality
 from service.storage import db
 from service.storage.repositories import communities, goals
-from service.storage.repositories.suggestions import build_suggestions
-from service.storage.tables import Theme, Unit
+from service.storage.repositories import digest as digest_repo
+from service.storage.tables import Unit
 from tests.conftest import make_token
-from tests.factories import google_forms_csv
+from tests.factories import google_forms_csv, theme_row
 
 QUESTION = "What's top of mind for you this week?"
 PRIVACY = Confidentiality(min_group=5, min_quote_group=10)
@@ -89,7 +93,7 @@ def aligned(app_client: TestClient) -> dict[str, Any]:
     assert uploaded.status_code == 201, uploaded.text
     with db.transaction(engine) as session:
         community_id = communities.get(session, "circle").id
-    build_units(engine, models, settings, community_id)
+    build_units(Context(engine, models, settings, community_id, "j1"))
     embed_missing(engine, models, missing_embeddings(engine, models.embedder.name, community_id))
     with db.transaction(engine, write=True) as session:
         units = list(session.scalars(select(Unit).where(Unit.community_id == community_id)))
@@ -97,7 +101,7 @@ def aligned(app_client: TestClient) -> dict[str, Any]:
         for subject, texts in SUBJECTS.items():
             own = [u for u in units if any(u.text.startswith(t[:30]) for t in texts)]
             centroid = np.mean([cached[u.text_hash] for u in own], axis=0).astype(np.float32)
-            theme = Theme(
+            theme = theme_row(
                 community_id=community_id,
                 label=subject.title(),
                 keywords=[subject],
@@ -121,7 +125,7 @@ def aligned(app_client: TestClient) -> dict[str, Any]:
             "/api/v1/communities/circle/goals", headers=headers, json={"text": text, "owner": owner}
         )
         assert created.status_code == 201
-    out = goals.store_alignment(engine, community_id, models=models, privacy=PRIVACY, job_id="j1")
+    out = align_goals(Context(engine, models, settings, community_id, "j1"))
     return {
         "out": out,
         "headers": headers,
@@ -190,7 +194,7 @@ def test_the_digest_has_a_goals_section(aligned: dict[str, Any]) -> None:
     with db.transaction(aligned["engine"]) as session:
         community = communities.get(session, "circle")
         stored = goals.digest_goals(session, community)
-        themes = list(session.scalars(select(Theme).where(Theme.community_id == community.id)))
+        themes = digest_repo.active_themes(session, community)
         content = build_content(
             community_name="Circle",
             slug="circle",

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from service.analysis.worry_ranking import concern_entry
 from service.concerns.schemas import ThemeConcern
-from service.jobs.analysis import concern_entry
 from service.privacy.thresholds import Confidentiality
 
 PRIVACY = Confidentiality(min_group=5, min_quote_group=10)

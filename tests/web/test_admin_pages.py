@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from service.auth.roles import Role
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.tables import Recipient, Respondent, Theme
+from service.storage.tables import Recipient, Respondent
+from tests.factories import theme_row
 from tests.web.test_pages import ORIGIN, sign_in
 
 CONCERN = {
@@ -36,7 +37,7 @@ def _theme(client: TestClient) -> int:
                     role="Office Manager" if number % 2 else "Executive Assistant",
                 )
             )
-        theme = Theme(
+        theme = theme_row(
             community_id=community.id,
             label="reorg role job",
             name="Job security",
