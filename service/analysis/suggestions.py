@@ -23,6 +23,7 @@ from service.analysis.context import Analysis, Context, Progress
 from service.config import Settings
 from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
+from service.storage.repositories import reviews
 from service.storage.repositories import suggestions as rows_of
 from service.storage.repositories import themes as theme_rows
 from service.storage.repositories.segments import respondent_segments
@@ -184,7 +185,7 @@ def save_run(
                 }
             session.add(row)
             session.flush()
-            rows_of.audit(
+            reviews.audit(
                 session,
                 community_id,
                 actor=actor,

@@ -1,10 +1,8 @@
 """Agenda suggestions: the rows an analysis stores, the committee's review, the agenda.
 
 The suggestions stage (:mod:`service.analysis.suggestions`) stores a run's suggestions through
-these functions. Every committee action
-(vote, comment, decision, rename, angle edit, merge) writes an :class:`AuditEntry` with the
-actor, the action and what changed; ``created_at`` is when. Repositories flush; the job
-commits, and :mod:`service.storage.committee` runs each committee action as one write unit.
+these functions. The committee's actions
+(:mod:`service.committee.actions`) write through :mod:`service.storage.repositories.reviews`.
 """
 
 from __future__ import annotations
@@ -14,17 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from service.agenda.review import (
-    check_decision,
-    check_mergeable,
-    check_not_merged,
-    check_votable,
-    clean_angles,
-    merge_contents,
-)
 from service.agenda.schemas import FORMATS
 from service.errors import NotFound
 from service.storage.tables import (
@@ -35,7 +24,6 @@ from service.storage.tables import (
     Response,
     Suggestion,
     Vote,
-    utcnow,
 )
 
 #: The columns a run writes and the committee may edit (an edited one is kept on re-runs).
@@ -225,212 +213,3 @@ def agenda(session: Session, community: Community, day: date) -> list[dict[str, 
     tally = votes(session, [r.id for r in rows])
     rows.sort(key=lambda r: (-tally[r.id]["total"], -r.score, r.id))
     return [as_dict(r, tally[r.id]) for r in rows]
-
-
-# --- the committee's actions --------------------------------------------------------------------
-
-
-def audit(
-    session: Session,
-    community_id: int,
-    *,
-    actor: str,
-    action: str,
-    suggestion_id: int,
-    detail: dict[str, Any],
-) -> None:
-    """One audit-log entry about a suggestion (``created_at`` says when)."""
-    session.add(
-        AuditEntry(
-            community_id=community_id,
-            actor=actor[:64],
-            action=action,
-            target=f"suggestion:{suggestion_id}",
-            detail=detail,
-        )
-    )
-
-
-def vote(session: Session, row: Suggestion, *, voter: str, value: int) -> None:
-    """Record ``voter``'s +1 or -1, replacing an earlier vote."""
-    check_votable(row.status)
-    previous = session.scalar(
-        select(Vote.value).where(Vote.suggestion_id == row.id, Vote.voter == voter)
-    )
-    # An upsert: a concurrent first vote of the same voter (a double click) updates the one
-    # row instead of failing on uq_votes_voter.
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Vote).values(
-        suggestion_id=row.id, voter=voter, value=value, created_at=utcnow()
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Vote.suggestion_id, Vote.voter], set_={"value": value}
-        )
-    )
-    audit(
-        session,
-        row.community_id,
-        actor=voter,
-        action="suggestion.vote",
-        suggestion_id=row.id,
-        detail={"value": value, "previous": previous},
-    )
-    session.flush()
-
-
-def comment(session: Session, row: Suggestion, *, author: str, text: str) -> Comment:
-    """Add a comment."""
-    check_not_merged(row.status)
-    note = Comment(suggestion_id=row.id, author=author, text=text.replace("\x00", "").strip())
-    session.add(note)
-    session.flush()
-    audit(
-        session,
-        row.community_id,
-        actor=author,
-        action="suggestion.comment",
-        suggestion_id=row.id,
-        detail={"comment_id": note.id, "text": note.text[:500]},
-    )
-    return note
-
-
-def decide(
-    session: Session,
-    row: Suggestion,
-    *,
-    actor: str,
-    decision: str,
-    session_date: date | None = None,
-    reason: str | None = None,
-) -> None:
-    """Accept, reject or defer (see :func:`service.agenda.review.check_decision`)."""
-    status = check_decision(decision, status=row.status, session_date=session_date, reason=reason)
-    previous = row.status
-    row.status = status
-    row.session_date = (
-        datetime(session_date.year, session_date.month, session_date.day)
-        if status == "accepted" and session_date
-        else None
-    )
-    row.reason = (reason or "").replace("\x00", "").strip() or None
-    evidence = dict(row.evidence or {})
-    if status in ("accepted", "rejected"):
-        evidence.update(decided_size=int(evidence.get("size", 0)), decided_at=utcnow().isoformat())
-    row.evidence, row.updated_at = evidence, utcnow()
-    audit(
-        session,
-        row.community_id,
-        actor=actor,
-        action=f"suggestion.{decision}",
-        suggestion_id=row.id,
-        detail={
-            "from": previous,
-            "to": status,
-            "reason": row.reason,
-            "session_date": session_date.isoformat() if session_date else None,
-        },
-    )
-    session.flush()
-
-
-def edit(
-    session: Session,
-    row: Suggestion,
-    actor: str,
-    *,
-    title: str | None = None,
-    angles: Sequence[str] | None = None,
-) -> None:
-    """Rename and/or edit the angles; later analyses keep what the committee wrote."""
-    check_not_merged(row.status)
-    edited = set((row.evidence or {}).get("edited", ()))
-    if title is not None:
-        clean = " ".join(title.replace("\x00", "").split())
-        if clean:
-            audit(
-                session,
-                row.community_id,
-                actor=actor,
-                action="suggestion.rename",
-                suggestion_id=row.id,
-                detail={"from": row.title, "to": clean},
-            )
-            row.title = clean
-            edited.add("title")
-    if angles is not None:
-        kept = clean_angles(angles)
-        audit(
-            session,
-            row.community_id,
-            actor=actor,
-            action="suggestion.edit_angles",
-            suggestion_id=row.id,
-            detail={"from": list(row.angles or []), "to": kept},
-        )
-        row.angles = kept
-        edited.add("angles")
-    row.evidence = {**(row.evidence or {}), "edited": sorted(edited)}
-    row.updated_at = utcnow()
-    session.flush()
-
-
-def merge(
-    session: Session,
-    community: Community,
-    ids: Sequence[int],
-    *,
-    actor: str,
-    title: str | None = None,
-) -> Suggestion:
-    """The second suggestion joins the first (see :mod:`service.agenda.review`)."""
-    for suggestion_id in sorted(set(ids)):  # locked in one order: two merges never deadlock
-        get(session, community, suggestion_id, lock=True)
-    first, second = (get(session, community, i) for i in ids)
-    check_mergeable(ids, [first.status, second.status])
-    content = merge_contents(
-        {k: getattr(first, k) for k in CONTENT} | {"evidence": first.evidence},
-        {k: getattr(second, k) for k in CONTENT} | {"evidence": second.evidence},
-        title=" ".join(title.split()) if title else None,
-    )
-    evidence = content.pop("evidence")
-    for name, value in content.items():
-        setattr(first, name, value)
-    merged_from = [*evidence.get("merged_from", ()), second.id]
-    first.evidence = {
-        **evidence,
-        "merged_from": merged_from,
-        "edited": sorted({*evidence.get("edited", ()), "title"}),
-    }
-    first.updated_at = utcnow()
-    voters = set(session.scalars(select(Vote.voter).where(Vote.suggestion_id == first.id)))
-    for ballot in session.scalars(select(Vote).where(Vote.suggestion_id == second.id)):
-        if ballot.voter in voters:
-            session.delete(ballot)
-        else:
-            ballot.suggestion_id = first.id
-    session.execute(
-        Comment.__table__.update()
-        .where(Comment.suggestion_id == second.id)
-        .values(suggestion_id=first.id)
-    )
-    second.status, second.merged_into, second.updated_at = "merged", first.id, utcnow()
-    audit(
-        session,
-        community.id,
-        actor=actor,
-        action="suggestion.merge",
-        suggestion_id=first.id,
-        detail={"merged": second.id, "title": first.title},
-    )
-    audit(
-        session,
-        community.id,
-        actor=actor,
-        action="suggestion.merged_into",
-        suggestion_id=second.id,
-        detail={"into": first.id},
-    )
-    session.flush()
-    return first
