@@ -28,6 +28,74 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+# Markers are applied here and nowhere else (`make test-fast` deselects all four), from the
+# fixtures a test uses, closure included (a fixture that needs ``redactor`` counts as
+# ``redactor``):
+# - a fixture named below;
+# - a fixture parametrized "postgresql" (``any_engine``, ``any_app_client``, a live server): it
+#   reaches PostgreSQL through ``request.getfixturevalue``, which the closure cannot see;
+# - a module- or session-scoped fixture that takes ``models`` (a prepared analysis, embeddings):
+#   the store loads lazily, so taking ``models`` alone loads nothing, but such fixtures use it;
+# - for the few tests whose need goes through no fixture (a subprocess, an analysis started
+#   through the API), their node ID below.
+# Tests that post an import through ``app_client`` use the session's spaCy redactor, loaded once
+# (a few seconds), and stay in the fast set.
+MARKER_FIXTURES: dict[str, frozenset[str]] = {
+    "postgres": frozenset({"postgres_url", "new_database"}),
+    "redis": frozenset({"redis_url", "workers"}),
+    "browser": frozenset({"browser", "page"}),
+    "models": frozenset(
+        {
+            "redactor",  # spaCy pipeline
+            "embedder",  # MiniLM
+            "scorer",
+            "lexicon",  # spaCy lemmas
+            "sentence_nlp",
+            "workplace_embeddings",
+            "workplace_result",  # BERTopic
+            "aligned",  # goals: a whole analysis through the API
+            "onnx_store",  # ONNX export of the bundled weights
+            "int8_store",
+        }
+    ),
+}
+MARKER_TESTS: dict[str, frozenset[str]] = {
+    "tests/api/test_concurrency.py": frozenset({"models"}),  # uploads to a live server
+    "tests/api/test_fuzz.py": frozenset({"models"}),  # fuzzed POST .../analyses run analyses
+    "tests/jobs/test_analysis_api.py": frozenset({"models"}),
+    "tests/scaleout/test_killed_worker.py": frozenset({"models"}),  # real workers analyse
+    "tests/storage/test_crash_safety.py::test_sigkill_during_import": frozenset({"models"}),
+}
+_WIDE_SCOPES = frozenset({"session", "package", "module"})
+
+
+def markers_for(item: pytest.Item) -> list[str]:
+    """The markers ``item`` carries, from the fixtures (closure) and parameters it uses."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    found = [marker for marker, names in MARKER_FIXTURES.items() if fixtures & names]
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "postgresql" in callspec.params.values():
+        found.append("postgres")
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is not None and any(
+        d.scope in _WIDE_SCOPES and "models" in d.argnames
+        for name in fixtures - {"models"}
+        for d in definitions.name2fixturedefs.get(name, ())
+    ):
+        found.append("models")
+    for prefix, markers in MARKER_TESTS.items():
+        if item.nodeid.startswith(prefix):
+            found.extend(markers)
+    return sorted(set(found))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test ``postgres``, ``redis``, ``browser`` or ``models`` by what it needs."""
+    for item in items:
+        for marker in markers_for(item):
+            item.add_marker(marker)
+
+
 def fixture_bytes(relative: str) -> bytes:
     """The bytes of a fixture file under tests/fixtures/exports."""
     return (FIXTURES / relative).read_bytes()

@@ -450,7 +450,6 @@ def test_live_server_compresses_the_plotly_bundle(live: int) -> None:
 # --- values PostgreSQL cannot store ---------------------------------------------------------------
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [

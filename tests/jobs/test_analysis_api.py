@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import themed_export
@@ -28,7 +27,6 @@ def _analyse(client: TestClient, headers: dict[str, str]) -> dict:
     return job["result"]
 
 
-@pytest.mark.slow
 def test_analysis_finds_themes_and_keeps_their_identity(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
@@ -34,8 +33,6 @@ from service.storage.tables import EmbeddingCache, Job, Theme, Unit
 from tests.conftest import ROOT, make_token
 from tests.factories import themed_export
 from tests.scaleout.conftest import SECRET, Workers, worker_env
-
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 def _settings(url: str, data_dir: Path, broker_url: str | None = None) -> Settings:

@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 ROWS = 20_000
 
 
@@ -71,7 +69,6 @@ def _counts(db_path: Path) -> tuple[str, int, int, int]:
     return check, submissions, distinct, imports
 
 
-@pytest.mark.slow
 def test_sigkill_during_import_leaves_nothing_half_done(tmp_path: Path) -> None:
     export, db_path = tmp_path / "big.csv", tmp_path / "crash.db"
     _big_export(export)
