@@ -4,7 +4,7 @@
 ``evaluation/reports/agenda.md`` and ``agenda.json``.
 
 Four conditions: themes from the gold labels or from the production theme model
-(``BERTopicThemeModel`` on the bundled MiniLM embeddings), each with the gold concern levels or
+(``build_theme_model`` on the bundled MiniLM embeddings), each with the gold concern levels or
 with no concern data at all (as before the concerns model runs). Theme summaries (trend, weekly
 counts, quotes) come from the analysis job's own ``_summaries``. For each condition: whether the
 top suggestions contain every gold worry theme (at least half its units at concern level 2 or
@@ -136,13 +136,11 @@ def gold_result(units: list[dict[str, Any]], vectors: np.ndarray) -> ThemeResult
 def model_result(
     units: list[dict[str, Any]], vectors: np.ndarray, models: ModelStore
 ) -> ThemeResult:
-    """The production theme model's run on the corpus."""
-    from service.themes.model import BERTopicThemeModel
+    """The production theme model's run on the corpus (theme seed 42)."""
+    from service.themes.build import build_theme_model
 
-    model = BERTopicThemeModel(
-        lexicon=models.theme_lexicon, embedder=models.embedder, random_state=42
-    )
-    return model.fit([u["text"] for u in units], vectors)
+    settings = models.settings.model_copy(update={"theme_seed": 42})
+    return build_theme_model(settings, models).fit([u["text"] for u in units], vectors)
 
 
 def _majority(units: list[dict[str, Any]], result: ThemeResult) -> dict[int, str]:

@@ -12,6 +12,7 @@ hash of the texts, so reruns only cluster.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -22,13 +23,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from evaluation.datasets import REPORTS, ROOT, corpora_dir
 from evaluation.metrics import clustering_scores
+
+if TYPE_CHECKING:
+    from service.modelstore import ModelStore
+    from service.themes.model import BERTopicThemeModel
 
 NAME = "themes"
 DATASETS = {  # folder: name in published_results.csv
@@ -77,6 +82,15 @@ def prepare_environment() -> None:
     from service.themes.model import configure_numba_cache
 
     configure_numba_cache(data_dir())
+
+
+@functools.cache
+def model_store() -> ModelStore:
+    """One model store for the process, on the settings with the resolved data directory."""
+    from service.config import Settings
+    from service.modelstore import ModelStore
+
+    return ModelStore(Settings(data_dir=data_dir()))
 
 
 class EmbeddingCache:
@@ -133,12 +147,17 @@ def benchmark_data(
     return texts, gold, vectors
 
 
-def our_model(n_themes: int | None = None, seed: int = 42, **params: Any) -> Any:
-    """The production theme model with the installed spaCy pipeline's lexicon."""
-    from service.config import Settings
-    from service.themes.model import build_theme_model
+def our_model(n_themes: int | None = None, seed: int = 42, **params: Any) -> BERTopicThemeModel:
+    """The production theme model (:func:`build_theme_model`) with the theme seed ``seed``.
 
-    return build_theme_model(Settings().spacy_model, n_themes=n_themes, random_state=seed, **params)
+    ``params`` are :func:`build_theme_model`'s knobs (``representation``, ``ngram_range``,
+    ``pos_nlp``).
+    """
+    from service.themes.build import build_theme_model
+
+    models = model_store()
+    settings = models.settings.model_copy(update={"theme_seed": seed})
+    return build_theme_model(settings, models, n_themes=n_themes, **params)
 
 
 def bertopic_default(nr_topics: int | None = None) -> Any:
@@ -271,11 +290,12 @@ def coherence(corpora: Path, seed: int, cache: EmbeddingCache, ks: Sequence[int]
         model.fit(docs, vectors)
         return [[w for w, _ in model.get_topic(t)] for t in sorted(model.get_topics()) if t != -1]
 
-    from service.config import Settings
     from service.nlp.pipeline import keep_only, load_spacy
 
+    models = model_store()
+    models.put("embedder", cache.embedder)  # KeyBERTInspired and MMR embed words with it
     tagger = load_spacy(
-        Settings().spacy_model, exclude=keep_only(["tok2vec", "tagger", "attribute_ruler"])
+        models.settings.spacy_model, exclude=keep_only(["tok2vec", "tagger", "attribute_ruler"])
     )
 
     def ours(representation: str) -> Callable[[int], list[list[str]]]:
@@ -285,7 +305,6 @@ def coherence(corpora: Path, seed: int, cache: EmbeddingCache, ks: Sequence[int]
                 seed,
                 ngram_range=(1, 1),
                 representation=representation,
-                embedder=cache.embedder if representation in ("keybert", "mmr") else None,
                 pos_nlp=tagger if representation == "pos" else None,
             )
             return [list(theme.keywords) for theme in model.fit(docs, vectors).themes]
