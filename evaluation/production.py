@@ -179,7 +179,7 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
     from sqlalchemy import select
 
     from service.storage import db
-    from service.storage.tables import Import, Question, Response, Submission, Theme, Unit
+    from service.storage.tables import Answer, Import, Question, Submission, Theme, Unit
 
     with db.transaction(engine) as session:
         labels = {
@@ -193,12 +193,12 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
         ).all()
         rows = session.execute(
             select(Unit.response_id, Unit.theme_id, Unit.text)
-            .join(Response, Response.id == Unit.response_id)
+            .join(Answer, Answer.id == Unit.response_id)
             .order_by(Unit.response_id, Unit.position)
         ).all()
         texts = session.execute(
-            select(Response.id, Response.submission_id, Question.text, Response.text).join(
-                Question, Question.id == Response.question_id
+            select(Answer.id, Answer.submission_id, Question.text, Answer.text).join(
+                Question, Question.id == Answer.question_id
             )
         ).all()
     place: dict[int, tuple[str, int]] = {}

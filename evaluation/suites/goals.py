@@ -31,12 +31,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from evaluation.datasets import REPORTS, project_corpus
-from service.agenda.formats import is_solution_statement
-from service.agenda.requests import content_stems
 from service.config import Settings
 from service.goals.align import THRESHOLD, normalise
 from service.goals.readiness import classify
 from service.modelstore import ModelStore
+from service.nlp.statements import is_solution_statement
+from service.nlp.stems import content_stems
 
 NAME = "goals"
 HELD_OUT_BEFORE_TUNING = {

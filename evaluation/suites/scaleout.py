@@ -186,11 +186,11 @@ def _populate(url: str, answers: list[tuple[str, str]]) -> int:
     from service.nlp.embeddings import text_hash
     from service.storage import db
     from service.storage.tables import (
+        Answer,
         Community,
         Import,
         Question,
         Respondent,
-        Response,
         Submission,
     )
 
@@ -234,8 +234,8 @@ def _populate(url: str, answers: list[tuple[str, str]]) -> int:
                 submitted_at=when,
                 channel="survey",
             )
-            submission.responses.append(
-                Response(
+            submission.answers.append(
+                Answer(
                     community_id=community.id,
                     respondent_id=people[i % members].id,
                     question_id=question.id,

@@ -29,9 +29,9 @@ from typing import Any, Protocol
 import httpx
 
 from service.agenda.phrasing import PLACEHOLDER, SPACES, inline, mid_sentence, pick_phrase
-from service.agenda.requests import content_stems
 from service.agenda.schemas import ANGLE_KINDS, Angle, AngleBrief
 from service.config import LlmSettings
+from service.nlp.stems import content_stems
 
 log = logging.getLogger(__name__)
 

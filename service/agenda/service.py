@@ -9,7 +9,6 @@ from typing import Any
 
 from service.agenda.angles import AngleWriter, TemplateWriter
 from service.agenda.divergence import find_divergences
-from service.agenda.formats import choose_format, high_concern, is_sensitive
 from service.agenda.goals import with_goal
 from service.agenda.phrasing import mid_sentence, noun_topic, sanitize
 from service.agenda.requests import requesters
@@ -21,6 +20,7 @@ from service.agenda.schemas import (
     ThemeView,
     UnitView,
 )
+from service.agenda.session_formats import choose_format, high_concern, is_sensitive
 from service.agenda.suggest import (
     W_REQUEST,
     ThemeFacts,

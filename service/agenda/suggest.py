@@ -32,10 +32,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from service.agenda.formats import FormatFacts, is_solution_statement
-from service.agenda.requests import content_stems
 from service.agenda.schemas import Divergence, ThemeView, UnitView
+from service.agenda.session_formats import FormatFacts
 from service.ingest.schemas import SEGMENT_NAMES
+from service.nlp.statements import is_solution_statement
+from service.nlp.stems import content_stems
 from service.privacy.thresholds import Confidentiality
 
 W_WORRY = 1.5
@@ -233,7 +234,7 @@ def divergence_phrase(divergence: Divergence) -> str:
 
 
 def format_facts(facts: ThemeFacts, privacy: Confidentiality, sensitive: str | None) -> FormatFacts:
-    """What :func:`~service.agenda.formats.choose_format` needs, with publishable counts only."""
+    """What :func:`~service.agenda.session_formats.choose_format` needs: publishable counts."""
     shown = facts.worried if facts.worried >= privacy.min_group else None
     solvers = facts.solution_members
     return FormatFacts(

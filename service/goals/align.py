@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from service.agenda.requests import content_stems, stem
 from service.goals.schemas import GoalView, ThemeInput, ThemeLink
+from service.nlp.stems import content_stems, stem
 
 THRESHOLD = 0.42
 """Cosine similarity of goal and theme centroid from which a theme speaks to a goal."""

@@ -9,7 +9,7 @@ A small rule set, measured on ``corpora/goals/readiness.csv`` (see ``evaluation/
   ("doesn't work", "keeps rejecting", "not confident", "nobody updated the cheat sheet").
 * **progress**: something done or working (:data:`PROGRESS` -- "we launched", "finally
   approved", "made progress", "cut in half", "small win"), and every statement that the agenda's
-  detector reads as something that worked (:func:`~service.agenda.formats.is_solution_statement`).
+  detector reads as something that worked (:func:`~service.nlp.statements.is_solution_statement`).
 
 When a text has both, the later one wins: "We tried but the vendor never delivered" is a
 barrier, "It took a while but it is now part of every lesson" is progress. Each signal comes
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.agenda.formats import is_solution_statement
+from service.nlp.statements import is_solution_statement
 
 _MEANS = (
     r"(?:budget|money|funding|funds|time|capacity|staff|staffing|people|resources?|training|"

@@ -14,9 +14,9 @@ import pytest
 
 from service.agenda.angles import ChatCompletionsWriter, TemplateWriter, make_writer, valid_angle
 from service.agenda.phrasing import inline, mid_sentence, noun_topic, sanitize
-from service.agenda.requests import content_stems
 from service.agenda.schemas import AngleBrief
 from service.config import LlmSettings
+from service.nlp.stems import content_stems
 
 THEMES = [
     ("Calendar conflicts and double bookings", ("calendar", "double booking")),

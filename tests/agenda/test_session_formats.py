@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.agenda.formats import FormatFacts, choose_format, is_sensitive, is_solution_statement
 from service.agenda.schemas import Divergence
+from service.agenda.session_formats import FormatFacts, choose_format, is_sensitive
+from service.nlp.statements import is_solution_statement
 
 SPLIT = Divergence(
     1, "role", "Executive Assistant", "Office Manager", "concern", 2.6, 0.4, 8, 8, 0.001, 0.004, 0.9

@@ -237,8 +237,7 @@ def _unidentify(client: TestClient, slug: str, count: int) -> int:
     from sqlalchemy import select
 
     from service.storage.repositories import communities
-    from service.storage.tables import Question, Respondent, Unit
-    from service.storage.tables import Response as Answer
+    from service.storage.tables import Answer, Question, Respondent, Unit
 
     with db.transaction(client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
         community = communities.get(session, slug)

@@ -22,12 +22,12 @@ from service.storage import db
 from service.storage.repositories import communities
 from service.storage.repositories import digest as repo
 from service.storage.tables import (
+    Answer,
     Community,
     Import,
     Question,
     Recipient,
     Respondent,
-    Response,
     Submission,
     Suggestion,
 )
@@ -301,7 +301,7 @@ def add_ratings(engine: Engine, weeks: dict[datetime, list[float]], slug: str = 
                 session.add(submission)
                 session.flush()
                 session.add(
-                    Response(
+                    Answer(
                         community_id=community.id,
                         submission_id=submission.id,
                         respondent_id=members[index].id,

@@ -15,11 +15,11 @@ from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.importer import run_import
 from service.storage.tables import (
+    Answer,
     Community,
     Import,
     Question,
     Respondent,
-    Response,
     Submission,
 )
 from tests.conftest import fixture_bytes
@@ -57,7 +57,7 @@ def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> 
     assert result["duplicates_skipped"] == 0
     assert result["respondents"] == 5
     assert _count(any_engine, Submission) == 5
-    assert _count(any_engine, Response) > 5
+    assert _count(any_engine, Answer) > 5
     assert set(result) == {
         "community",
         "format",
@@ -72,11 +72,11 @@ def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> 
 
 def test_same_file_twice_stores_nothing_new(any_engine: Engine, load: Load) -> None:
     load(any_engine, "qualtrics/three_header_rows.csv")
-    answers = _count(any_engine, Response)
+    answers = _count(any_engine, Answer)
     again = load(any_engine, "qualtrics/three_header_rows.csv")
     assert (again["responses_added"], again["duplicates_skipped"]) == (0, 5)
     assert _count(any_engine, Submission) == 5
-    assert _count(any_engine, Response) == answers
+    assert _count(any_engine, Answer) == answers
     assert _count(any_engine, Import) == 2
 
 
@@ -124,10 +124,10 @@ def test_unfinished_responses_are_kept_and_flagged(any_engine: Engine, load: Loa
 
 def test_failed_import_stores_nothing(any_engine: Engine, load: Load) -> None:
     load(any_engine, "google_forms/basic.csv")
-    before = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
+    before = [_count(any_engine, m) for m in (Submission, Answer, Respondent, Import, Question)]
     with pytest.raises(InvalidInput):
         load(any_engine, "bad/ragged.csv")
-    after = [_count(any_engine, m) for m in (Submission, Response, Respondent, Import, Question)]
+    after = [_count(any_engine, m) for m in (Submission, Answer, Respondent, Import, Question)]
     assert before == after
 
 

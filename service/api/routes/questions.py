@@ -12,8 +12,7 @@ from sqlalchemy import select
 from service.api.security import FacilitatorCommunity, ViewerCommunity
 from service.csvsafe import write_csv
 from service.deps import SessionDep
-from service.storage.tables import Question
-from service.storage.tables import Response as Answer
+from service.storage.tables import Answer, Question
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["questions"])
 

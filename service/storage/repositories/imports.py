@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service.ingest.schemas import ParsedImport, ParsedRecord, QuestionKind, QuestionSpec
 from service.privacy.pseudonyms import respondent_key, submission_key
-from service.storage.tables import Community, Import, Question, Respondent, Response, Submission
+from service.storage.tables import Answer, Community, Import, Question, Respondent, Submission
 
 _NOT_STORED = {QuestionKind.PERSONAL, QuestionKind.METADATA}
 _CHUNK = 500
@@ -160,8 +160,8 @@ def _add_submission(
         question = questions.get(answer.question)
         if question is None:
             continue
-        submission.responses.append(
-            Response(
+        submission.answers.append(
+            Answer(
                 community_id=batch.community_id,
                 respondent_id=respondent.id,
                 question_id=question.id,

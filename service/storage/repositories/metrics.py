@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 from service.metrics import drivers as driver_analysis
 from service.metrics.quantitative import TypedAnswer, participation, role_of, weekly
 from service.privacy.thresholds import Confidentiality, iso_week
-from service.storage.tables import Community, Question, Respondent, Submission, Theme, Unit
-from service.storage.tables import Response as Answer
+from service.storage.tables import Answer, Community, Question, Respondent, Submission, Theme, Unit
 
 _TYPED = ("likert", "nps", "yes_no", "numeric")
 

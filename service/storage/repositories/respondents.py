@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from service.errors import NotFound
 from service.privacy.pseudonyms import respondent_key
-from service.storage.tables import Community, Respondent, Response, Submission
+from service.storage.tables import Answer, Community, Respondent, Submission
 
 
 def resolve_key(secret_key: str, key: str) -> str:
@@ -38,13 +38,11 @@ def forget(session: Session, community: Community, key: str) -> dict[str, int]:
         )
         or 0,
         "answers": session.scalar(
-            select(func.count())
-            .select_from(Response)
-            .where(Response.respondent_id == respondent.id)
+            select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
         )
         or 0,
     }
-    session.execute(delete(Response).where(Response.respondent_id == respondent.id))
+    session.execute(delete(Answer).where(Answer.respondent_id == respondent.id))
     session.execute(delete(Submission).where(Submission.respondent_id == respondent.id))
     session.execute(delete(Respondent).where(Respondent.id == respondent.id))
     session.flush()

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from service.agenda.schemas import FORMATS
 from service.errors import NotFound
 from service.storage.tables import (
+    Answer,
     AuditEntry,
     Comment,
     Community,
     Question,
-    Response,
     Suggestion,
     Vote,
 )
@@ -51,16 +51,14 @@ def choice_answers(session: Session, community_id: int) -> list[Any]:
     """Respondent, question text, choices and submission time of each choice answer."""
     return list(
         session.execute(
-            select(
-                Response.respondent_id, Question.text, Response.value_choices, Response.submitted_at
-            )
-            .join(Question, Question.id == Response.question_id)
+            select(Answer.respondent_id, Question.text, Answer.value_choices, Answer.submitted_at)
+            .join(Question, Question.id == Answer.question_id)
             .where(
-                Response.community_id == community_id,
+                Answer.community_id == community_id,
                 Question.kind.in_(("multi_choice", "single_choice")),
-                Response.value_choices.is_not(None),
+                Answer.value_choices.is_not(None),
             )
-            .order_by(Response.id)
+            .order_by(Answer.id)
         ).all()
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from service.storage.tables import EmbeddingCache, Question, Response, Unit
+from service.storage.tables import Answer, EmbeddingCache, Question, Unit
 
 CHUNK = 500
 
@@ -17,16 +17,16 @@ def unsplit_answers(session: Session, community_id: int) -> list[Row[Any]]:
     """Free-text answers of the community that have no units yet, oldest first."""
     return list(
         session.execute(
-            select(Response.id, Response.respondent_id, Response.text, Response.submitted_at)
-            .join(Question, Question.id == Response.question_id)
-            .outerjoin(Unit, Unit.response_id == Response.id)
+            select(Answer.id, Answer.respondent_id, Answer.text, Answer.submitted_at)
+            .join(Question, Question.id == Answer.question_id)
+            .outerjoin(Unit, Unit.response_id == Answer.id)
             .where(
-                Response.community_id == community_id,
+                Answer.community_id == community_id,
                 Question.kind == "free_text",
-                Response.text.is_not(None),
+                Answer.text.is_not(None),
                 Unit.id.is_(None),
             )
-            .order_by(Response.id)
+            .order_by(Answer.id)
         ).all()
     )
 

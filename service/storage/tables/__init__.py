@@ -16,11 +16,11 @@ from service.storage.tables.analysis import (
 from service.storage.tables.base import Base, utcnow
 from service.storage.tables.digest import DigestSend, Recipient
 from service.storage.tables.members import (
+    Answer,
     Community,
     Import,
     Question,
     Respondent,
-    Response,
     Submission,
 )
 
@@ -32,7 +32,7 @@ __all__ = [
     "Import",
     "Question",
     "Submission",
-    "Response",
+    "Answer",
     "User",
     "Membership",
     "ApiToken",

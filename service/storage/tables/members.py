@@ -96,7 +96,7 @@ class Question(Base):
 
 
 class Submission(Base):
-    """One response as the tool recorded it (a survey row or a check-in note)."""
+    """One submission as the tool recorded it (a survey row or a check-in note): its answers."""
 
     __tablename__ = "submissions"
     __table_args__ = (
@@ -115,15 +115,15 @@ class Submission(Base):
     channel: Mapped[str] = mapped_column(String(32))
     finished: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    responses: Mapped[list[Response]] = relationship(
+    answers: Mapped[list[Answer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True
     )
 
 
-class Response(Base):
+class Answer(Base):
     """One answer: a respondent's text or typed value for one question."""
 
-    __tablename__ = "responses"
+    __tablename__ = "responses"  # the table kept its first name
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     community_id: Mapped[int] = mapped_column(
@@ -146,4 +146,4 @@ class Response(Base):
     value_date: Mapped[datetime | None] = mapped_column(DateTime)
     finished: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    submission: Mapped[Submission] = relationship(back_populates="responses")
+    submission: Mapped[Submission] = relationship(back_populates="answers")
