@@ -16,12 +16,18 @@ from evaluation.__main__ import main
 from evaluation.suites import agenda
 from evaluation.suites import themes as themes_suite
 from service.modelstore import ModelStore
+from service.themes.labels import Lexicon
 from tests.themes.workplace import LABELS, SENTENCES
 
 
 @pytest.fixture
-def eval_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The suite's data directory (embedding cache) in ``tmp_path``; its environment restored."""
+def eval_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lexicon: Lexicon
+) -> Iterator[Path]:
+    """The suite's data directory (embedding cache) in ``tmp_path``; its environment restored.
+
+    The suite's model store gets the session's lexicon instead of loading its own.
+    """
     monkeypatch.setenv("PEERPULSE_DATA_DIR", str(tmp_path))
     for name, value in {
         "HF_HUB_OFFLINE": "1",
@@ -31,6 +37,7 @@ def eval_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     }.items():
         monkeypatch.setenv(name, os.environ.get(name, value))
     themes_suite.model_store.cache_clear()
+    themes_suite.model_store().put("theme_lexicon", lexicon)
     yield tmp_path
     themes_suite.model_store.cache_clear()
 

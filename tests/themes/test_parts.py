@@ -12,7 +12,7 @@ from service.config import Settings
 from service.modelstore import ModelStore
 from service.themes.build import build_theme_model
 from service.themes.model import BERTopicThemeModel
-from service.themes.parts import Clusterer, Reducer, Representation, ThemeWords
+from service.themes.parts import ThemeWords
 from tests.themes.workplace import SENTENCES
 
 
@@ -58,15 +58,6 @@ class ClusterNames:
             tuple((f"word{c}",) for c in clusters),
             tuple(f"Cluster {c}" for c in clusters),
         )
-
-
-def test_hand_made_parts_satisfy_the_protocols() -> None:
-    parts: tuple[Reducer, Clusterer, Representation] = (
-        Unreduced(),
-        RecordingKMeans(3),
-        ClusterNames(),
-    )
-    assert all(parts)
 
 
 def test_a_hand_made_clusterer_is_used(
