@@ -71,7 +71,7 @@ class ProductionPath:
 
     def ingest(self, name: str, files: list[tuple[str, bytes, str]]) -> Path:
         """Import ``(file name, bytes, format)`` into a new database; returns its path."""
-        from service.storage.importer import run_import
+        from service.intake import run_import
 
         path = self.folder / f"{name}-base.db"
         path.unlink(missing_ok=True)

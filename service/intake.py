@@ -1,4 +1,4 @@
-"""The import use case: parse a file, then store it in one all-or-nothing transaction."""
+"""The import use case: parse a file, redact it, then store it in one all-or-nothing transaction."""
 
 from __future__ import annotations
 

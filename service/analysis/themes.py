@@ -13,14 +13,10 @@ from service.themes.schemas import ThemeResult
 def fit_themes(
     models: ModelStore, settings: Settings, texts: list[str], vectors: np.ndarray
 ) -> ThemeResult:
-    """Fit the production theme model on ``texts`` and their ``vectors``."""
-    from service.themes.model import BERTopicThemeModel, configure_numba_cache
+    """Fit the production theme model (:func:`~service.themes.build.build_theme_model`)."""
+    from service.themes.build import build_theme_model
 
-    configure_numba_cache(settings.data_dir)
-    model = BERTopicThemeModel(
-        lexicon=models.theme_lexicon, embedder=models.embedder, random_state=settings.theme_seed
-    )
-    return model.fit(texts, vectors)
+    return build_theme_model(settings, models).fit(texts, vectors)
 
 
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:

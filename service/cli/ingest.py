@@ -26,8 +26,8 @@ def ingest(
 ) -> None:
     """Import one export file into a community (created on first use)."""
     from service.ingest.service import parse_mapping
+    from service.intake import run_import
     from service.modelstore import ModelStore
-    from service.storage.importer import run_import
 
     try:
         if not path.is_file():
@@ -69,7 +69,7 @@ def roster_import(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Load the roster (for response rates and turnover)."""
-    from service.storage.importer import run_roster_import
+    from service.intake import run_roster_import
 
     try:
         if not path.is_file():

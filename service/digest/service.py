@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service.analysis.metrics import community_metrics
 from service.config import Settings
 from service.digest import render as rendering
 from service.digest import send as sending
@@ -34,7 +35,6 @@ from service.storage.repositories import communities as communities_repo
 from service.storage.repositories import digest as repo
 from service.storage.repositories import goals as goals_repo
 from service.storage.repositories import themes as themes_repo
-from service.storage.repositories.metrics import community_metrics
 from service.storage.tables import Community, Recipient
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from service.analysis.stages import STAGES, run_analysis
 from service.config import Settings
+from service.intake import run_import, run_roster_import
 from service.jobs import store
 from service.modelstore import ModelStore
 from service.storage import db
-from service.storage.importer import run_import, run_roster_import
 from service.storage.repositories import communities, goals
 from tests.conftest import ROOT
 

@@ -26,12 +26,12 @@ from schemathesis.checks import not_a_server_error
 
 from service.auth.roles import Role
 from service.config import Settings
+from service.intake import run_import
 from service.jobs import store
 from service.jobs.runner import build_runner
 from service.main import create_app
 from service.modelstore import ModelStore
 from service.storage import db
-from service.storage.importer import run_import
 from service.storage.repositories import auth, communities, goals
 from service.storage.tables import Suggestion, Theme
 from tests.conftest import fixture_bytes

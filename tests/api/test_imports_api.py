@@ -151,7 +151,7 @@ def test_upload_holds_no_connection_while_it_parses(
 ) -> None:
     """Regression: each upload kept its request's connection while it parsed and redacted, so
     twenty at once exhausted the pool (500s, and an unrelated viewer's read failed)."""
-    from service.storage import importer
+    from service import intake as importer
 
     engine = app_client.app.state.engine  # type: ignore[attr-defined]
     held: list[int] = []

@@ -22,12 +22,12 @@ from sqlalchemy import Engine, func, select
 
 from service.auth.roles import Role
 from service.config import Settings
+from service.intake import run_import
 from service.jobs import store
 from service.jobs.runner import execute
 from service.main import create_app
 from service.modelstore import ModelStore
 from service.storage import db
-from service.storage.importer import run_import
 from service.storage.repositories import communities
 from service.storage.tables import EmbeddingCache, Job, Theme, Unit
 from tests.conftest import ROOT, make_token

@@ -10,10 +10,10 @@ from sqlalchemy import Engine, func, select, text
 
 from service.config import Settings
 from service.errors import InvalidInput, NotFound
+from service.intake import run_import
 from service.privacy.pseudonyms import respondent_key
 from service.privacy.redactor import Redactor
 from service.storage import db
-from service.storage.importer import run_import
 from service.storage.tables import (
     Answer,
     Community,

@@ -13,7 +13,7 @@ from service.api.security import FacilitatorCommunity
 from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
 from service.errors import TooLarge
 from service.ingest.service import parse_mapping
-from service.storage.importer import run_import
+from service.intake import run_import
 from service.storage.repositories import imports
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/imports", tags=["imports"])

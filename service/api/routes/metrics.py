@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from service.analysis import metrics
 from service.api.security import ViewerCommunity
 from service.deps import ConfidentialityDep, SessionDep
-from service.storage.repositories import metrics
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["metrics"])
 

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from service.analysis import metrics
 from service.deps import ConfidentialityDep, EngineDep, SessionDep
 from service.jobs import store
 from service.privacy.thresholds import Confidentiality
-from service.storage.repositories import communities, metrics, segments, themes
+from service.storage.repositories import communities, segments, themes
 from service.storage.tables import Community
 from service.web.common import (
     FacilitatorForm,
