@@ -45,9 +45,9 @@ run: sample
 test: install-dev
 	$(BIN)/python -m pytest
 
-# Markers are applied from the fixtures a test uses (tests/conftest.py).
+# Markers are applied from the fixtures a test uses (tests/conftest.py); one worker per core.
 test-fast: install-dev
-	$(BIN)/python -m pytest -m "not postgres and not redis and not browser and not models"
+	$(BIN)/python -m pytest -n auto -m "not postgres and not redis and not browser and not models"
 
 lint: install-dev
 	$(BIN)/ruff check service tests evaluation
