@@ -10,6 +10,7 @@ from typing import Any
 from service.agenda.angles import AngleWriter, TemplateWriter
 from service.agenda.divergence import find_divergences
 from service.agenda.goals import with_goal
+from service.agenda.groups import divergence_groups
 from service.agenda.phrasing import mid_sentence, noun_topic, sanitize
 from service.agenda.requests import requesters
 from service.agenda.schemas import (
@@ -25,7 +26,6 @@ from service.agenda.suggest import (
     W_REQUEST,
     ThemeFacts,
     by_theme,
-    divergence_groups,
     format_facts,
     invite_segments,
     pick_quotes,
