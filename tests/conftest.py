@@ -34,8 +34,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 # - a fixture named below;
 # - a fixture parametrized "postgresql" (``any_engine``, ``any_app_client``, a live server): it
 #   reaches PostgreSQL through ``request.getfixturevalue``, which the closure cannot see;
-# - a module- or session-scoped fixture that takes ``models`` (a prepared analysis, embeddings):
-#   the store loads lazily, so taking ``models`` alone loads nothing, but such fixtures use it;
+# - ``models`` taken by the test itself, or by a module- or session-scoped fixture (a prepared
+#   analysis, embeddings): the store loads lazily, so ``app_client`` taking it loads nothing, but
+#   these use it;
 # - for the few tests whose need goes through no fixture (a subprocess, an analysis started
 #   through the API), their node ID below.
 # Tests that post an import through ``app_client`` use the session's spaCy redactor, loaded once
@@ -77,10 +78,13 @@ def markers_for(item: pytest.Item) -> list[str]:
     if callspec is not None and "postgresql" in callspec.params.values():
         found.append("postgres")
     definitions = getattr(item, "_fixtureinfo", None)
-    if definitions is not None and any(
-        d.scope in _WIDE_SCOPES and "models" in d.argnames
-        for name in fixtures - {"models"}
-        for d in definitions.name2fixturedefs.get(name, ())
+    if definitions is not None and (
+        "models" in definitions.argnames
+        or any(
+            d.scope in _WIDE_SCOPES and "models" in d.argnames
+            for name in fixtures - {"models"}
+            for d in definitions.name2fixturedefs.get(name, ())
+        )
     ):
         found.append("models")
     for prefix, markers in MARKER_TESTS.items():
