@@ -62,6 +62,10 @@ def store_figures(
     theme = session.get_one(Theme, theme_id)
     theme.unit_count, theme.member_count, theme.share = units, respondents, share
     theme.trend, theme.suppressed = trend, suppressed
+    # The old rows go first: a flush inserts before it deletes, and a week keeps its key.
+    theme.weeks.clear()
+    theme.quotes.clear()
+    session.flush()
     theme.weeks = [ThemeWeek(week=week, count=count) for week, count in weekly]
     theme.quotes = [
         ThemeQuote(position=i, text=text, week=week) for i, (text, week) in enumerate(quotes)
