@@ -3,12 +3,14 @@
 from service.storage.tables.access import ApiToken, Membership, SignInFailure, User
 from service.storage.tables.agenda import AuditEntry, Comment, Goal, Suggestion, Vote
 from service.storage.tables.analysis import (
+    AnswerTheme,
     EmbeddingCache,
     Job,
     Theme,
     ThemeGoal,
     ThemeGoalGap,
     ThemeQuote,
+    ThemeSummarySentence,
     ThemeWeek,
     ThemeWorry,
     Unit,
@@ -46,6 +48,8 @@ __all__ = [
     "ThemeQuote",
     "ThemeWeek",
     "ThemeWorry",
+    "AnswerTheme",
+    "ThemeSummarySentence",
     "Suggestion",
     "Vote",
     "Comment",

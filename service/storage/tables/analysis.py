@@ -97,6 +97,14 @@ class Theme(Base):
     community_id: Mapped[int] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
+    # The question whose answers the theme gathers; None: a community-wide theme.
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
+    level: Mapped[str] = mapped_column(String(16), default="fine")  # parent | fine
     label: Mapped[str] = mapped_column(String(300))
     name: Mapped[str | None] = mapped_column(String(300))  # a human-given name wins over the label
     keywords: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -126,6 +134,43 @@ class Theme(Base):
     goal_gap: Mapped[ThemeGoalGap | None] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+    summary_sentences: Mapped[list[ThemeSummarySentence]] = relationship(
+        order_by="ThemeSummarySentence.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class AnswerTheme(Base):
+    """An answer coded to a theme of its scope, with the sentence that carries the evidence."""
+
+    __tablename__ = "answer_themes"
+    __table_args__ = (
+        UniqueConstraint("answer_id", "theme_id", name="uq_answer_themes_answer_theme"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    evidence_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL")
+    )
+
+
+class ThemeSummarySentence(Base):
+    """One sentence of a theme's summary, citing the answers it rests on."""
+
+    __tablename__ = "theme_summary_sentences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    answer_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class ThemeWeek(Base):

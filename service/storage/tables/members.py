@@ -114,6 +114,7 @@ class Submission(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     channel: Mapped[str] = mapped_column(String(32))
     finished: Mapped[bool] = mapped_column(Boolean, default=True)
+    source_row: Mapped[int | None] = mapped_column(Integer)  # the file's data row, 1-based
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True
@@ -145,5 +146,6 @@ class Answer(Base):
     value_choices: Mapped[list[Any] | None] = mapped_column(JSON)
     value_date: Mapped[datetime | None] = mapped_column(DateTime)
     finished: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(16))  # detected; None: not detected
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
