@@ -336,10 +336,10 @@ def invite_segments(
         sizes: Counter[str] = Counter()
         hits: Counter[str] = Counter()
         for member in answered:
-            group = (segments.get(member) or {}).get(dimension)
-            if group:
-                sizes[group] += 1
-                hits[group] += member in raised
+            value = (segments.get(member) or {}).get(dimension)
+            if value:
+                sizes[value] += 1
+                hits[value] += member in raised
         overall = sum(hits.values()) / sum(sizes.values()) if sizes else 0.0
         for group, size in sizes.items():
             if min(size, hits[group], size - hits[group]) < privacy.min_group or not overall:

@@ -86,7 +86,7 @@ def rank_worry(context: Context) -> list[dict[str, Any]]:
         ]
         ranked = rank_themes(scored, labels={i: t.name or t.label for i, t in themes.items()})
         entries: dict[int, dict[str, Any]] = {}
-        out = []
+        out: list[dict[str, Any]] = []
         for concern in ranked:
             theme = themes.get(concern.theme_id)
             if theme is None:

@@ -132,7 +132,7 @@ def _goals(goals: Sequence[Mapping[str, Any]]) -> tuple[GoalItem, ...]:
     order = {"ahead_of_members": 0, "barely_raised": 1}
     ranked = sorted(
         (g for g in goals if isinstance(g, Mapping) and g.get("text")),
-        key=lambda g: (order.get(g.get("gap"), 2), g.get("id") or 0),
+        key=lambda g: (order.get(str(g.get("gap")), 2), g.get("id") or 0),
     )
     return tuple(
         GoalItem(

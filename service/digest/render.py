@@ -80,9 +80,10 @@ def subject(content: DigestContent) -> str:
 def render(content: DigestContent, footer: Footer | None = None) -> Rendered:
     """Both parts of one digest, from ``templates/digest.html`` and ``templates/digest.txt``."""
     env = environment()
-    context = {"d": content, "footer": footer or Footer(), "subject": subject(content)}
+    title = subject(content)
+    context = {"d": content, "footer": footer or Footer(), "subject": title}
     return Rendered(
-        subject=context["subject"],
+        subject=title,
         html=env.get_template("digest.html").render(context),
         text=env.get_template("digest.txt").render(context),
     )

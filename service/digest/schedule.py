@@ -35,12 +35,19 @@ JOB_ID = "peerpulse-digests"
 
 
 class Schedule(Protocol):
-    """A recipient's weekly moment."""
+    """A recipient's weekly moment (read only: a stored recipient is one)."""
 
-    weekday: int
-    hour: int
-    timezone: str
-    created_at: datetime | None
+    @property
+    def weekday(self) -> int: ...
+
+    @property
+    def hour(self) -> int: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime | None: ...
 
 
 def as_utc(moment: datetime | None) -> datetime:

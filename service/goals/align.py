@@ -16,7 +16,8 @@ theme's units. A match with nothing in common is reported as "close in meaning".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def match(
     texts = texts or {}
     links: dict[int, tuple[ThemeLink, ...]] = {}
     for row, goal in enumerate(goals):
-        order = np.argsort(-scores[row], kind="stable") if len(themes) else []
+        order: Iterable[Any] = np.argsort(-scores[row], kind="stable") if len(themes) else []
         kept = [int(i) for i in order if scores[row, i] >= threshold][:MAX_THEMES]
         links[goal.id] = tuple(
             ThemeLink(

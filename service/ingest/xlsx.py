@@ -243,7 +243,7 @@ class _Scan:
         parser.CharacterDataHandler = self._text
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
-        parser.ExternalEntityRefHandler = self._doctype
+        parser.ExternalEntityRefHandler = self._external_entity
         parser.buffer_text = False
         try:
             for chunk in _chunks(source):
@@ -259,6 +259,11 @@ class _Scan:
                 location=Location(row=self.row, column=self.column),
                 hint=_HINT,
             ) from exc
+
+    def _external_entity(self, *args: object) -> int:
+        """expat's handler for an external entity reference (it returns a status): refused."""
+        self._doctype(*args)
+        return 0
 
     def _doctype(self, *_args: object) -> None:
         raise _Refused(

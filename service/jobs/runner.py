@@ -132,7 +132,7 @@ class EmbeddedRunner:
         self._pool = ThreadPoolExecutor(
             max_workers=settings.max_concurrent_analyses, thread_name_prefix="peerpulse-job"
         )
-        self.futures: dict[str, Future[None]] = {}
+        self.futures: dict[str, Future[str]] = {}
 
     def submit(self, job_id: str) -> None:
         """Queue the job on the thread pool."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from service.errors import ModelUnavailable
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
 
 ALL_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
@@ -26,7 +27,7 @@ SENTENCE_COMPONENTS = ("senter",)
 LEXICON_COMPONENTS = ("lemmatizer",)
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, ...], Language] = {}
+_loaded: dict[tuple[object, ...], Language] = {}
 
 
 def load_spacy(
@@ -95,8 +96,9 @@ def load_sentence_splitter(model_name: str) -> Language:
 
     _register_placeholder_guard()
     nlp = _load(model_name, exclude=keep_only(SENTENCE_COMPONENTS), enable=SENTENCE_COMPONENTS)
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
     for kind in PLACEHOLDERS:
-        nlp.tokenizer.add_special_case(f"[{kind}]", [{ORTH: f"[{kind}]"}])
+        tokenizer.add_special_case(f"[{kind}]", [{ORTH: f"[{kind}]"}])
     nlp.add_pipe("placeholder_guard", last=True)
     with _lock:
         return _loaded.setdefault(key, nlp)

@@ -69,8 +69,8 @@ def _plan_group(
     plans = []
     for index in indexes:
         label = clean_header(sub[index]) if index < len(sub) else ""
-        values = {v.strip() for v in column_values(table, 2, index) if v.strip()}
-        if label and values and values <= {label}:
+        seen = {v.strip() for v in column_values(table, 2, index) if v.strip()}
+        if label and seen and seen <= {label}:
             plans.append(
                 ColumnPlan(index, label, ColumnRole.CHOICE_FLAG, question=question, choice=label)
             )

@@ -71,7 +71,7 @@ def list_all(session: Session) -> list[Community]:
 def stats(session: Session, community: Community) -> dict[str, int]:
     """Counts shown on a community's summary."""
 
-    def count(model: type, column: object) -> int:
+    def count(model: type, column: Any) -> int:
         return (
             session.scalar(select(func.count()).select_from(model).where(column == community.id))
             or 0

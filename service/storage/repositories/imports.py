@@ -49,8 +49,8 @@ def _respondents(
         ):
             known[respondent.key] = respondent
     for key, record in sorted(records, key=lambda kr: kr[1].submitted_at or datetime.min):
-        respondent = known.get(key)
-        if respondent is None:
+        found = known.get(key)
+        if found is None:
             respondent = Respondent(
                 community_id=community.id,
                 key=key,
@@ -60,6 +60,8 @@ def _respondents(
             )
             session.add(respondent)
             known[key] = respondent
+        else:
+            respondent = found
         for name, value in record.segments.items():
             setattr(respondent, name, value[:200])
         if record.submitted_at and (

@@ -33,7 +33,7 @@ def typed_answers(session: Session, community: Community) -> list[TypedAnswer]:
     return [
         TypedAnswer(r, iso_week(when), text, kind, float(value))
         for r, when, text, kind, value in rows
-        if when is not None
+        if when is not None and value is not None
     ]
 
 

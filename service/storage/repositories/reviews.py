@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -110,9 +110,7 @@ def move_votes_and_comments(session: Session, source: Suggestion, target: Sugges
         else:
             ballot.suggestion_id = target.id
     session.execute(
-        Comment.__table__.update()
-        .where(Comment.suggestion_id == source.id)
-        .values(suggestion_id=target.id)
+        update(Comment).where(Comment.suggestion_id == source.id).values(suggestion_id=target.id)
     )
     session.flush()
 
