@@ -1,4 +1,8 @@
-"""Stage: split every free-text answer that has no units yet into sentence units."""
+"""Stage: split every free-text answer that has no units yet into sentence units.
+
+It also stamps each answer with text whose language is unknown (older imports included) with the
+language it is written in; the themes stage leaves non-English answers out.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from service.analysis.context import Analysis, Context, Progress
 from service.nlp.embeddings import text_hash
 from service.privacy.thresholds import iso_week
 from service.storage import db
+from service.storage.repositories import languages
 from service.storage.repositories import units as unit_rows
 
 
@@ -64,6 +69,22 @@ def build_units(context: Context) -> int:
     return sum(not row["non_answer"] for row in rows)
 
 
+def stamp_languages(context: Context) -> int:
+    """Detect the language of every answer with text that has none yet; how many were stamped."""
+    from service.nlp.language import detect_all
+
+    with db.transaction(context.engine) as session:
+        pending = languages.undetected(session, context.community_id)
+    if not pending:
+        return 0
+    found = detect_all([text for _, text in pending])
+    with db.transaction(context.engine, write=True) as session:
+        languages.stamp(session, {id_: code for (id_, _), code in zip(pending, found, strict=True)})
+    return len(pending)
+
+
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:
-    """The stage: sets ``analysis.units_added``."""
+    """The stage: stamps answer languages and sets ``analysis.units_added``."""
+    stamp_languages(context)
+    progress(0.2, "detecting answer languages")
     analysis.units_added = build_units(context)

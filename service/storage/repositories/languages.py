@@ -1,0 +1,51 @@
+"""Answer languages: the answers still to detect, their stamps, and the count per language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from service.storage.tables import Answer, Question
+
+ENGLISH = "en"
+
+
+def undetected(session: Session, community_id: int) -> list[tuple[int, str]]:
+    """``(id, text)`` of the community's answers with text and no language yet, oldest first."""
+    rows = session.execute(
+        select(Answer.id, Answer.text)
+        .where(
+            Answer.community_id == community_id,
+            Answer.text.is_not(None),
+            Answer.language.is_(None),
+        )
+        .order_by(Answer.id)
+    )
+    return [(id_, text) for id_, text in rows if text is not None]
+
+
+def stamp(session: Session, languages: Mapping[int, str]) -> None:
+    """Set each answer's language (one bulk UPDATE by primary key)."""
+    if languages:
+        session.execute(
+            update(Answer), [{"id": id_, "language": code} for id_, code in languages.items()]
+        )
+
+
+def other_languages(session: Session, community_id: int) -> dict[str, int]:
+    """Free-text answers per language other than English (null reads as English)."""
+    rows = session.execute(
+        select(Answer.language, func.count())
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            Answer.community_id == community_id,
+            Question.kind == "free_text",
+            Answer.language.is_not(None),
+            Answer.language != ENGLISH,
+        )
+        .group_by(Answer.language)
+        .order_by(Answer.language)
+    )
+    return {str(language): int(count) for language, count in rows}
