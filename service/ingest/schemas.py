@@ -107,6 +107,7 @@ class ParsedRecord:
     attributes: dict[str, str] = field(default_factory=dict)
     answers: list[Answer] = field(default_factory=list)
     personal_values: list[str] = field(default_factory=list)  # for the redaction gazetteer only
+    source_row: int | None = None  # 1-based data row (header rows not counted)
 
 
 @dataclass

@@ -101,10 +101,14 @@ def column_values(table: Table, header_rows: int, index: int) -> list[str]:
     return [row[index] if index < len(row) else "" for row in table.rows[header_rows:]]
 
 
-def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSettings) -> None:
-    """Refuse ragged rows and over-long cells, naming the row and column."""
+def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSettings) -> list[int]:
+    """Refuse ragged rows and over-long cells, naming the row and column.
+
+    Blank rows are dropped; the file row number of each row kept is returned, in order.
+    """
     width = len(table.rows[layout.header_rows - 1]) if layout.header_rows else len(table.rows[0])
     kept: list[list[str]] = table.rows[: layout.header_rows]
+    numbers: list[int] = []
     for number, row in enumerate(table.rows[layout.header_rows :], start=layout.header_rows + 1):
         if not any(cell.strip() for cell in row):
             continue
@@ -132,6 +136,7 @@ def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSetting
                     hint="Raise PEERPULSE_MAX_CELL_CHARS if such long answers are expected.",
                 )
         kept.append(row[:width])
+        numbers.append(number)
     if len(kept) == layout.header_rows:
         raise InvalidInput(
             f"{filename} has a header but no responses",
@@ -140,18 +145,19 @@ def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSetting
             hint="Export again after responses have been collected.",
         )
     table.rows = kept
+    return numbers
 
 
 def build_import(
     table: Table, layout: Layout, filename: str, limits: LimitSettings
 ) -> ParsedImport:
     """Build questions and records from a checked table and its layout."""
-    check_rows(table, layout, filename, limits)
+    numbers = check_rows(table, layout, filename, limits)
     questions = _questions(table, layout)
     by_text = {q.text: q for q in questions}
     records = [
         _record(row, number, layout, by_text)
-        for number, row in enumerate(table.rows[layout.header_rows :], start=layout.header_rows + 1)
+        for number, row in zip(numbers, table.rows[layout.header_rows :], strict=True)
     ]
     warnings = list(layout.warnings)
     unfinished = [r.row for r in records if not r.finished]
@@ -215,6 +221,7 @@ def _record(
 ) -> ParsedRecord:
     record = ParsedRecord(
         row=number,
+        source_row=number - layout.header_rows,
         source_key="",
         respondent_ref="",
         submitted_at=None,

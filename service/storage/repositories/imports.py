@@ -156,6 +156,7 @@ def _add_submission(
         submitted_at=record.submitted_at,
         channel=record.channel.value,
         finished=record.finished,
+        source_row=record.source_row,
     )
     session.add(submission)
     for answer in record.answers:
