@@ -14,13 +14,16 @@ from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from service.privacy.lexicons import (
+    AMBIGUOUS,
     NOT_NAMES,
     TITLES,
     is_english,
     is_given_name,
     is_surname,
     looks_like_name_word,
+    name_words,
 )
+from service.privacy.things import NOT_NAME_TAGS
 
 ROLES = (
     frozenset(
@@ -50,6 +53,10 @@ _OTHER_ENTS = frozenset(
     "ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE MONEY".split()
 )
 _NAME = {"IS_TITLE": True}
+# A name written in lower case (``asked priya to``): only a given name from the lexicons that is
+# no English word counts (``reads_as_lower_name``).
+_LOWER = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}}
+_SAID = frozenset("said says told asked mentioned emailed called thinks wants suggested".split())
 _END = {"TEXT": {"IN": [",", "!", ".", ":", "—", "-"]}}
 _GREETINGS = frozenset(
     "hi hello hey dear thanks thx cheers morning congrats congratulations welcome bye".split()
@@ -93,11 +100,28 @@ def build_matcher(vocab: Vocab) -> Matcher:
         ],
     )
     matcher.add("PAIR", [[_NAME, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    _add_lower_case(matcher)
     matcher.add(
         "GREETING",
         [[{"LOWER": {"IN": sorted(_GREETINGS)}}, {"TEXT": ",", "OP": "?"}, _NAME, _END]],
     )
     return matcher
+
+
+def _add_lower_case(matcher: Matcher) -> None:
+    """The same evidence before a name written in lower case (``told sam``, ``hi priya,``)."""
+    matcher.add("LOWER_VERB", [[{"LOWER": {"IN": sorted(VERBS)}}, _LOWER]])
+    matcher.add(
+        "LOWER_VERB",
+        [
+            [{"LOWER": {"IN": sorted(_HEADS_TO | {"out"})}}, {"LOWER": "to"}, _LOWER],
+            [{"LOWER": {"IN": sorted(_HEADS_WITH)}}, {"LOWER": "with"}, _LOWER],
+            [{"LOWER": {"IN": sorted(_GREETINGS)}}, {"TEXT": ",", "OP": "?"}, _LOWER, _END],
+            [{"LOWER": {"IN": sorted(ROLES - TITLES)}}, _LOWER],
+        ],
+    )
+    matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": {"IN": sorted(_SAID)}}]])
+    matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
 
 
 def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int]:
@@ -109,6 +133,11 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
             index = _first_given_name(doc, start + 2, min(end + 2, len(doc)))
         elif label == "PAIR" and start and doc[start - 1].lower_ in _NOT_BEFORE_PAIR:
             continue  # ``at Columbia and I``, ``thank you Reddit and I'm``
+        elif label.startswith("LOWER"):
+            index = start if label == "LOWER_FIRST" else _lower_index(doc, start, end)
+            if reads_as_lower_name(doc[index], english):
+                starts.add(index)
+            continue
         else:
             index = {"PAIR": start, "GREETING": end - 2}.get(label, end - 1)
         if index is not None and reads_as_name(doc[index], english, weak=label == "GREETING"):
@@ -142,3 +171,39 @@ def reads_as_name(token: Token, english: frozenset[str], *, weak: bool = False) 
         and not is_english(token.lower_, english)
         and token.ent_type_ not in other
     )
+
+
+def _lower_index(doc: Doc, start: int, end: int) -> int:
+    """The lower-case word of a match: the last one, or the one before a greeting's comma."""
+    return end - 2 if doc[end - 1].is_punct else end - 1
+
+
+def reads_as_lower_name(token: Token, english: frozenset[str]) -> bool:
+    """A word in lower case after person evidence: a given name that is no English word, no
+    word that is also a name (``will``, ``grace``) and no function word."""
+    word = token.text
+    return (
+        word.isalpha()
+        and word not in NOT_NAMES
+        and word not in AMBIGUOUS
+        and token.tag_ not in NOT_NAME_TAGS
+        and is_given_name(word)
+        and not is_english(word, english)
+        and word not in name_words()
+    )
+
+
+def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
+    """``amara nwosu``: a lower-case surname after a lower-case given name joins the span."""
+    end = index + 1
+    if end < len(doc):
+        following = doc[end]
+        if (
+            following.is_lower
+            and following.is_alpha
+            and is_surname(following.text)
+            and not is_english(following.text, english)
+            and following.text not in NOT_NAMES
+        ):
+            end += 1
+    return end

@@ -23,13 +23,17 @@ LEAD_INS = frozenset(
     """id badge employee staff student profile member membership payroll personnel contractor
     matriculation""".split()
 )
-_GROUPED_LEAD_INS = frozenset("aadhaar nhs ssn passport licence license nino ni".split())
+_GROUPED_LEAD_INS = frozenset(
+    "aadhaar nhs ssn passport licence license nino ni cpf sss nin tin sin bsn".split()
+)
 _FILLERS = frozenset("number no no. num nr # id is was : - code".split())
 # Words before a code that make it a thing, not a person's number.
 THING_BEFORE = frozenset(
     """room rm flight gate invoice po order purchase page version model meeting webinar conference
     cost centre center budget line project sku part item build release table seat platform route
-    bus train aisle floor building bldg desk ext extension ticket case lot batch serial""".split()
+    bus train aisle floor building bldg desk ext extension ticket case lot batch serial incident
+    change request requisition contract supplier vendor asset tag expense tracking parcel quote
+    pr""".split()
 )
 _PREFIX = re.compile(r"^[A-Z]+")
 

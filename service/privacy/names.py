@@ -1,8 +1,6 @@
 """Person names beyond what the NER model finds: the context rules that decide whether a
-capitalised word in a sentence is a name.
-
-The word lists live in ``lexicons``. Context comes from the tagger (``NNP``), the NER model's
-entity types and cue words around the candidate.
+capitalised word in a sentence is a name. The word lists live in ``lexicons``; context comes from
+the tagger (``NNP``), the NER model's entity types and cue words around the candidate.
 """
 
 from __future__ import annotations
@@ -39,6 +37,7 @@ from service.privacy.things import (
     plain_word,
     previous_word,
     reads_as_thing,
+    venue_named,
     venue_possessive,
 )
 
@@ -148,7 +147,7 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
         return not ambiguous or ctx.cue or ctx.propn or len(ctx.words) > 1
     if not ctx.cue and reads_as_thing(doc, ctx.start, ctx.end, ctx.english):
         return False
-    if holiday_possessive(doc, ctx.end):
+    if holiday_possessive(doc, ctx.end) or venue_named(doc, ctx.end, ctx.strong_cue):
         return False
     known = use_lexicon and not ambiguous and is_given_name(token.text)
     # ``at Priya's``, ``round to Dave's``: a known given name's possessive may be someone's home,
@@ -377,7 +376,7 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
     if not any(w[:1].isupper() for w in words) and not cue_before(previous_word(doc, start)):
         return False  # ``rasberry mint sorbet``: the model's PERSON in lower case needs a cue
     previous = previous_word(doc, start)
-    if holiday_possessive(doc, end):
+    if holiday_possessive(doc, end) or venue_named(doc, end, cue):
         return False
     home = any(is_given_name(w) and w.lower() not in AMBIGUOUS for w in words)
     if venue_possessive(doc, end) and not cue_before(previous) and not home:

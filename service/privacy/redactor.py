@@ -78,7 +78,7 @@ class PiiRedactor:
         ]
         spans += _entity_names(doc, self.english)
         spans += [
-            Span(*name_rules.name_span(doc, index), "PERSON")
+            _cue_name(doc, index, self.english)
             for index in cues.name_starts(doc, self.cue_matcher, self.english)
         ]
         if self.use_lexicon or gazetteer:
@@ -90,6 +90,14 @@ class PiiRedactor:
             ]
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in resolve_overlaps(spans)]
         return doc
+
+
+def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:
+    """The name after person evidence; one written in lower case takes a lower-case surname."""
+    if doc[index].is_lower:
+        end = cues.lower_name_end(doc, index, english)
+        return Span(doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), "PERSON")
+    return Span(*name_rules.name_span(doc, index), "PERSON")
 
 
 def _with_given_name_before(doc: Doc, span: Span) -> Span:

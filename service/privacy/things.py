@@ -30,7 +30,12 @@ NOT_NAME_TAGS = frozenset(
 _VENUE_WORDS = frozenset(
     """street st avenue ave road rd boulevard blvd lane square plaza bridge station cafe café bar
     bistro grill deli diner pizzeria trattoria steakhouse kitchen bakery pub tavern restaurant
-    brasserie cantina noodle sushi ramen taqueria""".split()
+    brasserie cantina noodle sushi ramen taqueria pizza""".split()
+)
+# Nouns that make the subject of ``X is a great place`` a venue, not a person.
+_VENUE_NOUNS = frozenset(
+    """place restaurant restaurants spot joint joints gem bar cafe café deli pizzeria bistro
+    eatery establishment diner""".split()
 )
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
 _LEAD_IN_WORDS = frozenset("kudos thanks congrats hi hello hey dear cc bcc welcome".split())
@@ -106,3 +111,35 @@ def lead_in(token: Token) -> bool:
         or word in _LEAD_IN_WORDS
         or (token.tag_ in _LEAD_IN_TAGS and not is_given_name(token.text))
     )
+
+
+def named_venue(doc: Doc, end: int) -> bool:
+    """``Katz's Deli``, ``Emma's Pizza``, ``Jimmy's Bronx Cafe``: a possessive that starts the
+    name of a venue (capitalised words ending in a venue word)."""
+    if end >= len(doc) or doc[end].text not in {"'s", "’s"}:
+        return False
+    for token in doc[end + 1 : end + 4]:
+        if not token.text[:1].isupper():
+            return False
+        if token.lower_ in _VENUE_WORDS:
+            return True
+    return False
+
+
+def described_as_venue(doc: Doc, end: int) -> bool:
+    """``Suan is a great place``, ``Long Tan is one of those neighbourhood joints``: the subject
+    of a copula whose complement is a venue noun (within the clause)."""
+    if end >= len(doc) or doc[end].lower_ not in {"is", "was", "'s", "’s"}:
+        return False
+    for token in doc[end + 1 : end + 8]:
+        if token.is_punct:
+            return False
+        if token.lower_ in _VENUE_NOUNS:
+            return True
+    return False
+
+
+def venue_named(doc: Doc, end: int, cue: bool) -> bool:
+    """A venue named after a person: ``Katz's Deli`` always, ``Suan is a great place`` when no
+    cue says it is a person (the possessive itself is no cue here)."""
+    return named_venue(doc, end) or (not cue and described_as_venue(doc, end))
