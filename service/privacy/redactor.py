@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from service.config import DEFAULT_ID_ALLOW_PREFIXES, PrivacySettings
 from service.privacy import cues, identifiers
 from service.privacy import names as name_rules
-from service.privacy.lexicons import english_words
+from service.privacy.lexicons import MONTHS, english_words
 from service.privacy.patterns import Span, find_patterns
 from service.privacy.things import lead_in
 
@@ -88,7 +88,9 @@ class PiiRedactor:
                     doc, gazetteer, use_lexicon=self.use_lexicon, english=self.english
                 )
             ]
-        doc._.pii_spans = [_with_given_name_before(doc, s) for s in resolve_overlaps(spans)]
+        kept = resolve_overlaps(spans)
+        kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept)])
+        doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
 
 
@@ -98,6 +100,33 @@ def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:
         end = cues.lower_name_end(doc, index, english)
         return Span(doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), "PERSON")
     return Span(*name_rules.name_span(doc, index), "PERSON")
+
+
+def _listed_with_names(doc: Doc, spans: Sequence[Span]) -> list[Span]:
+    """``thanks to [Beto] and Carmen``, ``[Ines], Grace and Kofi``: a given name listed next to a
+    person's name is a person too, even a word that is also a name."""
+    found: list[Span] = []
+    starts = {s.start for s in spans if s.label == "PERSON"}
+    ends = {s.end for s in spans if s.label == "PERSON"}
+    for index, token in enumerate(doc[:-2]):
+        joiner, other = doc[index + 1], doc[index + 2]
+        if joiner.lower_ not in {"and", ",", "&"}:
+            continue
+        pairs = ((token, other.idx), (other, token.idx + len(token)))
+        for candidate, neighbour in pairs:
+            if (neighbour in starts or neighbour in ends) and _listed_name(candidate):
+                found.append(Span(candidate.idx, candidate.idx + len(candidate), "PERSON"))
+    return found
+
+
+def _listed_name(token: Token) -> bool:
+    """A given name, not a month in a date (``In May, May takes over``)."""
+    return (
+        token.is_title
+        and token.lower_ not in name_rules.NOT_NAMES
+        and name_rules.is_given_name(token.text)
+        and not (token.lower_ in MONTHS and name_rules.date_context(token.doc, token.i))
+    )
 
 
 def _with_given_name_before(doc: Doc, span: Span) -> Span:

@@ -99,3 +99,27 @@ def test_the_same_names_as_people_are_still_redacted(
     redactor: Redactor, text: str, expected: str
 ) -> None:
     assert redactor.redact([text])[0].text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We want to thank Chiamaka and Grace for the dinner.",
+            "We want to thank [PERSON] and [PERSON] for the dinner.",
+        ),
+        (
+            "Thanks to Priyanka and Hope for the slides.",
+            "Thanks to [PERSON] and [PERSON] for the slides.",
+        ),
+    ],
+)
+def test_a_word_name_listed_with_a_person_is_a_person(
+    redactor: Redactor, text: str, expected: str
+) -> None:
+    assert redactor.redact([text])[0].text == expected
+
+
+def test_a_month_before_a_listed_name_stays(redactor: Redactor) -> None:
+    text = "In May, Chiamaka takes over the calendar."
+    assert redactor.redact([text])[0].text == "In May, [PERSON] takes over the calendar."
