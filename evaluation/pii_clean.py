@@ -18,19 +18,20 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_BREAK.split(text) if s and s.strip()]
 
 
-def restaurant_sentences(corpora: Path) -> list[str]:
-    """SemEval-2014 ABSA restaurant review sentences (train v2 and gold test)."""
+def restaurant_sentences(corpora: Path, files: tuple[str, ...] = _RESTAURANT_FILES) -> list[str]:
+    """SemEval-2014 ABSA restaurant review sentences (train v2 and gold test by default)."""
     sentences: list[str] = []
-    for name in _RESTAURANT_FILES:
+    for name in files:
         root = ET.parse(corpora / "semeval2014_absa" / name).getroot()
         sentences += [s.findtext("text") or "" for s in root.iter("sentence")]
     return [s.strip() for s in sentences if s.strip()]
 
 
-def dreaddit_sentences(corpora: Path) -> list[str]:
-    """Dreaddit Reddit posts (train and test), one sentence per entry, duplicates dropped."""
+def dreaddit_sentences(corpora: Path, files: tuple[str, ...] = _DREADDIT_FILES) -> list[str]:
+    """Dreaddit Reddit posts (train and test by default), one sentence per entry, duplicates
+    dropped."""
     seen: dict[str, None] = {}
-    for name in _DREADDIT_FILES:
+    for name in files:
         with (corpora / "dreaddit" / name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 for sentence in split_sentences(row["text"]):
@@ -39,8 +40,19 @@ def dreaddit_sentences(corpora: Path) -> list[str]:
 
 
 def clean_corpora(corpora: Path) -> dict[str, list[str]]:
-    """Each name-free corpus by name."""
+    """Each name-free corpus by name: the train parts (rules were tuned on them), the test parts
+    (held out) and both."""
+    restaurants_train, restaurants_test = _RESTAURANT_FILES
+    dreaddit_train, dreaddit_test = _DREADDIT_FILES
     return {
-        "SemEval-2014 restaurants": restaurant_sentences(corpora),
-        "Dreaddit": dreaddit_sentences(corpora),
+        "SemEval-2014 restaurants, train (tuned on)": restaurant_sentences(
+            corpora, (restaurants_train,)
+        ),
+        "SemEval-2014 restaurants, test (held out)": restaurant_sentences(
+            corpora, (restaurants_test,)
+        ),
+        "SemEval-2014 restaurants, all": restaurant_sentences(corpora),
+        "Dreaddit, train (tuned on)": dreaddit_sentences(corpora, (dreaddit_train,)),
+        "Dreaddit, test (held out)": dreaddit_sentences(corpora, (dreaddit_test,)),
+        "Dreaddit, all": dreaddit_sentences(corpora),
     }

@@ -24,6 +24,7 @@ NAME = "pii"
 OURS = "PeerPulse (rules + NER + name lexicons + context)"
 PRESIDIO = "presidio"
 UNSEEN = project_corpus("pii_unseen") / "pii_unseen.jsonl"
+DEV2 = project_corpus("pii_dev2")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default=str(project_corpus("pii") / "pii_eval.jsonl"))
     parser.add_argument(
         "--unseen", default=str(UNSEEN), help="second set, scored when the file exists"
+    )
+    parser.add_argument(
+        "--dev2", default=str(DEV2), help="second development set (a JSONL file or its folder)"
     )
     parser.add_argument(
         "--corpora",
@@ -94,6 +98,7 @@ def run(args: argparse.Namespace) -> Path:
     if presidio is not None:
         speeds[presidio.name] = _speed(presidio.spans, texts, repeats=1)
     unseen = _unseen(Path(args.unseen), full, presidio)
+    dev2 = _unseen(_jsonl(Path(args.dev2)), full, presidio)
     clean = pii_report.clean_rates(args.corpora, full, presidio)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +109,7 @@ def run(args: argparse.Namespace) -> Path:
         speeds=speeds,
         pipeline=" + ".join(full.nlp.pipe_names),
         unseen=unseen,
+        dev2=dev2,
         clean=clean,
     )
     out.write_text(report + pii_report.hand_written(out), encoding="utf-8")
@@ -113,6 +119,7 @@ def run(args: argparse.Namespace) -> Path:
         "pipeline": full.nlp.pipe_names,
         "configurations": configs,
         "unseen": {k: v for k, v in (unseen or {}).items() if k != "examples"} or None,
+        "dev2": {k: v for k, v in (dev2 or {}).items() if k != "examples"} or None,
         "false_person": clean,
     }
     out.with_suffix(".json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
@@ -125,8 +132,13 @@ def _presidio(model: str) -> PresidioBaseline:
     return PresidioBaseline(model)
 
 
+def _jsonl(path: Path) -> Path:
+    """The JSONL file itself, or the first one in a folder (``corpora/pii_dev2``)."""
+    return next(iter(sorted(path.glob("*.jsonl"))), path) if path.is_dir() else path
+
+
 def _unseen(path: Path, full: Redactor, presidio: PresidioBaseline | None) -> dict | None:
-    """Scores on the second set, written without sight of the redactor; None when it is absent."""
+    """Scores on a set written without sight of the redactor; None when it is absent."""
     if not path.exists():
         return None
     examples = load(path)
