@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from service.api.routes import (
     analyses,
+    answers,
     communities,
     digest,
     goals,
@@ -26,6 +27,7 @@ for module in (
     communities,
     imports,
     questions,
+    answers,
     respondents,
     segments,
     tokens,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, analyze, goals, ingest, server
+from service.cli import admin, analyze, export, goals, ingest, server
 from service.cli.common import fail
 from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
@@ -39,3 +39,4 @@ app.add_typer(recipients_app, name="recipients")
 app.add_typer(digest_app, name="digest")
 app.add_typer(goals.goals_app, name="goals")
 app.add_typer(ingest.roster_app, name="roster")
+app.add_typer(export.export_app, name="export")

@@ -89,6 +89,15 @@ def test_answers_csv_neutralises_formulas(
     app_client: TestClient, facilitator_headers: dict[str, str]
 ) -> None:
     _upload(app_client, facilitator_headers, "generic/formulas.csv")
+    fifth = (
+        b"Timestamp,Email Address,What keeps you up at night?\r\n"
+        b"9/18/2026 9:00:00,m5@example.org,x\r\n"
+    )
+    app_client.post(  # a fifth member: the export shows no row of a community under 5
+        "/api/v1/communities/circle/imports",
+        headers=facilitator_headers,
+        files={"file": ("fifth.csv", fifth)},
+    )
     body = app_client.get(
         "/api/v1/communities/circle/answers.csv", headers=facilitator_headers
     ).text

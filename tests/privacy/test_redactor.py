@@ -267,6 +267,10 @@ def test_import_stores_only_redacted_text(
         b'9/8/2026 10:00:00,ana.silva@example.org,"My boss Daniel Whitaker wants replies by 6am; '
         b'call me on +1 415 555 0199"\r\n'
         b"9/8/2026 11:00:00,joe.bloggs@example.org,Ana Silva is covering my inbox this week\r\n"
+        # three more members: the export shows no row of a community under the minimum of 5
+        b"9/8/2026 12:00:00,m3@example.org,Month end\r\n"
+        b"9/8/2026 13:00:00,m4@example.org,The reorg\r\n"
+        b"9/8/2026 14:00:00,m5@example.org,Budgets\r\n"
     )
     response = app_client.post(
         "/api/v1/communities/circle/imports",

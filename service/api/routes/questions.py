@@ -1,18 +1,16 @@
-"""The questions found in a community's imports, and a CSV of free-text answers."""
+"""The questions found in a community's imports (their answers: routes/answers.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from service.api.security import FacilitatorCommunity, ViewerCommunity
-from service.csvsafe import write_csv
+from service.api.security import ViewerCommunity
 from service.deps import SessionDep
-from service.storage.tables import Answer, Question
+from service.storage.tables import Question
 
 router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["questions"])
 
@@ -36,21 +34,4 @@ def list_questions(community: ViewerCommunity, session: SessionDep) -> list[Any]
         session.scalars(
             select(Question).where(Question.community_id == community.id).order_by(Question.id)
         )
-    )
-
-
-@router.get("/answers.csv", response_class=Response)
-def export_answers(community: FacilitatorCommunity, session: SessionDep) -> Response:
-    """Free-text answers as CSV (no respondent column; formulas neutralised)."""
-    rows = session.execute(
-        select(Question.text, Answer.submitted_at, Answer.channel, Answer.text)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.community_id == community.id, Question.kind == "free_text")
-        .order_by(Answer.submitted_at, Answer.id)
-    )
-    body = write_csv(["question", "submitted_at", "channel", "answer"], rows)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{community.slug}-answers.csv"'},
     )
