@@ -100,6 +100,12 @@ def result_of(analysis: Analysis, job_id: str) -> dict[str, Any]:
                 "quotes": [{"text": text, "week": week} for text, week in theme.quotes],
                 "concern_share": worry_of.get("concern_share", 0.0),
                 "sentiment": worry_of.get("sentiment"),
+                # Issue 18: every theme of this run is community-wide and at the fine level
+                # (per-question scopes and parents are not wired into the stages yet).
+                "question": None,
+                "parent_id": None,
+                "level": "fine",
+                "summary": [],
             }
         )
     fit = analysis.fit

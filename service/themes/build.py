@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from service.config import Settings
-from service.themes.clustering import AdaptivePCA, AutoKClusterer
+from service.themes.clustering import NoReduction, WardClusterer
 from service.themes.model import BERTopicThemeModel, configure_numba_cache
 from service.themes.representation import EMBEDS_WORDS, BERTopicRepresentation
 
@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from service.modelstore import ModelStore
 
 MIN_THEME_SIZE = 3  # smaller clusters are dissolved into the others
-MAX_THEMES = 40  # the largest K tried
-N_COMPONENTS = 64  # PCA dimensions before clustering
-K_SAMPLE_SIZE = 3000  # units on which K is chosen
+PER_SQRT = 1.5  # fine themes: K = 1.5 x sqrt(units) (evaluation/reports/coding.md)
+DUPLICATE_SIMILARITY = 0.85  # fine themes whose centroids are this alike are merged
+TREE_SAMPLE_SIZE = 6000  # Ward's tree is built on at most this many units
 
 
 def build_theme_model(
@@ -31,10 +31,12 @@ def build_theme_model(
 ) -> BERTopicThemeModel:
     """The production theme model, its parts built from ``settings`` and ``models``.
 
-    Today's choices (measured in ``evaluation/reports/themes.md``): PCA to 64 dimensions,
-    k-means with K chosen by the silhouette, c-TF-IDF over the spaCy lemmas of
-    ``models.theme_lexicon``; seeded by ``settings.theme_seed`` (same data, same themes). Also
-    keeps numba's cache under ``settings.data_dir`` before BERTopic is first imported.
+    Today's choices (measured in ``evaluation/reports/coding.md``): the fine themes of one
+    scope are Ward's clusters of the normalised embeddings, K = 1.5 x sqrt(units) (no fixed
+    cap; the same for every seed), near-duplicates (centroids at least 0.85 alike) merged;
+    c-TF-IDF over the spaCy lemmas of ``models.theme_lexicon``; the representation is seeded by
+    ``settings.theme_seed``. Also keeps numba's cache under ``settings.data_dir`` before
+    BERTopic is first imported.
 
     The keywords are the evaluation's knobs; the analysis job leaves them at their defaults.
 
@@ -50,12 +52,12 @@ def build_theme_model(
     configure_numba_cache(settings.data_dir)
     seed = settings.theme_seed
     return BERTopicThemeModel(
-        reducer=AdaptivePCA(N_COMPONENTS, random_state=seed),
-        clusterer=AutoKClusterer(
+        reducer=NoReduction(),
+        clusterer=WardClusterer(
             n_clusters=n_themes,
-            max_clusters=MAX_THEMES,
+            per_sqrt=PER_SQRT,
             min_cluster_size=MIN_THEME_SIZE,
-            sample_size=K_SAMPLE_SIZE,
+            sample_size=TREE_SAMPLE_SIZE,
             random_state=seed,
         ),
         representation=BERTopicRepresentation(
@@ -67,5 +69,6 @@ def build_theme_model(
             random_state=seed,
         ),
         min_theme_size=MIN_THEME_SIZE,
+        duplicate_similarity=None if n_themes is not None else DUPLICATE_SIMILARITY,
         random_state=seed,
     )

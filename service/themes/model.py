@@ -14,10 +14,12 @@ the production choices from the settings. A fit runs, in order:
    estimator is the small-data path: below the sample size every unit is used and every K in
    range is tried, with up to ten k-means restarts; it finds themes in 30-150 units where
    HDBSCAN finds none.
-3. **Outlier reduction** -- clusters under ``min_theme_size`` units are dissolved; their units
+3. **Near-duplicates** -- clusters whose centroids are at least ``duplicate_similarity``
+   alike are merged (the production model sets it).
+4. **Outlier reduction** -- clusters under ``min_theme_size`` units are dissolved; their units
    join the most similar theme (cosine to its centroid) when at least ``outlier_similarity``,
    and more are assigned, most similar first, until under ``max_unassigned`` stay unassigned.
-4. **Representation** -- by default
+5. **Representation** -- by default
    :class:`~service.themes.representation.BERTopicRepresentation`: c-TF-IDF over spaCy lemmas,
    keywords and labels from key phrases.
 
@@ -43,6 +45,7 @@ from service.themes.clustering import (
     AutoKClusterer,
     centroids_of,
     dissolve_small,
+    merge_near_duplicates,
     reduce_outliers,
 )
 from service.themes.parts import Clusterer, Reducer, Representation, ThemeWords
@@ -97,6 +100,7 @@ class BERTopicThemeModel(BaseEstimator):
         min_theme_size: int = 3,
         outlier_similarity: float = 0.3,
         max_unassigned: float = 0.15,
+        duplicate_similarity: float | None = None,
         n_threads: int | None = 1,
         random_state: int = 42,
     ) -> None:
@@ -114,6 +118,8 @@ class BERTopicThemeModel(BaseEstimator):
             min_theme_size: Smaller clusters are dissolved into the others.
             outlier_similarity: Cosine to a centroid above which a dissolved unit joins it.
             max_unassigned: Upper bound on the share of units left without a theme.
+            duplicate_similarity: Clusters whose centroids are at least this similar are
+                merged before anything is labelled or ranked (``None``: never).
             n_threads: BLAS/OpenMP threads during ``fit`` (``None``: the libraries' default).
                 One is the default: with other work on the machine, k-means' OpenMP threads
                 spin-wait and a fit measured 12x slower with two threads than with one.
@@ -127,6 +133,7 @@ class BERTopicThemeModel(BaseEstimator):
         self.min_theme_size = min_theme_size
         self.outlier_similarity = outlier_similarity
         self.max_unassigned = max_unassigned
+        self.duplicate_similarity = duplicate_similarity
         self.n_threads = n_threads
         self.random_state = random_state
 
@@ -186,6 +193,8 @@ class BERTopicThemeModel(BaseEstimator):
         reduced = self.reducer_.fit(vectors).transform(vectors)
         found = np.asarray(self.clusterer_.fit_predict(reduced), dtype=np.int64)
         labels = dissolve_small(found, self.min_theme_size)
+        if self.duplicate_similarity is not None:
+            labels = merge_near_duplicates(labels, vectors, threshold=self.duplicate_similarity)
         dissolved = float(np.mean(labels == UNASSIGNED))
         labels = reduce_outliers(
             labels,

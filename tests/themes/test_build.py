@@ -1,100 +1,67 @@
-"""build_theme_model gives the themes the analysis job got before it existed (same seed)."""
+"""build_theme_model: the production construction (Ward's fine themes), the same for every seed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pytest
+from sklearn.metrics import normalized_mutual_info_score
 from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
 from service.config import Settings
 from service.modelstore import ModelStore
-from service.nlp.embeddings import Embedder
 from service.themes.build import build_theme_model
-from service.themes.clustering import AdaptivePCA, AutoKClusterer, dissolve_small, reduce_outliers
-from service.themes.labels import (
-    UNIT_BOUNDARY,
-    Lexicon,
-    distinct_labels,
-    lemma_vectorizer,
-    make_label,
+from service.themes.clustering import (
+    NoReduction,
+    WardClusterer,
+    dissolve_small,
+    merge_near_duplicates,
+    reduce_outliers,
 )
+from service.themes.labels import Lexicon
 from service.themes.model import BERTopicThemeModel
 from tests.themes.workplace import SENTENCES
 
 
-def _previous_path(
-    texts: list[str], embeddings: np.ndarray, *, lexicon: Lexicon, embedder: Embedder, seed: int
-) -> tuple[list[int], list[tuple[str, ...]], list[str]]:
-    """The job's theme fit before ``build_theme_model``, assembled by hand from the same pieces.
-
-    PCA to 64, k-means with K by silhouette, dissolving and outlier reduction, then BERTopic
-    over the lemma vectorizer with the job's embedder as its backend (as
-    ``jobs/themes_stage.fit_themes`` built ``BERTopicThemeModel`` at commit 28d64b9).
-    """
-    from bertopic import BERTopic
-    from bertopic.backend import BaseEmbedder
-    from bertopic.cluster import BaseCluster
-    from bertopic.dimensionality import BaseDimensionalityReduction
-    from bertopic.vectorizers import ClassTfidfTransformer
-
-    class Backend(BaseEmbedder):
-        def embed(self, documents: Sequence[str], verbose: bool = False) -> np.ndarray:
-            return embedder.embed(list(documents))
-
-    with threadpool_limits(limits=1):
-        vectors = normalize(embeddings.astype(np.float32))
-        reduced = AdaptivePCA(64, random_state=seed).fit_transform(vectors)
-        found = AutoKClusterer(random_state=seed).fit(reduced).labels_
-        labels = reduce_outliers(
-            dissolve_small(found, 3), vectors, min_similarity=0.3, max_unassigned=0.15
-        )
-        topic_model = BERTopic(
-            embedding_model=Backend(),
-            umap_model=BaseDimensionalityReduction(),
-            hdbscan_model=BaseCluster(),
-            vectorizer_model=lemma_vectorizer(lexicon),
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-            calculate_probabilities=False,
-            verbose=False,
-        ).fit([text + UNIT_BOUNDARY for text in texts], embeddings=vectors, y=labels)
-    assignments = np.asarray(topic_model.topics_)
-    keywords, names = [], []
-    for index in range(int(assignments.max()) + 1):
-        words = tuple(w for w, _ in topic_model.get_topic(index) if w)
-        members = [texts[i] for i in np.flatnonzero(assignments == index)]
-        keywords.append(words)
-        names.append(make_label(words, members, lexicon))
-    return assignments.tolist(), keywords, distinct_labels(names, keywords)
-
-
 @pytest.mark.parametrize("seed", [0, 42])
-def test_build_theme_model_gives_the_themes_of_the_previous_construction(
+def test_build_theme_model_is_ward_with_k_from_size_and_merged_duplicates(
     theme_settings: Settings, models: ModelStore, workplace_embeddings: np.ndarray, seed: int
 ) -> None:
-    assignments, keywords, labels = _previous_path(
-        SENTENCES,
-        workplace_embeddings,
-        lexicon=models.theme_lexicon,
-        embedder=models.embedder,
-        seed=seed,
-    )
     settings = theme_settings.model_copy(update={"theme_seed": seed})
     result = build_theme_model(settings, models).fit(SENTENCES, workplace_embeddings)
-    assert len(set(assignments)) >= 3  # a real run, not a degenerate one
-    assert result.assignments.tolist() == assignments
-    assert [theme.keywords for theme in result.themes] == keywords
-    assert [theme.label for theme in result.themes] == labels
+    vectors = normalize(workplace_embeddings.astype(np.float32))
+    found = WardClusterer(per_sqrt=1.5).fit(vectors).labels_
+    expected = merge_near_duplicates(dissolve_small(found, 3), vectors, threshold=0.85)
+    expected = reduce_outliers(expected, vectors, min_similarity=0.3, max_unassigned=0.15)
+    assert len(result.themes) >= 3  # a real run, not a degenerate one
+    assert result.params["k"] == round(1.5 * np.sqrt(len(SENTENCES)))
+    # the same partition (the model numbers themes by size)
+    assert normalized_mutual_info_score(expected, result.assignments) == pytest.approx(1.0)
     assert result.params["random_state"] == seed
+
+
+def test_the_seed_does_not_move_the_themes(
+    theme_settings: Settings, models: ModelStore, workplace_embeddings: np.ndarray
+) -> None:
+    # Regression (issue 18): k-means with K by silhouette chose 10 or 25 themes on Banking77
+    # depending on the seed; Ward's tree has no random start.
+    first = build_theme_model(theme_settings.model_copy(update={"theme_seed": 1}), models)
+    second = build_theme_model(theme_settings.model_copy(update={"theme_seed": 7}), models)
+    a = first.fit(SENTENCES, workplace_embeddings)
+    b = second.fit(SENTENCES, workplace_embeddings)
+    assert a.assignments.tolist() == b.assignments.tolist()
+    assert [t.label for t in a.themes] == [t.label for t in b.themes]
 
 
 def test_build_theme_model_matches_the_constructor_the_job_calls(
     theme_settings: Settings, models: ModelStore, workplace_embeddings: np.ndarray
 ) -> None:
     legacy = BERTopicThemeModel(
-        lexicon=models.theme_lexicon, embedder=models.embedder, random_state=0
+        reducer=NoReduction(),
+        clusterer=WardClusterer(per_sqrt=1.5, sample_size=6000, random_state=0),
+        lexicon=models.theme_lexicon,
+        embedder=models.embedder,
+        duplicate_similarity=0.85,
+        random_state=0,
     ).fit(SENTENCES, workplace_embeddings)
     built = build_theme_model(theme_settings, models).fit(SENTENCES, workplace_embeddings)
     assert np.array_equal(built.assignments, legacy.assignments)
@@ -119,7 +86,9 @@ def test_the_settings_seed_the_parts(theme_settings: Settings, models: ModelStor
     settings = theme_settings.model_copy(update={"theme_seed": 7})
     params = build_theme_model(settings, models, n_themes=5).get_params()
     assert params["random_state"] == 7
-    assert params["reducer__random_state"] == params["clusterer__random_state"] == 7
+    assert params["clusterer__random_state"] == 7
+    assert params["duplicate_similarity"] is None  # a fixed K is not merged below it
+    assert build_theme_model(settings, models).get_params()["duplicate_similarity"] == 0.85
     assert params["clusterer__n_clusters"] == 5
     assert params["representation__lexicon"] is models.theme_lexicon
     assert params["representation__embedder"] is None  # c-TF-IDF embeds no words

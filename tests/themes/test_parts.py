@@ -67,7 +67,7 @@ def test_a_hand_made_clusterer_is_used(
     model = build_theme_model(theme_settings, models).set_params(clusterer=clusterer)
     result = model.fit(SENTENCES, workplace_embeddings)
     assert model.clusterer_ is clusterer and len(clusterer.seen) == 1
-    assert clusterer.seen[0].shape == (60, 59)  # the PCA's output: at most n - 1 dimensions
+    assert clusterer.seen[0].shape == (60, 384)  # NoReduction: the vectors as they are
     assert clusterer.labels is not None
     kept = {c for c, n in Counter(clusterer.labels.tolist()).items() if n >= 3}
     assert len(result.themes) == len(kept) != 4  # the default clusterer finds 4

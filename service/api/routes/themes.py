@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.api.params import RowId
@@ -28,10 +28,15 @@ class ThemeRename(BaseModel):
 
 @router.get("")
 def list_themes(
-    community: ViewerCommunity, session: SessionDep, principal: PrincipalDep
+    community: ViewerCommunity,
+    session: SessionDep,
+    principal: PrincipalDep,
+    question_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[dict[str, Any]]:
-    """The community's current themes, largest first (quotes only for the committee and up)."""
-    return without_answer_text(themes.listed(session, community), principal.role)
+    """The community's current themes, largest first (quotes only for the committee and up);
+    ``?question_id=`` keeps one question's themes."""
+    listed = themes.listed(session, community, question_id=question_id)
+    return without_answer_text(listed, principal.role)
 
 
 @concerns_router.get("/concerns")

@@ -35,15 +35,20 @@ def active(session: Session, community_id: int) -> list[Theme]:
     )
 
 
-def current(session: Session, community: Community) -> list[Theme]:
+def current(
+    session: Session, community: Community, *, question_id: int | None = None
+) -> list[Theme]:
     """Active themes, largest first; themes of small groups last, by label (their order would
-    otherwise tell their size)."""
+    otherwise tell their size). With ``question_id``, only that question's themes."""
 
     def order(theme: Theme) -> tuple[bool, int, str]:
         hidden = theme.suppressed
         return hidden, 0 if hidden else -theme.unit_count, theme.name or theme.label
 
-    return sorted(active(session, community.id), key=order)
+    themes = active(session, community.id)
+    if question_id is not None:
+        themes = [t for t in themes if t.question_id == question_id]
+    return sorted(themes, key=order)
 
 
 def store_figures(
@@ -208,17 +213,30 @@ def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
         "status": theme.status,
         "lineage": theme.lineage or [],
         "suppressed": hidden,
+        "question_id": theme.question_id,
+        "question": theme.question.text if theme.question is not None else None,
+        "parent_id": theme.parent_id,
+        "level": theme.level,
+        "summary": [
+            {"text": s.text, "answer_ids": list(s.answer_ids or ())}
+            for s in theme.summary_sentences
+        ],
     }
 
 
 def listed(
-    session: Session, community: Community, limit: int | None = None
+    session: Session,
+    community: Community,
+    limit: int | None = None,
+    *,
+    question_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The current themes as :func:`as_dict` shows them, each counted as members or responses."""
+    """The current themes as :func:`as_dict` shows them, each counted as members or responses
+    (``question_id``: only that question's themes)."""
     unidentified = unidentified_themes(session, community)
     return [
         as_dict(t, counted_as="responses" if t.id in unidentified else "members")
-        for t in current(session, community)[:limit]
+        for t in current(session, community, question_id=question_id)[:limit]
     ]
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.storage.tables.base import Base, utcnow
+from service.storage.tables.members import Question
 
 
 class Unit(Base):
@@ -134,6 +135,7 @@ class Theme(Base):
     goal_gap: Mapped[ThemeGoalGap | None] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+    question: Mapped[Question | None] = relationship(lazy="selectin")
     summary_sentences: Mapped[list[ThemeSummarySentence]] = relationship(
         order_by="ThemeSummarySentence.position", cascade="all, delete-orphan", lazy="selectin"
     )
