@@ -274,6 +274,7 @@ COMMAND_TREE = [
     ("goals import", ["--community"]),
     ("goals list", ["--community"]),
     ("roster import", ["--community", "--json"]),
+    ("export answers", ["--community", "--out"]),
 ]
 
 
