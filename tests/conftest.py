@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,9 +129,29 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head, once per worker: a test's database starts as a copy (a
+    copy takes 0.02 s, migrating 0.25 s). ``any_engine`` still migrates from nothing."""
+    path = tmp_path_factory.mktemp("template") / "peerpulse.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _from_template(settings: Settings, template: Path) -> None:
+    """Start the test's SQLite database as a copy of the migrated template, unless a fixture
+    already made it."""
+    path = Path(settings.database_url.removeprefix("sqlite:///"))
+    if not path.exists():
+        shutil.copyfile(template, path)
+
+
 @pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    """A migrated SQLite engine."""
+def engine(settings: Settings, migrated_sqlite: Path) -> Iterator[Engine]:
+    """A migrated SQLite engine (``db.upgrade`` finds it at head and checks that)."""
+    _from_template(settings, migrated_sqlite)
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     yield engine
@@ -170,8 +191,12 @@ def any_engine(request: pytest.FixtureRequest, settings: Settings) -> Iterator[E
 
 
 @pytest.fixture
-def app_client(settings: Settings, models: ModelStore) -> Iterator[TestClient]:
-    """A TestClient over an app on the test settings (lifespan runs migrations)."""
+def app_client(
+    settings: Settings, models: ModelStore, migrated_sqlite: Path
+) -> Iterator[TestClient]:
+    """A TestClient over an app on the test settings (lifespan runs migrations, from the
+    migrated template)."""
+    _from_template(settings, migrated_sqlite)
     db.engine_for.cache_clear()
     with TestClient(create_app(settings, models)) as client:
         yield client
