@@ -260,8 +260,7 @@ class _Scan:
                 hint=_HINT,
             ) from exc
 
-    def _external_entity(self, *args: object) -> int:
-        """expat's handler for an external entity reference (it returns a status): refused."""
+    def _external_entity(self, *args: object) -> int:  # expat wants a status: refused anyway
         self._doctype(*args)
         return 0
 
