@@ -95,7 +95,7 @@ DEFAULT_ID_ALLOW_PREFIXES = (
     *("PO", "INV", "SO", "ORD", "SKU", "RFQ", "RFP", "QT", "GL", "CC", "PRJ", "PROJ", "RM"),
     *("FY", "Q", "H", "ISO", "RFC", "V", "VER", "REL", "BUILD", "CAPEX", "OPEX", "BUD"),
     # service-desk tickets, requests, changes and problems (ServiceNow and generic)
-    *("INC", "RITM", "REQ", "CHG", "PRB", "TASK", "SCTASK", "TKT", "KB"),
+    *("INC", "RITM", "REQ", "CHG", "PRB", "TASK", "SCTASK", "TKT", "KB", "SR"),
 )
 
 

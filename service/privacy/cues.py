@@ -15,6 +15,7 @@ from spacy.vocab import Vocab
 
 from service.privacy.lexicons import (
     AMBIGUOUS,
+    DEPARTMENTS,
     NOT_NAMES,
     TITLES,
     is_english,
@@ -39,7 +40,8 @@ VERBS = frozenset(
     """asked ask asking told tell telling thanked thank cc cc'd cced ccd bcc bcc'd bcced pinged
     ping pinging emailed emailing messaged texted phoned dm'd dmed called reminded remind invited
     introduced congratulated congrats welcomed welcome mentored mentoring coached coaching
-    shadowed shadowing helped supported supporting onboarded onboarding replaced nudged""".split()
+    shadowed shadowing helped supported supporting onboarded onboarding replaced nudged cc'ing
+    ccing""".split()
 )
 _HEADS_TO = frozenset(
     """thanks kudos shout-out shoutout shout credit props spoke speak speaking talked talk
@@ -122,6 +124,13 @@ def _add_lower_case(matcher: Matcher) -> None:
     )
     matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": {"IN": sorted(_SAID)}}]])
     matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    matcher.add("LOWER_VERB", [[{"LOWER": "me"}, {"LOWER": "and"}, _LOWER]])
+    matcher.add("LOWER_VERB", [[{"LOWER": {"IN": ["for", "need", "needs"]}}, _LOWER]])
+    # ``Will from payroll``, ``Bill in facilities``: a person introduced by their department.
+    matcher.add(
+        "DEPARTMENT",
+        [[_NAME, {"LOWER": {"IN": ["from", "in"]}}, {"LOWER": {"IN": sorted(DEPARTMENTS)}}]],
+    )
 
 
 def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int]:
@@ -139,7 +148,7 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
                 starts.add(index)
             continue
         else:
-            index = {"PAIR": start, "GREETING": end - 2}.get(label, end - 1)
+            index = {"PAIR": start, "DEPARTMENT": start, "GREETING": end - 2}.get(label, end - 1)
         if index is not None and reads_as_name(doc[index], english, weak=label == "GREETING"):
             starts.add(index)
     return sorted(starts)

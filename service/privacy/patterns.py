@@ -66,7 +66,7 @@ _ID_WORDS = (
 )
 ID = re.compile(
     r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|EE)[-#_ ]?\d{3,}[A-Z]?"
-    r"|(?:" + _ID_WORDS + r"|ticket|case|account|tax)\s*(?:id|number|no\.?|#|code)?"
+    r"|(?:" + _ID_WORDS + r"|case|account|tax)\s*(?:id|number|no\.?|#|code)?"
     r"\s*(?:is\s+)?[:#]?\s*(?P<value>[A-Z]{0,3}[-\d][\d-]{3,}[A-Z]?)"
     r"|\d{3}-\d{2}-\d{4}"
     r"|[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"

@@ -123,3 +123,25 @@ def test_a_word_name_listed_with_a_person_is_a_person(
 def test_a_month_before_a_listed_name_stays(redactor: Redactor) -> None:
     text = "In May, Chiamaka takes over the calendar."
     assert redactor.redact([text])[0].text == "In May, [PERSON] takes over the calendar."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Will from payroll fixed my timesheet.", "[PERSON] from payroll fixed my timesheet."),
+        ("Bill in facilities ordered the chairs.", "[PERSON] in facilities ordered the chairs."),
+        ("please stop cc'ing svetlana on this", "please stop cc'ing [PERSON] on this"),
+        ("me and ingrid moved the desks", "me and [PERSON] moved the desks"),
+    ],
+)
+def test_names_found_on_the_second_dev_set_shapes(
+    redactor: Redactor, text: str, expected: str
+) -> None:
+    assert redactor.redact([text])[0].text == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["I raised ticket #60417 about the lift.", "Service request SR-40172 was closed."]
+)
+def test_ticket_numbers_after_ticket_or_with_sr_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact([text])[0].text == text
