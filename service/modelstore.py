@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from service.config import Settings
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from service.concerns.protocols import ConcernScorer
     from service.nlp.embeddings import Embedder
     from service.privacy.redactor import Redactor
@@ -72,6 +74,17 @@ class ModelStore:
             return lexicon
 
         return self._get("theme_lexicon", load)
+
+    @property
+    def phrase_parser(self) -> Language:
+        """The spaCy tagger and parser whose noun chunks become theme labels."""
+        from service.nlp.pipeline import load_spacy
+        from service.themes.phrases import PHRASE_EXCLUDE
+
+        return self._get(
+            "phrase_parser",
+            lambda: load_spacy(self.settings.spacy_model, exclude=PHRASE_EXCLUDE),
+        )
 
     @property
     def concern_scorer(self) -> ConcernScorer:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from service.config import Settings
 from service.themes.clustering import NoReduction, WardClusterer
 from service.themes.model import BERTopicThemeModel, configure_numba_cache
-from service.themes.representation import EMBEDS_WORDS, BERTopicRepresentation
+from service.themes.representation import BERTopicRepresentation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -63,8 +63,9 @@ def build_theme_model(
         representation=BERTopicRepresentation(
             representation,
             lexicon=models.theme_lexicon,
-            embedder=models.embedder if representation in EMBEDS_WORDS else None,
+            embedder=models.embedder,
             pos_nlp=pos_nlp,
+            phrase_nlp=models.phrase_parser,
             ngram_range=ngram_range,
             random_state=seed,
         ),

@@ -4,8 +4,9 @@ A :class:`~service.themes.parts.Representation`: a CountVectorizer over spaCy le
 stop words, uni- and bigrams (:mod:`service.themes.labels`); **c-TF-IDF** with
 ``reduce_frequent_words``; then one of BERTopic's ``KeyBERTInspired``,
 ``MaximalMarginalRelevance``, ``PartOfSpeech`` or plain c-TF-IDF (the default, which the
-evaluation measured best, ``evaluation/reports/themes.md``); labels from key phrases
-(:func:`service.themes.labels.make_label`).
+evaluation measured best, ``evaluation/reports/themes.md``); labels from noun and verb phrases
+scored against each theme's centroid (:class:`service.themes.labelling.PhraseLabeller`) when a
+parser and an embedder are given, else from key phrases (:func:`service.themes.labels.make_label`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from service.themes.labelling import PhraseLabeller
 from service.themes.labels import (
     UNIT_BOUNDARY,
     Lexicon,
@@ -60,6 +62,7 @@ class BERTopicRepresentation(BaseEstimator):
         lexicon: Lexicon | None = None,
         embedder: Embedder | None = None,
         pos_nlp: Language | None = None,
+        phrase_nlp: Language | None = None,
         ngram_range: tuple[int, int] = (1, 2),
         top_n_words: int = 10,
         random_state: int | None = 42,
@@ -70,8 +73,12 @@ class BERTopicRepresentation(BaseEstimator):
             name: One of :data:`REPRESENTATIONS`.
             lexicon: Lemmas and stop words (:meth:`Lexicon.from_spacy` on
                 :func:`service.nlp.pipeline.load_lexicon`); ``None`` keeps words as written.
-            embedder: Needed by the ``keybert`` and ``mmr`` representations (embeds words).
+            embedder: Needed by the ``keybert`` and ``mmr`` representations (embeds words) and
+                by phrase labels (embeds phrases).
             pos_nlp: A tagging spaCy pipeline, needed by the ``pos`` representation.
+            phrase_nlp: A tagging and parsing spaCy pipeline: with it and ``embedder``, labels
+                are noun and verb phrases (:class:`~service.themes.labelling.PhraseLabeller`);
+                without, the two best key phrases (:func:`~service.themes.labels.make_label`).
             ngram_range: Word n-grams of the vectorizer.
             top_n_words: Keywords per theme.
             random_state: Seed of the representation's sampling (``keybert``).
@@ -80,6 +87,7 @@ class BERTopicRepresentation(BaseEstimator):
         self.lexicon = lexicon
         self.embedder = embedder
         self.pos_nlp = pos_nlp
+        self.phrase_nlp = phrase_nlp
         self.ngram_range = ngram_range
         self.top_n_words = top_n_words
         self.random_state = random_state
@@ -98,14 +106,20 @@ class BERTopicRepresentation(BaseEstimator):
                 marked, embeddings=vectors, y=assignments
             )
             assignments = np.asarray(self.topic_model_.topics_, dtype=np.int64)
-        keywords, labels = [], []
+        keywords = []
         for index in range(int(assignments.max()) + 1):
-            members = np.flatnonzero(assignments == index)
             topic = self.topic_model_.get_topic(index) if self.topic_model_ else None
-            words = tuple(w for w, _ in topic or [] if w)
-            keywords.append(words)
-            labels.append(make_label(words, [texts[i] for i in members[:2000]], lexicon))
-        return ThemeWords(assignments, tuple(keywords), tuple(distinct_labels(labels, keywords)))
+            keywords.append(tuple(w for w, _ in topic or [] if w))
+        if self.phrase_nlp is not None and self.embedder is not None:
+            labeller = PhraseLabeller(self.phrase_nlp, self.embedder, lexicon)
+            labels = labeller.labels(texts, vectors, assignments, keywords)
+        else:
+            labels = []
+            for index, words in enumerate(keywords):
+                members = np.flatnonzero(assignments == index)
+                labels.append(make_label(words, [texts[i] for i in members[:2000]], lexicon))
+            labels = distinct_labels(labels, keywords)
+        return ThemeWords(assignments, tuple(keywords), tuple(labels))
 
     def _topic_model(self, lexicon: Lexicon) -> Any:
         from bertopic import BERTopic
@@ -114,7 +128,11 @@ class BERTopicRepresentation(BaseEstimator):
         from bertopic.vectorizers import ClassTfidfTransformer
 
         return BERTopic(
-            embedding_model=_bertopic_backend(self.embedder) if self.embedder else None,
+            embedding_model=(
+                _bertopic_backend(self.embedder)
+                if self.embedder is not None and self.name in EMBEDS_WORDS
+                else None
+            ),
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
             vectorizer_model=lemma_vectorizer(lexicon, ngram_range=self.ngram_range),
