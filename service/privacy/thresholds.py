@@ -12,8 +12,9 @@ from typing import Any
 ANSWER_READERS = frozenset({"committee", "facilitator", "admin"})
 """Roles that may read members' words (quotes); viewers (sponsors, observers) see figures and
 labels only."""
-ANSWER_TEXT_KEYS = frozenset({"quotes", "examples", "sentences", "representative"})
-"""Keys under which an output carries sentences members wrote (a quote, an example)."""
+ANSWER_TEXT_KEYS = frozenset({"quotes", "examples", "sentences", "representative", "summary"})
+"""Keys under which an output carries sentences members wrote (a quote, an example, a theme's
+summary, which is built from its answers)."""
 
 # Phrases that narrow a quote to a tiny group: "as the only EA in Legal", "I'm the sole admin".
 NARROWING = re.compile(

@@ -14,6 +14,7 @@ PAYLOAD = {
     "label": "Calendar",
     "keywords": ["double booking"],
     "quotes": [{"text": "My calendar is double booked again", "week": "2026-W37"}],
+    "summary": [{"text": "My calendar is double booked again", "answer_ids": [3]}],
     "goals": [{"alignment": {"quotes": [{"text": "We never got the laptops"}], "members": 9}}],
 }
 
@@ -31,6 +32,7 @@ def test_only_the_committee_and_up_read_members_words(role: Role, reads: bool) -
     assert shown["goals"][0]["alignment"]["members"] == 9
     if not reads:
         assert shown["quotes"] == [] and shown["goals"][0]["alignment"]["quotes"] == []
+        assert shown["summary"] == []  # a theme's summary is made of its answers
 
 
 def test_an_unknown_role_reads_no_words() -> None:
