@@ -19,6 +19,7 @@ from service.themes.clustering import (
 )
 from service.themes.labels import Lexicon
 from service.themes.model import BERTopicThemeModel
+from service.themes.representation import BERTopicRepresentation
 from tests.themes.workplace import SENTENCES
 
 
@@ -58,8 +59,12 @@ def test_build_theme_model_matches_the_constructor_the_job_calls(
     legacy = BERTopicThemeModel(
         reducer=NoReduction(),
         clusterer=WardClusterer(per_sqrt=1.5, sample_size=6000, random_state=0),
-        lexicon=models.theme_lexicon,
-        embedder=models.embedder,
+        representation=BERTopicRepresentation(
+            lexicon=models.theme_lexicon,
+            embedder=models.embedder,
+            phrase_nlp=models.phrase_parser,
+            random_state=0,
+        ),
         duplicate_similarity=0.85,
         random_state=0,
     ).fit(SENTENCES, workplace_embeddings)
@@ -91,6 +96,7 @@ def test_the_settings_seed_the_parts(theme_settings: Settings, models: ModelStor
     assert build_theme_model(settings, models).get_params()["duplicate_similarity"] == 0.85
     assert params["clusterer__n_clusters"] == 5
     assert params["representation__lexicon"] is models.theme_lexicon
-    assert params["representation__embedder"] is None  # c-TF-IDF embeds no words
+    assert params["representation__embedder"] is models.embedder  # embeds the label phrases
+    assert params["representation__phrase_nlp"] is models.phrase_parser
     keybert = build_theme_model(settings, models, representation="keybert").get_params()
     assert keybert["representation__embedder"] is models.embedder
