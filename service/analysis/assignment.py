@@ -70,6 +70,7 @@ def store_themes(
         for position, assignment in enumerate(result.assignments):
             theme_id = ids.get(int(assignment)) if assignment != UNASSIGNED else None
             by_theme[theme_id].append(units[position].id)
+        unit_rows.unassign_other_languages(session, community_id)
         unit_rows.assign(session, by_theme)
     return stored
 

@@ -81,6 +81,7 @@ class ThemeFigures:
     weekly: tuple[tuple[str, int | None], ...]
     quotes: tuple[tuple[str, str | None], ...]
     suppressed: bool
+    summary: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (sentence, the answers it cites)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Analysis:
     goals: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    other_languages: dict[str, Any] = field(default_factory=dict)
 
     def need_embedded(self) -> Embedded:
         """The embedded units (the embeddings stage must have run)."""

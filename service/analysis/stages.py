@@ -105,7 +105,7 @@ def result_of(analysis: Analysis, job_id: str) -> dict[str, Any]:
                 "question": None,
                 "parent_id": None,
                 "level": "fine",
-                "summary": [],
+                "summary": [{"text": text, "answer_ids": list(ids)} for text, ids in theme.summary],
             }
         )
     fit = analysis.fit
@@ -118,6 +118,7 @@ def result_of(analysis: Analysis, job_id: str) -> dict[str, Any]:
         "goals": analysis.goals,
         "unassigned_share": round(fit.unassigned_share, 4) if fit is not None else 0.0,
         "units": len(analysis.embedded.units) if analysis.embedded is not None else 0,
+        "other_languages": analysis.other_languages,
     }
 
 

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from service.analysis.context import Analysis, Context, Embedded, Progress, ThemeFigures
-from service.privacy.thresholds import Confidentiality
+from service.privacy.thresholds import NARROWING, Confidentiality
 from service.storage import db
 from service.storage.repositories import themes as theme_rows
 from service.themes.quotes import representative_quotes
 from service.themes.schemas import UNASSIGNED, ThemeResult
+from service.themes.summaries import summarise
 from service.themes.trends import classify_trends, weekly_counts
+
+
+def theme_summary(
+    embedded: Embedded, members: np.ndarray, centroid: np.ndarray
+) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Two or three of the theme's sentences citing the answers they stand for; a sentence that
+    narrows to a tiny group ("as the only EA in Legal") is left out, as it is from quotes."""
+    units = embedded.units
+    cited = summarise(
+        [units[i].text for i in members],
+        [units[i].response_id for i in members],
+        embedded.vectors[members],
+        centroid,
+    )
+    return tuple((c.text, c.answer_ids) for c in cited if not NARROWING.search(c.text))
 
 
 def theme_figures(
@@ -60,6 +78,7 @@ def theme_figures(
                 ),
                 quotes=tuple((q.text, week_of.get(q.text, q.week)) for q in quotes),
                 suppressed=not visible,
+                summary=theme_summary(embedded, members, theme.centroid) if visible else (),
             )
         )
     return figures
@@ -86,4 +105,5 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
                 suppressed=figures.suppressed,
                 weekly=figures.weekly,
                 quotes=figures.quotes,
+                summary=figures.summary,
             )

@@ -18,6 +18,7 @@ from service.storage.tables import (
     Respondent,
     Theme,
     ThemeQuote,
+    ThemeSummarySentence,
     ThemeWeek,
     ThemeWorry,
     Unit,
@@ -62,18 +63,24 @@ def store_figures(
     suppressed: bool,
     weekly: Sequence[tuple[str, int | None]],
     quotes: Sequence[tuple[str, str | None]],
+    summary: Sequence[tuple[str, Sequence[int]]] = (),
 ) -> None:
-    """Replace a theme's figures, weekly counts and quotes with a run's."""
+    """Replace a theme's figures, weekly counts, quotes and summary with a run's."""
     theme = session.get_one(Theme, theme_id)
     theme.unit_count, theme.member_count, theme.share = units, respondents, share
     theme.trend, theme.suppressed = trend, suppressed
     # The old rows go first: a flush inserts before it deletes, and a week keeps its key.
     theme.weeks.clear()
     theme.quotes.clear()
+    theme.summary_sentences.clear()
     session.flush()
     theme.weeks = [ThemeWeek(week=week, count=count) for week, count in weekly]
     theme.quotes = [
         ThemeQuote(position=i, text=text, week=week) for i, (text, week) in enumerate(quotes)
+    ]
+    theme.summary_sentences = [
+        ThemeSummarySentence(position=i, text=text, answer_ids=[int(a) for a in answer_ids])
+        for i, (text, answer_ids) in enumerate(summary)
     ]
     session.flush()
 

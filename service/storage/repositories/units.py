@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Select, select, update
 from sqlalchemy.orm import Session
 
+from service.storage.repositories.languages import ENGLISH
 from service.storage.tables import Answer, EmbeddingCache, Question, Unit
 
 CHUNK = 500
@@ -36,8 +37,19 @@ def add(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
     session.add_all(Unit(**row) for row in rows)
 
 
+def _other_language_answers(community_id: int) -> Select[tuple[int]]:
+    """Ids of the community's answers detected as written in a language other than English."""
+    return select(Answer.id).where(
+        Answer.community_id == community_id,
+        Answer.language.is_not(None),
+        Answer.language != ENGLISH,
+    )
+
+
 def to_theme(session: Session, community_id: int) -> list[Row[Any]]:
-    """The community's units that are answers (not non-answers), in a stable order."""
+    """The community's units that are answers (not non-answers) in English (or of no detected
+    language), in a stable order: answers in other languages would form themes of their
+    language, not their subject (they are counted apart, ``repositories.languages``)."""
     return list(
         session.execute(
             select(
@@ -52,7 +64,11 @@ def to_theme(session: Session, community_id: int) -> list[Row[Any]]:
                 Unit.concern_probability,
                 Unit.sentiment,
             )
-            .where(Unit.community_id == community_id, Unit.non_answer.is_(False))
+            .where(
+                Unit.community_id == community_id,
+                Unit.non_answer.is_(False),
+                Unit.response_id.not_in(_other_language_answers(community_id)),
+            )
             .order_by(Unit.id)
         ).all()
     )
@@ -62,6 +78,20 @@ def set_scores(session: Session, changes: Sequence[Mapping[str, Any]]) -> None:
     """Worry scores by unit id (one bulk UPDATE by primary key)."""
     if changes:
         session.execute(update(Unit), list(changes))
+
+
+def unassign_other_languages(session: Session, community_id: int) -> None:
+    """Take the units of answers in other languages out of their themes (an earlier run, before
+    languages were detected, may have themed them)."""
+    session.execute(
+        update(Unit)
+        .where(
+            Unit.community_id == community_id,
+            Unit.response_id.in_(_other_language_answers(community_id)),
+        )
+        .values(theme_id=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def assign(session: Session, by_theme: Mapping[int | None, Sequence[int]]) -> None:
