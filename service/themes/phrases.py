@@ -48,6 +48,12 @@ VAGUE_HEADS = frozenset(
         *("question", "answer", "idea", "case", "number", "example", "thing", "things", "lol"),
     }
 )
+MONTHS = frozenset(
+    {
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december"),
+    }
+)
 WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
@@ -134,7 +140,10 @@ def _trim(tokens: list[Token], lexicon: Lexicon, *, keep_the: bool = False) -> l
     tokens = _strip(tokens, lexicon, keep_the=keep_the)
     if not tokens or tokens[-1].pos_ not in _CONTENT_HEAD or _is_stop(tokens[-1], lexicon):
         return []
-    if len(tokens) == 1 and tokens[0].lower_ in VAGUE_HEADS:
+    if len(tokens) == 1 and tokens[0].lower_ in VAGUE_HEADS | MONTHS:
+        return []
+    lowered = [t.lower_ for t in tokens if t.text != "-"]
+    if len(set(lowered)) < len(lowered):  # "ERP ERP ERP" (a list run together)
         return []
     if keep_the and tokens[0].lower_ in ARTICLES and len(tokens) == 1:
         return []

@@ -100,6 +100,7 @@ def test_fragments_get_no_lone_function_word(models: ModelStore) -> None:
             ["holiday party", "planning the holiday party"],
         ),
         ("It was a lot of stuff.", []),
+        ("ERP ERP ERP. Since November.", []),
     ],
 )
 def test_candidates_are_phrases_without_function_words_or_numbers(
