@@ -95,12 +95,37 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to the newest migration (creates an empty one from scratch)."""
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision`` (each migration's downgrade)."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run migrations in one transaction. On SQLite, foreign keys are off while they run: Alembic
+    alters a SQLite table by copying it and dropping the old one, and with foreign keys on that
+    drop would cascade into every table that refers to it (theme figures, answers). They are
+    switched off outside the transaction (inside one SQLite ignores it), checked after, and on
+    again before the connection goes back to the pool."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.execution_options(write=True).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as outer:
+        raw = outer.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            outer.execution_options(write=True)  # BEGIN IMMEDIATE (see _sqlite_begin)
+            with outer.begin():
+                config.attributes["connection"] = outer
+                step(config, revision)
+            if raw is not None and raw.execute("PRAGMA foreign_key_check").fetchall():
+                raise RuntimeError("a migration left rows that refer to missing rows")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 @lru_cache(maxsize=8)
