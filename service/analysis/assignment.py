@@ -4,6 +4,7 @@ unit's theme; themes no longer found are retired or marked merged."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
@@ -26,8 +27,37 @@ def known_themes(engine: Engine, community_id: int) -> list[KnownTheme]:
         ]
 
 
+def answer_codes(
+    units: list[UnitRow], vectors: np.ndarray, result: ThemeResult, ids: dict[int, int]
+) -> list[dict[str, Any]]:
+    """Every theme each answer carries through its sentences, with the sentence closest to the
+    theme's centroid as its evidence (``score``: that cosine)."""
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    by_index = {theme.index: theme for theme in result.themes}
+    for position, assignment in enumerate(result.assignments):
+        if assignment == UNASSIGNED or int(assignment) not in ids:
+            continue
+        theme = by_index[int(assignment)]
+        unit = units[position]
+        score = float(vectors[position] @ theme.centroid) / max(
+            float(np.linalg.norm(vectors[position]) * np.linalg.norm(theme.centroid)), 1e-12
+        )
+        key = (unit.response_id, ids[int(assignment)])
+        if key not in best or score > best[key][0]:
+            best[key] = (score, unit.id)
+    return [
+        {"answer_id": answer, "theme_id": theme, "score": round(score, 4), "evidence_unit_id": unit}
+        for (answer, theme), (score, unit) in sorted(best.items())
+    ]
+
+
 def store_themes(
-    engine: Engine, community_id: int, job_id: str, units: list[UnitRow], result: ThemeResult
+    engine: Engine,
+    community_id: int,
+    job_id: str,
+    units: list[UnitRow],
+    result: ThemeResult,
+    vectors: np.ndarray | None = None,
 ) -> list[StoredTheme]:
     """Match to existing themes, then write themes and unit assignments in one transaction."""
     lineage = match_themes(known_themes(engine, community_id), result.centroids)
@@ -72,6 +102,10 @@ def store_themes(
             by_theme[theme_id].append(units[position].id)
         unit_rows.unassign_other_languages(session, community_id)
         unit_rows.assign(session, by_theme)
+        if vectors is not None:
+            theme_rows.store_answer_themes(
+                session, community_id, answer_codes(units, vectors, result, ids)
+            )
     return stored
 
 
@@ -83,4 +117,5 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
         context.job_id,
         analysis.need_embedded().units,
         analysis.need_fit(),
+        analysis.need_embedded().vectors,
     )

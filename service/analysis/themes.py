@@ -1,4 +1,5 @@
-"""Stage: fit the theme model on the embedded units (deterministic for the configured seed)."""
+"""Stage: fit the theme model on the embedded units (deterministic for the configured seed); a
+fragment takes the theme of its answer's sentence (:mod:`service.themes.fragments`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from service.config import Settings
 from service.modelstore import ModelStore
 from service.storage import db
 from service.storage.repositories import languages
+from service.themes import fragments
 from service.themes.schemas import ThemeResult
 
 
@@ -42,4 +44,9 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     embedded = analysis.need_embedded()
     progress(0.0, f"finding themes in {len(embedded.units)} units")
     texts = [u.text for u in embedded.units]
-    analysis.fit = fit_themes(context.models, context.settings, texts, embedded.vectors)
+    anchored = fragments.anchors([u.response_id for u in embedded.units], texts)
+    fitted = np.flatnonzero(anchored == np.arange(len(texts)))
+    found = fit_themes(
+        context.models, context.settings, [texts[i] for i in fitted], embedded.vectors[fitted]
+    )
+    analysis.fit = fragments.spread(found, anchored, fitted)

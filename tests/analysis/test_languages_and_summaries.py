@@ -1,5 +1,6 @@
 """A real analysis of a small community: answers in another language stay out of the themes and
-are counted apart; each theme's summary cites answers the theme holds."""
+are counted apart; each theme's summary cites answers the theme holds; a fragment takes its
+answer's theme; every answer is coded to the themes of its sentences, with evidence."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from service.intake import run_import
 from service.jobs import store
 from service.modelstore import ModelStore
 from service.storage import db
-from service.storage.tables import Answer, Unit
+from service.storage.tables import Answer, AnswerTheme, Unit
+from service.themes.fragments import is_fragment
 
 ENGLISH = [
     "The new expense tool keeps rejecting my receipts and nobody knows why.",
@@ -31,6 +33,8 @@ ENGLISH = [
     "Nobody has told us whether our jobs survive the reorganisation.",
     "The reorg announcement left the whole team anxious about redundancies.",
     "Waiting to hear if my role is in the new structure keeps me up at night.",
+    "Still no word on which admin roles survive the restructure. Not great. Trying not to spiral.",
+    "The expense system lost my receipts again this morning. Typical.",
 ]
 FRENCH = [
     "Je n'arrive plus à suivre les réunions du comité de direction cette semaine.",
@@ -121,3 +125,43 @@ def test_every_summary_sentence_cites_answers_of_its_theme(
             assert len(set(texts)) == len(texts)
             for sentence in theme["summary"]:
                 assert sentence["answer_ids"] and set(sentence["answer_ids"]) <= held
+
+
+def test_a_fragment_takes_the_theme_of_the_sentence_before_it(
+    analysed: tuple[Engine, dict[str, Any]],
+) -> None:
+    engine, _ = analysed
+    with db.transaction(engine) as session:
+        units = session.execute(
+            select(Unit.response_id, Unit.position, Unit.text, Unit.theme_id).order_by(
+                Unit.response_id, Unit.position
+            )
+        ).all()
+    checked = 0
+    for answer, position, text, theme in units:
+        before = [u for u in units if u[0] == answer and u[1] < position and not is_fragment(u[2])]
+        if is_fragment(text) and before:
+            assert theme == before[-1][3], text
+            checked += 1
+    assert checked >= 2  # the splitter already folds sentences with no content word ("Typical.")
+
+
+def test_every_themed_answer_is_coded_with_evidence_from_its_own_sentences(
+    analysed: tuple[Engine, dict[str, Any]],
+) -> None:
+    engine, _ = analysed
+    with db.transaction(engine) as session:
+        themed = set(
+            session.execute(
+                select(Unit.response_id, Unit.theme_id).where(Unit.theme_id.is_not(None))
+            ).all()
+        )
+        coded = session.execute(
+            select(
+                AnswerTheme.answer_id, AnswerTheme.theme_id, AnswerTheme.score, Unit.response_id
+            ).join(Unit, Unit.id == AnswerTheme.evidence_unit_id)
+        ).all()
+    assert {(a, t) for a, t, _, _ in coded} == {tuple(pair) for pair in themed}
+    assert all(
+        answer == evidence_answer and 0 < score <= 1 for answer, _, score, evidence_answer in coded
+    )

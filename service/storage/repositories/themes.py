@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from service.errors import NotFound
@@ -14,6 +14,7 @@ from service.ingest.schemas import SEGMENT_NAMES
 from service.privacy.thresholds import Confidentiality
 from service.storage.repositories.segments import respondent_segments
 from service.storage.tables import (
+    AnswerTheme,
     Community,
     Respondent,
     Theme,
@@ -83,6 +84,16 @@ def store_figures(
         for i, (text, answer_ids) in enumerate(summary)
     ]
     session.flush()
+
+
+def store_answer_themes(
+    session: Session, community_id: int, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Replace the community's answer codes (``answer_id``, ``theme_id``, ``score``,
+    ``evidence_unit_id``) with a run's."""
+    session.execute(delete(AnswerTheme).where(AnswerTheme.community_id == community_id))
+    if rows:
+        session.execute(insert(AnswerTheme), [{"community_id": community_id, **r} for r in rows])
 
 
 def worry_entry(worry: ThemeWorry) -> dict[str, Any]:
