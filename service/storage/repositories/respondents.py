@@ -7,7 +7,16 @@ from sqlalchemy.orm import Session
 
 from service.errors import NotFound
 from service.privacy.pseudonyms import respondent_key
-from service.storage.tables import Answer, Community, Respondent, Submission
+from service.storage.tables import (
+    Answer,
+    Community,
+    Respondent,
+    Submission,
+    Theme,
+    ThemeQuote,
+    ThemeSummarySentence,
+    Unit,
+)
 
 
 def resolve_key(secret_key: str, key: str) -> str:
@@ -42,11 +51,31 @@ def forget(session: Session, community: Community, key: str) -> dict[str, int]:
         )
         or 0,
     }
+    _forget_shown_words(session, community, respondent.id)
     session.execute(delete(Answer).where(Answer.respondent_id == respondent.id))
     session.execute(delete(Submission).where(Submission.respondent_id == respondent.id))
     session.execute(delete(Respondent).where(Respondent.id == respondent.id))
     session.flush()
     return counts
+
+
+def _forget_shown_words(session: Session, community: Community, respondent_id: int) -> None:
+    """Quotes and summary sentences are copies of members' sentences kept with the themes (no
+    cascade reaches them): the respondent's go now, not at the next analysis."""
+    answer_ids = set(
+        session.scalars(select(Answer.id).where(Answer.respondent_id == respondent_id))
+    )
+    texts = set(session.scalars(select(Unit.text).where(Unit.respondent_id == respondent_id)))
+    themes = select(Theme.id).where(Theme.community_id == community.id)
+    if texts:
+        session.execute(
+            delete(ThemeQuote).where(ThemeQuote.theme_id.in_(themes), ThemeQuote.text.in_(texts))
+        )
+    for sentence in session.scalars(
+        select(ThemeSummarySentence).where(ThemeSummarySentence.theme_id.in_(themes))
+    ):
+        if answer_ids & set(sentence.answer_ids or ()) or sentence.text in texts:
+            session.delete(sentence)
 
 
 def forget_everywhere(

@@ -235,7 +235,9 @@ def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
         "question": theme.question.text if theme.question is not None else None,
         "parent_id": theme.parent_id,
         "level": theme.level,
-        "summary": [
+        "summary": []
+        if hidden
+        else [
             {"text": s.text, "answer_ids": list(s.answer_ids or ())}
             for s in theme.summary_sentences
         ],
