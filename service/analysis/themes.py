@@ -26,16 +26,26 @@ def fit_themes(
 
 
 def other_languages(context: Context) -> dict[str, Any]:
-    """Answers kept out of theming because they are in another language, for review: their
-    number and the languages with at least the minimum group of answers (a smaller count would
-    single out the few who write in it); nothing when they are fewer than the minimum group."""
+    """Answers kept out of theming because they are in another language, for review.
+
+    Counted by the people who wrote them: nothing when fewer than the minimum group wrote in
+    other languages; the answers per language only when every language has at least the minimum
+    group of writers (one language hidden would be the total less the ones shown).
+    """
     with db.transaction(context.engine) as session:
         counts = languages.other_languages(session, context.community_id)
-    total, least = sum(counts.values()), context.privacy.min_group
-    return {
-        "answers": total if total >= least else None,
-        "languages": {code: n for code, n in counts.items() if n >= least and total >= least},
-    }
+        writers, everyone = languages.other_language_writers(session, context.community_id)
+    return shown_languages(counts, writers, everyone, context.privacy.min_group)
+
+
+def shown_languages(
+    answers: dict[str, int], writers: dict[str, int], everyone: int, least: int
+) -> dict[str, Any]:
+    """The rule of :func:`other_languages` on its counts (answers and writers per language)."""
+    if everyone < least:
+        return {"answers": None, "languages": {}}
+    each_shown = all(n >= least for n in writers.values())
+    return {"answers": sum(answers.values()), "languages": answers if each_shown else {}}
 
 
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:

@@ -49,3 +49,25 @@ def other_languages(session: Session, community_id: int) -> dict[str, int]:
         .order_by(Answer.language)
     )
     return {str(language): int(count) for language, count in rows}
+
+
+def other_language_writers(session: Session, community_id: int) -> tuple[dict[str, int], int]:
+    """Respondents who wrote free text in each language other than English, and in any of them
+    (a person writing in two languages counts once there)."""
+    base = (
+        select(Answer.language, Answer.respondent_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            Answer.community_id == community_id,
+            Question.kind == "free_text",
+            Answer.language.is_not(None),
+            Answer.language != ENGLISH,
+        )
+        .distinct()
+    )
+    pairs = session.execute(base).all()
+    per_language: dict[str, set[int]] = {}
+    for language, respondent in pairs:
+        per_language.setdefault(str(language), set()).add(int(respondent))
+    everyone = {respondent for _, respondent in pairs}
+    return {code: len(people) for code, people in sorted(per_language.items())}, len(everyone)
