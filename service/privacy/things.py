@@ -37,6 +37,8 @@ _VENUE_NOUNS = frozenset(
     """place restaurant restaurants spot joint joints gem bar cafe café deli pizzeria bistro
     eatery establishment diner""".split()
 )
+# "is in a bad place", "was at a low point": a person somewhere, not a place being described.
+_STATE_PREPOSITIONS = frozenset("in at on into inside within under through".split())
 _NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
 _LEAD_IN_WORDS = frozenset("kudos thanks congrats hi hello hey dear cc bcc welcome".split())
 _LEAD_IN_TAGS = frozenset({"VB", "VBD", "VBG", "VBZ", "VBP", "UH"})
@@ -132,8 +134,8 @@ def described_as_venue(doc: Doc, end: int) -> bool:
     if end >= len(doc) or doc[end].lower_ not in {"is", "was", "'s", "’s"}:
         return False
     for token in doc[end + 1 : end + 8]:
-        if token.is_punct:
-            return False
+        if token.is_punct or token.lower_ in _STATE_PREPOSITIONS:
+            return False  # "Maria is in a bad place": a person's state, not a venue
         if token.lower_ in _VENUE_NOUNS:
             return True
     return False

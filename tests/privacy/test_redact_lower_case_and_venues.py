@@ -93,6 +93,15 @@ def test_a_venue_named_after_a_person_stays(redactor: Redactor, text: str) -> No
         ("Chiamaka is a great mentor for new hires.", "[PERSON] is a great mentor for new hires."),
         ("Drinks at Bruno's on Friday.", "Drinks at [PERSON]'s on Friday."),
         ("Bruno's laptop is at the front desk.", "[PERSON]'s laptop is at the front desk."),
+        # Regression (review): "in a bad place" is a person's state, not a venue.
+        (
+            "Maria is in a really bad place since the reorg.",
+            "[PERSON] is in a really bad place since the reorg.",
+        ),
+        (
+            "Dmitri is in a tough spot with his manager.",
+            "[PERSON] is in a tough spot with his manager.",
+        ),
     ],
 )
 def test_the_same_names_as_people_are_still_redacted(
