@@ -33,7 +33,7 @@ def build_theme_model(
 
     Today's choices (measured in ``evaluation/reports/coding.md``): the fine themes of one
     scope are Ward's clusters of the normalised embeddings, K = 1.5 x sqrt(units) (no fixed
-    cap; the same for every seed), near-duplicates (centroids at least 0.85 alike) merged;
+    cap but units / (2 x the minimum group); the same for every seed), near-duplicates (centroids at least 0.85 alike) merged;
     c-TF-IDF over the spaCy lemmas of ``models.theme_lexicon``; the representation is seeded by
     ``settings.theme_seed``. Also keeps numba's cache under ``settings.data_dir`` before
     BERTopic is first imported.
@@ -56,7 +56,9 @@ def build_theme_model(
         clusterer=WardClusterer(
             n_clusters=n_themes,
             per_sqrt=PER_SQRT,
-            min_cluster_size=MIN_THEME_SIZE,
+            # A small community gets themes of two minimum groups on average (K <= n / 10 by
+            # default): finer themes would each be under the minimum group, shown as nothing.
+            min_cluster_size=max(MIN_THEME_SIZE, 2 * settings.min_group_size),
             sample_size=TREE_SAMPLE_SIZE,
             random_state=seed,
         ),

@@ -30,11 +30,12 @@ def test_build_theme_model_is_ward_with_k_from_size_and_merged_duplicates(
     settings = theme_settings.model_copy(update={"theme_seed": seed})
     result = build_theme_model(settings, models).fit(SENTENCES, workplace_embeddings)
     vectors = normalize(workplace_embeddings.astype(np.float32))
-    found = WardClusterer(per_sqrt=1.5).fit(vectors).labels_
+    least = 2 * settings.min_group_size  # a small community: K <= units / (2 x minimum group)
+    found = WardClusterer(per_sqrt=1.5, min_cluster_size=least).fit(vectors).labels_
     expected = merge_near_duplicates(dissolve_small(found, 3), vectors, threshold=0.85)
     expected = reduce_outliers(expected, vectors, min_similarity=0.3, max_unassigned=0.15)
     assert len(result.themes) >= 3  # a real run, not a degenerate one
-    assert result.params["k"] == round(1.5 * np.sqrt(len(SENTENCES)))
+    assert result.params["k"] == min(round(1.5 * np.sqrt(len(SENTENCES))), len(SENTENCES) // least)
     # the same partition (the model numbers themes by size)
     assert normalized_mutual_info_score(expected, result.assignments) == pytest.approx(1.0)
     assert result.params["random_state"] == seed
@@ -58,7 +59,12 @@ def test_build_theme_model_matches_the_constructor_the_job_calls(
 ) -> None:
     legacy = BERTopicThemeModel(
         reducer=NoReduction(),
-        clusterer=WardClusterer(per_sqrt=1.5, sample_size=6000, random_state=0),
+        clusterer=WardClusterer(
+            per_sqrt=1.5,
+            min_cluster_size=2 * theme_settings.min_group_size,
+            sample_size=6000,
+            random_state=0,
+        ),
         representation=BERTopicRepresentation(
             lexicon=models.theme_lexicon,
             embedder=models.embedder,

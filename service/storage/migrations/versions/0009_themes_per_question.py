@@ -93,7 +93,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Downgrade schema: per-question and parent themes become community-wide themes again."""
+    """Downgrade schema: per-question and parent themes are retired (the older schema has only
+    community-wide fine themes; kept active they would count the same answers twice)."""
+    op.execute(
+        "UPDATE themes SET status = 'retired' WHERE level = 'parent' OR question_id IS NOT NULL"
+    )
     op.drop_table("theme_summary_sentences")
     op.drop_table("answer_themes")
     with op.batch_alter_table("themes", schema=None) as batch_op:
