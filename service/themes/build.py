@@ -34,7 +34,8 @@ def build_theme_model(
     Today's choices (measured in ``evaluation/reports/coding.md``): the fine themes of one
     scope are Ward's clusters of the normalised embeddings, K = 1.5 x sqrt(units) (no fixed
     cap but units / (2 x the minimum group); the same for every seed), near-duplicates
-    (centroids at least 0.85 alike) merged; c-TF-IDF over the spaCy lemmas of ``models.theme_lexicon``; the representation is seeded by
+    (centroids at least 0.85 alike) merged; c-TF-IDF over the spaCy lemmas of
+    ``models.theme_lexicon``; the representation is seeded by
     ``settings.theme_seed``. Also keeps numba's cache under ``settings.data_dir`` before
     BERTopic is first imported.
 
