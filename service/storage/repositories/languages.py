@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from service.storage.tables import Answer, Question
@@ -34,17 +35,28 @@ def stamp(session: Session, languages: Mapping[int, str]) -> None:
         )
 
 
-def other_languages(session: Session, community_id: int) -> dict[str, int]:
-    """Free-text answers per language other than English (null reads as English)."""
-    rows = session.execute(
-        select(Answer.language, func.count())
+def in_other_language(community_id: int) -> ColumnElement[bool]:
+    """The community's answers detected as written in a language other than English (null
+    reads as English)."""
+    return and_(
+        Answer.community_id == community_id,
+        Answer.language.is_not(None),
+        Answer.language != ENGLISH,
+    )
+
+
+def _free_text_in_other_languages(community_id: int, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
         .join(Question, Question.id == Answer.question_id)
-        .where(
-            Answer.community_id == community_id,
-            Question.kind == "free_text",
-            Answer.language.is_not(None),
-            Answer.language != ENGLISH,
-        )
+        .where(Question.kind == "free_text", in_other_language(community_id))
+    )
+
+
+def other_languages(session: Session, community_id: int) -> dict[str, int]:
+    """Free-text answers per language other than English."""
+    rows = session.execute(
+        _free_text_in_other_languages(community_id, Answer.language, func.count())
         .group_by(Answer.language)
         .order_by(Answer.language)
     )
@@ -54,18 +66,11 @@ def other_languages(session: Session, community_id: int) -> dict[str, int]:
 def other_language_writers(session: Session, community_id: int) -> tuple[dict[str, int], int]:
     """Respondents who wrote free text in each language other than English, and in any of them
     (a person writing in two languages counts once there)."""
-    base = (
-        select(Answer.language, Answer.respondent_id)
-        .join(Question, Question.id == Answer.question_id)
-        .where(
-            Answer.community_id == community_id,
-            Question.kind == "free_text",
-            Answer.language.is_not(None),
-            Answer.language != ENGLISH,
-        )
-        .distinct()
-    )
-    pairs = session.execute(base).all()
+    pairs = session.execute(
+        _free_text_in_other_languages(
+            community_id, Answer.language, Answer.respondent_id
+        ).distinct()
+    ).all()
     per_language: dict[str, set[int]] = {}
     for language, respondent in pairs:
         per_language.setdefault(str(language), set()).add(int(respondent))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, Select, select, update
 from sqlalchemy.orm import Session
 
-from service.storage.repositories.languages import ENGLISH
+from service.storage.repositories.languages import in_other_language
 from service.storage.tables import Answer, EmbeddingCache, Question, Unit
 
 CHUNK = 500
@@ -39,11 +39,7 @@ def add(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
 
 def _other_language_answers(community_id: int) -> Select[tuple[int]]:
     """Ids of the community's answers detected as written in a language other than English."""
-    return select(Answer.id).where(
-        Answer.community_id == community_id,
-        Answer.language.is_not(None),
-        Answer.language != ENGLISH,
-    )
+    return select(Answer.id).where(in_other_language(community_id))
 
 
 def to_theme(session: Session, community_id: int) -> list[Row[Any]]:
