@@ -159,3 +159,42 @@ def theme_row(community_id: int, label: str, **fields: Any) -> Any:
             **{k: v for k, v in gap.items() if k not in ("gap", "theme_id")}
         )
     return theme
+
+
+def answered(engine: Any, redactor: Any, texts: list[str], *, slug: str = "circle") -> int:
+    """Import one Google Forms answer per text (one member each) through the real importer,
+    with one sentence unit per answer (no theme yet); the community's id."""
+    from sqlalchemy import select
+
+    from service.config import Settings
+    from service.intake import run_import
+    from service.storage import db
+    from service.storage.repositories import communities
+    from service.storage.tables import Answer, Unit
+
+    run_import(
+        engine,
+        Settings(environment="test", database_url=str(engine.url)),
+        slug=slug,
+        data=google_forms_csv([{"What's top of mind?": text} for text in texts]),
+        filename="google_forms.csv",
+        format_name="auto",
+        mapping=None,
+        create_community=True,
+        redactor=redactor,
+    )
+    with db.transaction(engine, write=True) as session:
+        community = communities.get(session, slug)
+        session.add_all(
+            Unit(
+                community_id=community.id,
+                response_id=answer.id,
+                respondent_id=answer.respondent_id,
+                position=0,
+                text=answer.text or "",
+                text_hash=str(answer.id),
+                week="2026-W37",
+            )
+            for answer in session.scalars(select(Answer).where(Answer.community_id == community.id))
+        )
+        return community.id

@@ -7,8 +7,6 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from service.cli import app as cli_app
-from service.config import Settings
-from service.intake import run_import
 from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.repositories import communities, respondents
@@ -18,10 +16,9 @@ from service.storage.tables import (
     Submission,
     ThemeQuote,
     ThemeSummarySentence,
-    Unit,
 )
 from tests.conftest import fixture_bytes
-from tests.factories import theme_row
+from tests.factories import answered, theme_row
 
 
 def _stored(client: TestClient) -> tuple[int, int]:
@@ -115,37 +112,10 @@ def test_forgetting_a_member_removes_their_quotes_and_summary_sentences(
     """Regression: quotes and summary sentences are copies kept with the themes; an erased
     member's words stayed there, shown to the committee, until the next analysis."""
     texts = ["The expense tool lost my receipts again.", "Travel bookings clash with the board."]
-    export = "Timestamp,Email Address,What's top of mind?\r\n" + "".join(
-        f"9/{7 + i}/2026 10:00:00,m{i}@example.org,{text}\r\n" for i, text in enumerate(texts)
-    )
-    settings = Settings(environment="test", database_url=str(engine.url))
-    run_import(
-        engine,
-        settings,
-        slug="circle",
-        data=export.encode(),
-        filename="google_forms.csv",
-        format_name="auto",
-        mapping=None,
-        create_community=True,
-        redactor=redactor,
-    )
+    community_id = answered(engine, redactor, texts)
     with db.transaction(engine, write=True) as session:
-        community = communities.get(session, "circle")
         answers = {a.text: a for a in session.scalars(select(Answer))}
-        for position, (text, answer) in enumerate(answers.items()):
-            session.add(
-                Unit(
-                    community_id=community.id,
-                    response_id=answer.id,
-                    respondent_id=answer.respondent_id,
-                    position=0,
-                    text=text or "",
-                    text_hash=str(position),
-                    week="2026-W37",
-                )
-            )
-        theme = theme_row(community.id, "Work", summary={"quotes": [{"text": t} for t in texts]})
+        theme = theme_row(community_id, "Work", summary={"quotes": [{"text": t} for t in texts]})
         theme.summary_sentences = [
             ThemeSummarySentence(position=i, text=t, answer_ids=[answers[t].id])
             for i, t in enumerate(texts)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, inspect, update
 
-from service.config import Settings
-from service.intake import run_import
 from service.privacy.redactor import Redactor
 from service.storage import db
-from service.storage.repositories import communities
-from service.storage.tables import Answer, Base, Unit
-from tests.factories import theme_row
+from service.storage.tables import Base, Unit
+from tests.factories import answered, theme_row
 
 
 def test_upgrade_creates_every_table(any_engine: Engine) -> None:
@@ -51,45 +48,16 @@ def test_migrating_down_and_up_keeps_every_row(engine: Engine, redactor: Redacto
     """Regression: on SQLite, 0009 rebuilt ``themes`` (and its downgrade ``responses``) with
     foreign keys on, and the drop of the old table cascaded: theme weeks and quotes, units'
     themes, and on the way down every answer, were gone."""
-    settings = Settings(environment="test", database_url=str(engine.url))
-    export = "Timestamp,Email Address,What's top of mind?\r\n" + "".join(
-        f"9/{7 + i}/2026 10:00:00,m{i}@example.org,The expense tool lost my receipts again.\r\n"
-        for i in range(3)
-    )
-    run_import(
-        engine,
-        settings,
-        slug="circle",
-        data=export.encode(),
-        filename="google_forms.csv",
-        format_name="auto",
-        mapping=None,
-        create_community=True,
-        redactor=redactor,
-    )
+    community_id = answered(engine, redactor, ["The expense tool lost my receipts again."] * 3)
     with db.transaction(engine, write=True) as session:
-        community = communities.get(session, "circle")
         theme = theme_row(
-            community.id,
+            community_id,
             "Expenses",
             summary={"weekly": [{"week": "2026-W37", "count": 3}], "quotes": [{"text": "Lost."}]},
         )
         session.add(theme)
         session.flush()
-        answers = list(session.scalars(select(Answer)))
-        session.add_all(
-            Unit(
-                community_id=community.id,
-                response_id=a.id,
-                respondent_id=a.respondent_id,
-                position=0,
-                text=a.text or "",
-                text_hash=str(a.id),
-                week="2026-W37",
-                theme_id=theme.id,
-            )
-            for a in answers
-        )
+        session.execute(update(Unit).values(theme_id=theme.id))
     before = _counts(engine)
     assert before["responses"] == 3 and before["theme_weeks"] == 1 and before["themed units"] == 3
     db.downgrade(engine, "0008")
