@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 SAMPLE = 200  # most central texts parsed per theme
 MIN_SUPPORT = 0.03  # a phrase is written in at least this share of the parsed texts (and twice)
+# A label is shown to every role, viewers included: a phrase of several words that only one
+# text holds is that text's words, so it never becomes a label (see ``_phrases``).
 CONTRAST = 0.5  # weight of "this theme rather than the others"
 FREQUENCY = 0.15  # weight of how widely the phrase is written
 MMR_LAMBDA = 0.6  # second phrase: its score against its similarity to the first
@@ -108,11 +110,14 @@ class PhraseLabeller:
         central = rows[np.argsort(-closeness, kind="stable")[:SAMPLE]]
         sample = list(dict.fromkeys(prepare(texts[i]) for i in central))
         docs = self.nlp.pipe(sample, batch_size=256)
-        floor = max(2, int(np.ceil(MIN_SUPPORT * len(sample)))) if len(sample) >= 4 else 1
+        floor = max(2, int(np.ceil(MIN_SUPPORT * len(sample))))
         found = theme_phrases(docs, self.lexicon)
         supported = [p for p in found if p.support >= floor]
-        # a theme of one-off answers: its phrases each written once, the centroid decides
-        return (supported if len(supported) >= 2 else found)[:100]
+        if len(supported) >= 2:
+            return supported[:100]
+        # A theme of one-off answers: the centroid decides among single words, never among
+        # phrases of several words one text holds, which viewers would read as its quote.
+        return [p for p in found if p.support >= 2 or len(p.key) == 1][:100]
 
     def _score(self, phrases: list[list[Phrase]], centroids: np.ndarray) -> list[list[_Scored]]:
         """Each theme's phrases with their scores, best first."""

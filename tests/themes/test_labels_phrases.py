@@ -119,3 +119,23 @@ def test_unique_labels_give_the_larger_theme_its_first_choice() -> None:
     ]
     labels = unique_labels(options, order=[1, 0, 2])
     assert labels == ["Receipts", "Expense system", "Expense system (2)"]
+
+
+ONE_OFFS = [
+    "Planning the lottery syndicate for the finance floor.",
+    "My quarterly vendor audit slipped again.",
+    "The parking permit renewal confused everyone.",
+    "Our printer firmware update bricked two machines.",
+    "Learning shorthand for the board minutes.",
+    "Booking the caterer for the retirement lunch.",
+]
+
+
+def test_a_theme_of_one_off_answers_takes_no_phrase_only_one_answer_wrote(
+    models: ModelStore,
+) -> None:
+    # Viewers read labels: a phrase of several words from one answer would be that answer's words.
+    label = _represent(models, [ONE_OFFS, EXPENSES, DESKS])[ONE_OFFS[0]].lower()
+    for part in label.split(" and "):
+        if len(part.split()) > 1:
+            assert sum(part in text.lower() for text in ONE_OFFS) >= 2, label
