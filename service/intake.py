@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -12,14 +17,18 @@ from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.errors import Conflict, TooLarge
-from service.ingest.schemas import ParsedImport
-from service.ingest.service import parse_export
-from service.privacy.redactor import Redactor
-from service.privacy.service import redact_import
+from service.ingest.schemas import ParsedRecord, record_from_json, record_to_json
+from service.ingest.service import ExportPlan, plan_export
+from service.intake_redaction import ChunkRedactor
+from service.privacy.redactor import Redactor, gazetteer_from
 from service.storage import db
-from service.storage.repositories import communities, imports
+from service.storage.repositories import communities, import_staging, imports
 
 _ATTEMPTS = 5
+CHUNK_ROWS = 1_000  # records read, redacted and staged at a time
+# A staged run not written to for this long was killed: the next import deletes it.
+_STAGING_IDLE = timedelta(minutes=30)
+Progress = Callable[[int, int], None]
 _SLOTS: dict[int, threading.BoundedSemaphore] = {}
 _SLOTS_LOCK = threading.Lock()
 
@@ -34,18 +43,14 @@ def _parsing_slot(limit: int) -> threading.BoundedSemaphore:
         return _SLOTS.setdefault(limit, threading.BoundedSemaphore(limit))
 
 
-def summary(parsed: ParsedImport, batch: Any, slug: str) -> dict[str, Any]:
-    """The JSON object the CLI prints and the endpoint returns."""
-    return {
-        "community": slug,
-        "format": parsed.format,
-        "responses_added": batch.responses_added,
-        "duplicates_skipped": batch.duplicates_skipped,
-        "respondents": batch.respondents,
-        "identified": parsed.identified,
-        "questions": [q.summary() for q in parsed.questions],
-        "warnings": list(parsed.warnings),
-    }
+@dataclass
+class _Staged:
+    """What staging learnt of the file: the counts the summary needs."""
+
+    staged_id: int
+    identified: int = 0
+    unfinished: list[int] = field(default_factory=list)
+    replaced: int = 0
 
 
 def run_import(
@@ -59,8 +64,17 @@ def run_import(
     mapping: dict[str, Any] | None = None,
     create_community: bool = False,
     redactor: Redactor,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Parse, redact and store one file; retried when a concurrent import stored rows first."""
+    """Read, redact and stage one file a chunk at a time, then store it all in one transaction.
+
+    Memory holds the file's cells and one chunk of records, whatever the file's length. Each
+    redacted chunk is written to the staging area in a short transaction of its own; the last
+    transaction moves every staged chunk into the community's tables and deletes the staging
+    rows, so a process killed at any moment leaves no response stored (only staged, redacted
+    chunks that a later import deletes), and running the import again stores each response once.
+    ``progress(rows_done, rows_total)`` is called after each chunk.
+    """
     if len(data) > settings.max_upload_bytes:
         raise TooLarge(
             f"{filename} is {len(data) / 1_048_576:.1f} MB, more than the "
@@ -68,29 +82,125 @@ def run_import(
             hint="Split the export, or raise PEERPULSE_MAX_UPLOAD_MB.",
         )
     with _parsing_slot(settings.max_concurrent_imports):
-        parsed = parse_export(
+        plan = plan_export(
             data, filename, limits=settings.limits, format_name=format_name, mapping=mapping
         )
-        redacted = redact_import(parsed, redactor)
-    if redacted:
-        parsed.warnings.append(f"{redacted} piece(s) of personal data redacted from free text")
+    if not create_community:
+        with db.transaction(engine) as session:
+            communities.get(session, slug)  # NotFound before any work is staged
     file_info: dict[str, object] = {
         "filename": filename[:500],
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
     }
+    token = uuid.uuid4().hex
+    staged_id = db.write_with_retries(engine, partial(_open_staging, token, slug, plan.rows))
+    try:
+        staged = _stage(engine, settings, plan, redactor, staged_id, progress)
+        warnings = plan.warnings_with(staged.unfinished)
+        if staged.replaced:
+            warnings.append(f"{staged.replaced} piece(s) of personal data redacted from free text")
+        return _swap_in(
+            engine,
+            settings,
+            plan,
+            staged,
+            slug=slug,
+            create_community=create_community,
+            warnings=warnings,
+            file_info=file_info,
+        )
+    except BaseException:
+        db.write_with_retries(engine, partial(import_staging.drop, staged_id=staged_id))
+        raise
+
+
+def _open_staging(token: str, slug: str, rows: int, session: Session) -> int:
+    import_staging.drop_idle(session, idle=_STAGING_IDLE)
+    return import_staging.start(session, token, slug=slug, rows_total=rows)
+
+
+def _stage(
+    engine: Engine,
+    settings: Settings,
+    plan: ExportPlan,
+    redactor: Redactor,
+    staged_id: int,
+    progress: Progress | None,
+) -> _Staged:
+    """Build, redact and stage the records chunk by chunk; nothing raw is written."""
+    staged = _Staged(staged_id)
+    texts = ChunkRedactor(
+        redactor, questions=plan.questions, gazetteer=gazetteer_from(plan.personal_values())
+    )
+    done = 0
+    for number, records in enumerate(plan.record_chunks(CHUNK_ROWS)):
+        with _parsing_slot(settings.max_concurrent_imports):
+            texts.redact(records)
+        staged.identified += sum(1 for r in records if r.identified)
+        staged.unfinished.extend(r.row for r in records if not r.finished)
+        payload = [record_to_json(r) for r in records]
+        db.write_with_retries(
+            engine, partial(_add_chunk, staged_id=staged_id, number=number, payload=payload)
+        )
+        done += len(records)
+        if progress is not None:
+            progress(done, plan.rows)
+    staged.replaced = texts.replaced
+    return staged
+
+
+def _add_chunk(
+    session: Session, *, staged_id: int, number: int, payload: list[dict[str, Any]]
+) -> None:
+    import_staging.add_chunk(session, staged_id, number, payload)
+
+
+def _swap_in(
+    engine: Engine,
+    settings: Settings,
+    plan: ExportPlan,
+    staged: _Staged,
+    *,
+    slug: str,
+    create_community: bool,
+    warnings: list[str],
+    file_info: dict[str, object],
+) -> dict[str, Any]:
+    """Store every staged chunk and drop the staging rows, in one transaction."""
 
     def store(session: Session) -> dict[str, Any]:
         if create_community:
             community = communities.get_or_create(session, slug)
         else:
             community = communities.get(session, slug)
-        batch = imports.store(
-            session, community, parsed, secret_key=settings.secret_key, file_info=file_info
-        )
-        return summary(parsed, batch, slug)
 
-    # Parsing and redaction are done: the only time a connection is held is this one short write.
+        def chunks() -> Iterator[list[ParsedRecord]]:
+            for payload in import_staging.chunks(session, staged.staged_id):
+                yield [record_from_json(value) for value in payload]
+
+        batch = imports.store_chunks(
+            session,
+            community,
+            chunks,
+            questions=plan.questions,
+            summary={"format": plan.format, "warnings": warnings},
+            secret_key=settings.secret_key,
+            file_info=file_info,
+        )
+        import_staging.drop(session, staged.staged_id)
+        return {
+            "community": slug,
+            "format": plan.format,
+            "responses_added": batch.responses_added,
+            "duplicates_skipped": batch.duplicates_skipped,
+            "respondents": batch.respondents,
+            "identified": staged.identified,
+            "questions": [q.summary() for q in plan.questions],
+            "warnings": list(warnings),
+        }
+
+    # Reading and redaction are done: the one long write is this one, of stored rows only.
     try:
         return db.write_with_retries(engine, store, attempts=_ATTEMPTS, collisions=True)
     except DBAPIError as exc:

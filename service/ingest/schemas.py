@@ -124,3 +124,48 @@ class ParsedImport:
     def identified(self) -> int:
         """How many records name their respondent (the rest cannot be told apart as people)."""
         return sum(1 for record in self.records if record.identified)
+
+
+def record_to_json(record: ParsedRecord) -> dict[str, Any]:
+    """A record as JSON values, for the import staging area (personal values left out)."""
+    return {
+        "row": record.row,
+        "source_row": record.source_row,
+        "source_key": record.source_key,
+        "respondent_ref": record.respondent_ref,
+        "submitted_at": _iso(record.submitted_at),
+        "identified": record.identified,
+        "channel": record.channel.value,
+        "finished": record.finished,
+        "segments": record.segments,
+        "answers": [
+            [a.question, a.text, a.number, a.choices, _iso(a.when)] for a in record.answers
+        ],
+    }
+
+
+def record_from_json(value: dict[str, Any]) -> ParsedRecord:
+    """The record :func:`record_to_json` wrote."""
+    return ParsedRecord(
+        row=value["row"],
+        source_row=value["source_row"],
+        source_key=value["source_key"],
+        respondent_ref=value["respondent_ref"],
+        submitted_at=_datetime(value["submitted_at"]),
+        identified=value["identified"],
+        channel=Channel(value["channel"]),
+        finished=value["finished"],
+        segments=value["segments"],
+        answers=[
+            Answer(question=q, text=t, number=n, choices=c, when=_datetime(w))
+            for q, t, n, c, w in value["answers"]
+        ],
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

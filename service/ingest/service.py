@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from service.config import LimitSettings
 from service.errors import InvalidInput, Location
 from service.ingest import formats
-from service.ingest.decode import read_table
-from service.ingest.formats.base import Layout, build_import
-from service.ingest.schemas import ColumnPlan, ColumnRole, ParsedImport, QuestionKind
+from service.ingest.decode import Table, read_table
+from service.ingest.formats.base import (
+    Layout,
+    build_questions,
+    check_rows,
+    iter_records,
+    respondent_ref,
+    unfinished_warning,
+)
+from service.ingest.schemas import (
+    ColumnPlan,
+    ColumnRole,
+    ParsedImport,
+    ParsedRecord,
+    QuestionKind,
+    QuestionSpec,
+)
 
 _ROLE_WORDS = {
     "personal": ColumnRole.PERSONAL,
@@ -33,6 +49,75 @@ def parse_export(
     mapping: dict[str, Any] | None = None,
 ) -> ParsedImport:
     """Decode, detect, plan, apply the mapping and read every record of one file."""
+    plan = plan_export(data, filename, limits=limits, format_name=format_name, mapping=mapping)
+    records = [record for chunk in plan.record_chunks() for record in chunk]
+    unfinished = [r.row for r in records if not r.finished]
+    parsed = ParsedImport(
+        format=plan.format,
+        questions=plan.questions,
+        records=records,
+        warnings=plan.warnings_with(unfinished),
+    )
+    parsed.extra.update(plan.extra)
+    return parsed
+
+
+@dataclass
+class ExportPlan:
+    """A checked file and how to read it: its questions, and its records on demand.
+
+    The decoded cells are held once; records (the bigger objects) are built a chunk at a time,
+    so an import can redact and store one chunk before the next is read.
+    """
+
+    table: Table
+    layout: Layout
+    numbers: list[int]  # the file row of each data row kept
+    questions: list[QuestionSpec]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def format(self) -> str:
+        """The survey format's name."""
+        return self.layout.format
+
+    @property
+    def rows(self) -> int:
+        """How many responses the file holds."""
+        return len(self.numbers)
+
+    def record_chunks(self, size: int = 10_000) -> Iterator[list[ParsedRecord]]:
+        """The records, ``size`` at a time, in file order."""
+        return iter_records(self.table, self.layout, self.numbers, self.questions, size=size)
+
+    def warnings_with(self, unfinished_rows: list[int]) -> list[str]:
+        """The file's warnings, as :func:`parse_export` lists them."""
+        return [*self.table.warnings, *self.layout.warnings, *unfinished_warning(unfinished_rows)]
+
+    def personal_values(self) -> Iterator[str]:
+        """Every personal-data cell and respondent e-mail (the redaction gazetteer's source).
+
+        The same values records carry in ``personal_values`` and ``respondent_ref``, read from
+        the cells alone, so the gazetteer is complete before the first chunk is redacted.
+        """
+        personal = [c.index for c in self.layout.columns if c.role == ColumnRole.PERSONAL]
+        ids = [c.index for c in self.layout.columns if c.role == ColumnRole.RESPONDENT_ID]
+        for row in self.table.rows[self.layout.header_rows :]:
+            yield from (v for i in personal if i < len(row) and (v := row[i].strip()))
+            ref = respondent_ref([row[i].strip() for i in ids if i < len(row)])
+            if ref.startswith("email:"):
+                yield ref.removeprefix("email:")
+
+
+def plan_export(
+    data: bytes,
+    filename: str,
+    *,
+    limits: LimitSettings,
+    format_name: str = "auto",
+    mapping: dict[str, Any] | None = None,
+) -> ExportPlan:
+    """Decode, detect, plan and check one file; its records are read later, a chunk at a time."""
     known = formats.registry()
     if format_name != formats.AUTO and format_name not in known:
         raise InvalidInput(
@@ -50,11 +135,10 @@ def parse_export(
     layout = fmt.layout(table)
     if mapping:
         apply_mapping(layout, mapping, filename)
-    parsed = build_import(table, layout, filename, limits)
-    parsed.warnings = table.warnings + parsed.warnings
-    parsed.extra["encoding"] = table.encoding
-    parsed.extra["container"] = table.container
-    return parsed
+    numbers = check_rows(table, layout, filename, limits)
+    questions = build_questions(table, layout)
+    extra = {"encoding": table.encoding, "container": table.container}
+    return ExportPlan(table, layout, numbers, questions, extra)
 
 
 def parse_mapping(raw: str | bytes | None) -> dict[str, Any] | None:

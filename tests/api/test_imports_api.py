@@ -164,13 +164,13 @@ def test_upload_holds_no_connection_while_it_parses(
 
     engine = app_client.app.state.engine  # type: ignore[attr-defined]
     held: list[int] = []
-    real_parse = importer.parse_export
+    real_parse = importer.plan_export
 
     def parse_and_count(*args: Any, **kwargs: Any) -> Any:
         held.append(engine.pool.checkedout())
         return real_parse(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "parse_export", parse_and_count)
+    monkeypatch.setattr(importer, "plan_export", parse_and_count)
     response = _upload(app_client, facilitator_headers, "google_forms/basic.csv")
     assert response.status_code == 201, response.text
     assert held == [0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from service.config import LimitSettings
@@ -16,7 +16,6 @@ from service.ingest.schemas import (
     Channel,
     ColumnPlan,
     ColumnRole,
-    ParsedImport,
     ParsedRecord,
     QuestionKind,
     QuestionSpec,
@@ -148,30 +147,36 @@ def check_rows(table: Table, layout: Layout, filename: str, limits: LimitSetting
     return numbers
 
 
-def build_import(
-    table: Table, layout: Layout, filename: str, limits: LimitSettings
-) -> ParsedImport:
-    """Build questions and records from a checked table and its layout."""
-    numbers = check_rows(table, layout, filename, limits)
-    questions = _questions(table, layout)
+def iter_records(
+    table: Table,
+    layout: Layout,
+    numbers: list[int],
+    questions: list[QuestionSpec],
+    *,
+    size: int = 10_000,
+) -> Iterator[list[ParsedRecord]]:
+    """The records of a checked table, ``size`` at a time, in file order."""
     by_text = {q.text: q for q in questions}
-    records = [
-        _record(row, number, layout, by_text)
-        for number, row in zip(numbers, table.rows[layout.header_rows :], strict=True)
+    rows = table.rows
+    for start in range(0, len(numbers), size):
+        yield [
+            _record(rows[layout.header_rows + i], numbers[i], layout, by_text)
+            for i in range(start, min(start + size, len(numbers)))
+        ]
+
+
+def unfinished_warning(rows: list[int]) -> list[str]:
+    """The warning for unfinished responses kept (none when every response is finished)."""
+    if not rows:
+        return []
+    return [
+        f"{len(rows)} unfinished response(s) kept and flagged (rows "
+        f"{', '.join(map(str, rows[:10]))}{'…' if len(rows) > 10 else ''})"
     ]
-    warnings = list(layout.warnings)
-    unfinished = [r.row for r in records if not r.finished]
-    if unfinished:
-        warnings.append(
-            f"{len(unfinished)} unfinished response(s) kept and flagged (rows "
-            f"{', '.join(map(str, unfinished[:10]))}{'…' if len(unfinished) > 10 else ''})"
-        )
-    return ParsedImport(
-        format=layout.format, questions=questions, records=records, warnings=warnings
-    )
 
 
-def _questions(table: Table, layout: Layout) -> list[QuestionSpec]:
+def build_questions(table: Table, layout: Layout) -> list[QuestionSpec]:
+    """The questions of a checked table: kinds and choices read from every row of each column."""
     specs: dict[str, QuestionSpec] = {}
     for plan in layout.columns:
         if plan.role in _IDENTIFYING or plan.role in _BOOKKEEPING:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from service.ingest.schemas import ParsedImport, ParsedRecord, QuestionKind, QuestionSpec
@@ -111,72 +112,127 @@ def store(
     file_info: dict[str, object],
 ) -> Import:
     """Add the new responses of ``parsed``; skip the ones already stored (or repeated)."""
-    keyed = [(submission_key(secret_key, r.source_key), r) for r in parsed.records]
-    existing = existing_submission_keys(session, community.id, [k for k, _ in keyed])
-    fresh: list[tuple[str, ParsedRecord]] = []
-    for key, record in keyed:
-        if key not in existing:
-            existing.add(key)
-            fresh.append((key, record))
-    people = [(respondent_key(secret_key, r.respondent_ref), r) for _, r in keyed]
-    respondents = _respondents(session, community, people)
-    questions = _questions(session, community, parsed.questions)
+    return store_chunks(
+        session,
+        community,
+        lambda: iter([parsed.records]),
+        questions=parsed.questions,
+        summary={"format": parsed.format, "warnings": list(parsed.warnings)},
+        secret_key=secret_key,
+        file_info=file_info,
+    )
+
+
+def store_chunks(
+    session: Session,
+    community: Community,
+    chunks: Callable[[], Iterable[list[ParsedRecord]]],
+    *,
+    questions: list[QuestionSpec],
+    summary: dict[str, Any],
+    secret_key: str,
+    file_info: dict[str, object],
+) -> Import:
+    """Add the new responses of an import read twice, a chunk at a time, from ``chunks()``.
+
+    The first reading gathers who answered (respondents are created in order of their first
+    response, as one whole-file pass would); the second inserts submissions and answers in
+    batches, skipping keys already stored or repeated. ``summary`` gives the format and warnings.
+    """
+    people = [
+        (respondent_key(secret_key, r.respondent_ref), _person(r)) for c in chunks() for r in c
+    ]
+    respondent_ids = {k: r.id for k, r in _respondents(session, community, people).items()}
+    question_ids = {t: q.id for t, q in _questions(session, community, questions).items()}
     batch = Import(
         community_id=community.id,
-        format=parsed.format,
-        rows_read=len(parsed.records),
-        responses_added=len(fresh),
-        duplicates_skipped=len(keyed) - len(fresh),
-        respondents=len({k for k, _ in people}),
-        warnings=list(parsed.warnings),
+        format=summary["format"],
+        rows_read=len(people),
+        responses_added=0,
+        duplicates_skipped=0,
+        respondents=len(respondent_ids),
+        warnings=list(summary["warnings"]),
         **file_info,
     )
     session.add(batch)
     session.flush()
-    for key, record in fresh:
-        respondent = respondents[respondent_key(secret_key, record.respondent_ref)]
-        _add_submission(session, batch, respondent, key, record, questions)
+    seen: set[str] = set()
+    for records in chunks():
+        keyed = [(submission_key(secret_key, r.source_key), r) for r in records]
+        seen |= existing_submission_keys(session, community.id, [k for k, _ in keyed])
+        fresh: list[tuple[str, ParsedRecord]] = []
+        for key, record in keyed:
+            if key not in seen:
+                seen.add(key)
+                fresh.append((key, record))
+        ids = [respondent_ids[respondent_key(secret_key, r.respondent_ref)] for _, r in fresh]
+        _insert_submissions(session, batch, fresh, ids, question_ids)
+        batch.responses_added += len(fresh)
+    batch.duplicates_skipped = batch.rows_read - batch.responses_added
     session.flush()
     return batch
 
 
-def _add_submission(
+def _person(record: ParsedRecord) -> ParsedRecord:
+    """What respondents need of a record (its answers left out, so that all fit in memory)."""
+    return ParsedRecord(
+        row=record.row,
+        source_key="",
+        respondent_ref="",
+        submitted_at=record.submitted_at,
+        identified=record.identified,
+        segments=dict(record.segments),
+    )
+
+
+def _insert_submissions(
     session: Session,
     batch: Import,
-    respondent: Respondent,
-    key: str,
-    record: ParsedRecord,
-    questions: dict[str, Question],
+    fresh: list[tuple[str, ParsedRecord]],
+    respondent_ids: list[int],
+    question_ids: dict[str, int],
 ) -> None:
-    submission = Submission(
-        community_id=batch.community_id,
-        respondent_id=respondent.id,
-        import_id=batch.id,
-        source_key=key,
-        submitted_at=record.submitted_at,
-        channel=record.channel.value,
-        finished=record.finished,
-        source_row=record.source_row,
-    )
-    session.add(submission)
-    for answer in record.answers:
-        question = questions.get(answer.question)
-        if question is None:
-            continue
-        submission.answers.append(
-            Answer(
-                community_id=batch.community_id,
-                respondent_id=respondent.id,
-                question_id=question.id,
-                submitted_at=record.submitted_at,
-                channel=record.channel.value,
-                text=answer.text,
-                value_number=answer.number,
-                value_choices=answer.choices,
-                value_date=answer.when,
-                finished=record.finished,
-            )
+    """Insert a batch of submissions, then their answers (two multi-row statements)."""
+    if not fresh:
+        return
+    submission_ids = session.scalars(
+        insert(Submission).returning(Submission.id, sort_by_parameter_order=True),
+        [
+            {
+                "community_id": batch.community_id,
+                "respondent_id": respondent_id,
+                "import_id": batch.id,
+                "source_key": key,
+                "submitted_at": record.submitted_at,
+                "channel": record.channel.value,
+                "finished": record.finished,
+                "source_row": record.source_row,
+            }
+            for (key, record), respondent_id in zip(fresh, respondent_ids, strict=True)
+        ],
+    ).all()
+    answers = [
+        {
+            "community_id": batch.community_id,
+            "submission_id": submission_id,
+            "respondent_id": respondent_id,
+            "question_id": question_ids[answer.question],
+            "submitted_at": record.submitted_at,
+            "channel": record.channel.value,
+            "text": answer.text,
+            "value_number": answer.number,
+            "value_choices": answer.choices,
+            "value_date": answer.when,
+            "finished": record.finished,
+        }
+        for submission_id, respondent_id, (_, record) in zip(
+            submission_ids, respondent_ids, fresh, strict=True
         )
+        for answer in record.answers
+        if answer.question in question_ids
+    ]
+    if answers:
+        session.execute(insert(Answer), answers)
 
 
 def list_for(session: Session, community: Community) -> list[Import]:

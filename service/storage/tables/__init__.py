@@ -25,6 +25,7 @@ from service.storage.tables.members import (
     Respondent,
     Submission,
 )
+from service.storage.tables.staging import StagedChunk, StagedImport
 
 __all__ = [
     "Base",
@@ -35,6 +36,8 @@ __all__ = [
     "Question",
     "Submission",
     "Answer",
+    "StagedImport",
+    "StagedChunk",
     "User",
     "Membership",
     "ApiToken",
