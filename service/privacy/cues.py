@@ -31,7 +31,10 @@ ROLES = (
         """ceo cfo coo cto cio cmo cpo chro cro cso ciso vp svp evp gm md manager director boss
     supervisor colleague coworker co-worker teammate mentor mentee coach lead assistant intern
     hire facilitator chair chairperson president founder cofounder co-founder analyst engineer
-    recruiter consultant secretary treasurer trainer tutor teacher nurse doctor officer""".split()
+    recruiter consultant secretary treasurer trainer tutor teacher nurse doctor officer
+    accountant receptionist administrator coordinator bookkeeper technician cleaner caretaker
+    janitor paralegal volunteer trainee apprentice rep representative planner organiser
+    organizer buddy""".split()
     )
     | TITLES
     | {f"{t}." for t in TITLES}
@@ -47,6 +50,12 @@ _HEADS_TO = frozenset(
     """thanks kudos shout-out shoutout shout credit props spoke speak speaking talked talk
     talking explained mentioned said reached""".split()
 )
+# ``belongs to Tomasz``, ``handed it over to Ingrid``: a place after these is rarer, but after
+# them the word must not be tagged as one (``assigned to Berlin``).
+_HEADS_TO_WEAK = frozenset(
+    """belongs belong belonged handed hand assigned reassigned delegated reports report
+    reported reporting""".split()
+)
 _HEADS_WITH = frozenset(
     """paired pair pairing worked working met meet meeting spoke talked chatted chat caught synced
     sync checked check sat collaborated partnered teamed""".split()
@@ -60,6 +69,10 @@ _NAME = {"IS_TITLE": True}
 _LOWER = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}}
 _SAID = frozenset("said says told asked mentioned emailed called thinks wants suggested".split())
 _END = {"TEXT": {"IN": [",", "!", ".", ":", "—", "-"]}}
+_DASHES = frozenset({"-", "–", "—", "~"})
+# ``need Farah to sign``, ``waiting for olusegun to send``: someone asked to do something.
+_TO_DO = frozenset("for need needs needed ask get got want wants wanted remind".split())
+_FINITE = {"TAG": {"IN": ["VBZ", "VBD", "MD"]}}
 _GREETINGS = frozenset(
     "hi hello hey dear thanks thx cheers morning congrats congratulations welcome bye".split()
 )
@@ -101,7 +114,19 @@ def build_matcher(vocab: Vocab) -> Matcher:
             [{"LOWER": {"IN": ["loop", "looped", "looping"]}}, {"LOWER": "in"}, _NAME],
         ],
     )
+    matcher.add(
+        "TO_WEAK",
+        [
+            [
+                {"LOWER": {"IN": sorted(_HEADS_TO_WEAK)}},
+                {"LOWER": {"IN": ["to", "over"]}, "OP": "{1,2}"},
+                _NAME,
+            ]
+        ],
+    )
     matcher.add("PAIR", [[_NAME, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    # ``That's all from me. - Marguerite``: a name signed after a dash at the end.
+    matcher.add("SIGNOFF", [[{"TEXT": {"IN": sorted(_DASHES)}}, _NAME]])
     _add_lower_case(matcher)
     matcher.add(
         "GREETING",
@@ -123,6 +148,13 @@ def _add_lower_case(matcher: Matcher) -> None:
         ],
     )
     matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": {"IN": sorted(_SAID)}}]])
+    # ``not sure why brett gets``, ``i think gráinne should``: a subject before a finite verb
+    # (only a given name that is no English word; see ``reads_as_lower_name``).
+    matcher.add("LOWER_FIRST", [[_LOWER, _FINITE]])
+    matcher.add(
+        "LOWER_TO_DO",
+        [[{"LOWER": {"IN": sorted(_TO_DO)}}, _LOWER, {"LOWER": "to"}, {"TAG": "VB"}]],
+    )
     matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
     matcher.add("LOWER_VERB", [[{"LOWER": "me"}, {"LOWER": "and"}, _LOWER]])
     matcher.add("LOWER_VERB", [[{"LOWER": {"IN": ["for", "need", "needs"]}}, _LOWER]])
@@ -142,16 +174,61 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
             index = _first_given_name(doc, start + 2, min(end + 2, len(doc)))
         elif label == "PAIR" and start and doc[start - 1].lower_ in _NOT_BEFORE_PAIR:
             continue  # ``at Columbia and I``, ``thank you Reddit and I'm``
+        elif label == "LOWER_TO_DO":
+            if _unknown_lower_word(doc[start + 1], english):
+                starts.add(start + 1)
+            continue
         elif label.startswith("LOWER"):
             index = start if label == "LOWER_FIRST" else _lower_index(doc, start, end)
             if reads_as_lower_name(doc[index], english):
                 starts.add(index)
             continue
+        elif label == "SIGNOFF" and not _at_the_end(doc, end):
+            continue
         else:
             index = {"PAIR": start, "DEPARTMENT": start, "GREETING": end - 2}.get(label, end - 1)
-        if index is not None and reads_as_name(doc[index], english, weak=label == "GREETING"):
+        weak = label in {"GREETING", "TO_WEAK", "SIGNOFF"}
+        if index is not None and reads_as_name(doc[index], english, weak=weak):
             starts.add(index)
     return sorted(starts)
+
+
+def _at_the_end(doc: Doc, end: int) -> bool:
+    """Only a surname or punctuation after the matched name."""
+    rest = [t for t in doc[end:] if not t.is_punct and not t.is_space]
+    return len(rest) <= 1 and all(t.is_title for t in rest)
+
+
+def _unknown_lower_word(token: Token, english: frozenset[str]) -> bool:
+    """``for olusegun to send``, ``need dee to approve``: after this evidence a lower-case word
+    that is no English word, no function word and no non-name is a name, even one in no
+    lexicon."""
+    word = token.text
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and word not in NOT_NAMES
+        and token.tag_ not in NOT_NAME_TAGS
+        and not is_english(word, english)
+    )
+
+
+def before_phones(doc: Doc, phone_starts: list[int], english: frozenset[str]) -> list[int]:
+    """``it's Marguerite on 555-0130``, ``contact: bea 555-0165``: a name right before a phone
+    number (``on``, ``at`` or a colon between them) is the number's owner."""
+    found = []
+    for char in phone_starts:
+        index = next((t.i for t in doc if t.idx >= char), len(doc)) - 1
+        if index >= 0 and doc[index].lower_ in {"on", "at", ":", "-", "–"}:
+            index -= 1
+        if index < 0:
+            continue
+        token = doc[index]
+        if token.is_lower and reads_as_lower_name(token, english):
+            found.append(index)
+        elif token.is_title and reads_as_name(token, english, weak=True):
+            found.append(index)
+    return found
 
 
 def _first_given_name(doc: Doc, start: int, end: int) -> int | None:

@@ -17,16 +17,21 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 # A letter prefix glued to digits, with an optional hyphen: X-12345, E12345, AB-1234567, CTR-0091.
-_CODE = r"^[A-Z]{1,4}-?\d{4,}[A-Z]?$"
-_VALUE = r"^(?:[A-Za-z]{1,4}-?)?\d{4,}[A-Za-z]?$"
-LEAD_INS = frozenset(
-    """id badge employee staff student profile member membership payroll personnel contractor
-    matriculation""".split()
+# The tokenizer leaves a full stop on a code at the end of a sentence (``A1234567B.``); the
+# span stops before it.
+_CODE = r"^[A-Z]{1,4}-?\d{4,}[A-Z]?\.?$"
+_VALUE = r"^(?:[A-Za-z]{1,4}-?)?\d{4,}[A-Za-z]?\.?$"
+# Words that say the number is about a person; directly before a code they outweigh the
+# allow-list (``visitor pass V-20391``, ``badge INC-4471`` is a badge).
+PERSON_LEAD_INS = frozenset(
+    """badge badges employee employees staff student students profile member membership payroll
+    personnel contractor matriculation visitor""".split()
 )
+LEAD_INS = PERSON_LEAD_INS | {"id", "ids"}
 _GROUPED_LEAD_INS = frozenset(
     "aadhaar nhs ssn passport licence license nino ni cpf sss nin tin sin bsn".split()
 )
-_FILLERS = frozenset("number no no. num nr # id is was : - code".split())
+_FILLERS = frozenset("number no no. num nr # id is was : - ( code card pass ref".split())
 # Words before a code that make it a thing, not a person's number.
 THING_BEFORE = frozenset(
     """room rm flight gate invoice po order purchase page version model meeting webinar conference
@@ -47,7 +52,7 @@ def build_matcher(vocab: Vocab) -> Matcher:
         [
             [
                 {"LOWER": {"IN": sorted(LEAD_INS)}},
-                {"LOWER": {"IN": sorted(_FILLERS)}, "OP": "{0,3}"},
+                {"LOWER": {"IN": sorted(_FILLERS)}, "OP": "{0,4}"},
                 {"TEXT": {"REGEX": _VALUE}},
             ],
             [{"TEXT": "#"}, {"TEXT": {"REGEX": r"^\d{4,}$"}}],
@@ -79,18 +84,24 @@ def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list
     """Character spans of ID values, longest match per value token, allow-listed codes left out."""
     spans: list[tuple[int, int]] = []
     decided: set[int] = set()
-    for match_id, start, end in matcher(doc):
+    # Longest first: ``staff number 0042 1187`` is one value, not ``0042`` alone.
+    for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1] - m[2]):
         first = end - 1
         if doc.vocab.strings[match_id] == "ID_GROUPS":
             first = next(i for i in range(start, end) if doc[i].is_digit)
-        if first in decided or end - 1 in decided:
+        if decided & set(range(first, end)):
             continue
-        decided.update({first, end - 1})
+        decided.update(range(first, end))
         before = doc[start - 1].lower_.rstrip(".") if start else ""
-        if is_allowed_code(doc[first].text, allow_prefixes) or before in THING_BEFORE:
+        label = doc.vocab.strings[match_id]
+        vouched = label != "ID_CODE" and doc[start].lower_ in PERSON_LEAD_INS
+        if before in THING_BEFORE or (
+            is_allowed_code(doc[first].text, allow_prefixes) and not vouched
+        ):
             continue
         last = _glued_tail(doc, end - 1)
-        spans.append((doc[first].idx, doc[last].idx + len(doc[last])))
+        stop = doc[last].idx + len(doc[last].text.rstrip("."))
+        spans.append((doc[first].idx, stop))
     return sorted(spans)
 
 

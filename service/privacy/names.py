@@ -31,10 +31,12 @@ from service.privacy.things import (
     COPULAS,
     NOT_NAME_TAGS,
     PLACE_ENTS,
+    compound_thing,
     cue_before,
     holiday_possessive,
     lead_in,
     plain_word,
+    possessive_is_a_venue,
     previous_word,
     reads_as_thing,
     venue_named,
@@ -61,7 +63,7 @@ _DATE_BEFORE = frozenset(
 # Words before a capitalised word that make it a place, time or thing rather than a person.
 PLACE_BEFORE = frozenset(
     """in at near around across outside inside throughout during via within the a an this that
-    these those every each any some all our your their its 's ’s""".split()
+    these those every each any some all our your their its 's ’s my his""".split()
 )
 # Nouns after a capitalised word that make it a place or an organisation (``the Jordan office``).
 _PLACE_NOUNS = frozenset(
@@ -69,6 +71,11 @@ _PLACE_NOUNS = frozenset(
     headquarters hq embassy consulate store warehouse plant factory time timezone summit
     conference account restaurant restaurants cafe café bar bistro grill deli diner pizzeria
     pizza trattoria steakhouse kitchen bakery pub shop salon gym clinic menu""".split()
+)
+# Nouns after a capitalised run that make it a dish (``the Tom Yum soup``, ``a Reuben sandwich``).
+_DISH_NOUNS = frozenset(
+    """roll rolls soup sandwich sandwiches salad sauce curry bisque burger burgers platter
+    noodles dumplings dessert cake pie special specials dish dishes""".split()
 )
 _NON_PERSON_ENTS = frozenset(
     """ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE""".split()
@@ -147,12 +154,17 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
         return not ambiguous or ctx.cue or ctx.propn or len(ctx.words) > 1
     if not ctx.cue and reads_as_thing(doc, ctx.start, ctx.end, ctx.english):
         return False
+    if not ctx.strong_cue and compound_thing(doc, ctx.start, ctx.end, ctx.english):
+        return False
     if holiday_possessive(doc, ctx.end) or venue_named(doc, ctx.end, ctx.strong_cue):
         return False
     known = use_lexicon and not ambiguous and is_given_name(token.text)
     # ``at Priya's``, ``round to Dave's``: a known given name's possessive may be someone's home,
     # and a restaurant named after a person loses little by being redacted.
-    if venue_possessive(doc, ctx.end) and not cue_before(ctx.previous) and not known:
+    if not cue_before(ctx.previous) and (
+        possessive_is_a_venue(doc, ctx.start, ctx.end)
+        or (venue_possessive(doc, ctx.end) and not known)
+    ):
         return False
     if ambiguous:
         return _ambiguous_is_name(doc, ctx)
@@ -343,7 +355,7 @@ def _thing_context(doc: Doc, start: int, end: int) -> bool:
     """``in Monterrey``, ``the Paris hotel``, ``Thiago's Instagram``, ``our Jordan office``."""
     previous = doc[start - 1].lower_ if start else ""
     following = doc[end].lower_ if end < len(doc) else ""
-    return previous in PLACE_BEFORE or following in _PLACE_NOUNS
+    return previous in PLACE_BEFORE or following in _PLACE_NOUNS | _DISH_NOUNS
 
 
 def _listed_with_places(doc: Doc, start: int, end: int) -> bool:
@@ -376,10 +388,12 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
     if not any(w[:1].isupper() for w in words) and not cue_before(previous_word(doc, start)):
         return False  # ``rasberry mint sorbet``: the model's PERSON in lower case needs a cue
     previous = previous_word(doc, start)
-    if holiday_possessive(doc, end) or venue_named(doc, end, cue):
+    if _entity_is_a_thing(doc, start, end, cue=cue, english=english):
         return False
     home = any(is_given_name(w) and w.lower() not in AMBIGUOUS for w in words)
-    if venue_possessive(doc, end) and not cue_before(previous) and not home:
+    if not cue_before(previous) and (
+        possessive_is_a_venue(doc, start, end) or (venue_possessive(doc, end) and not home)
+    ):
         return False
     if len(words) > 1:
         return True
@@ -388,6 +402,20 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
     if _thing_context(doc, start, end) or _inside_proper_noun(doc, start):
         return cue and previous not in PLACE_BEFORE
     return True
+
+
+def _entity_is_a_thing(
+    doc: Doc, start: int, end: int, *, cue: bool, english: frozenset[str]
+) -> bool:
+    """A holiday, a venue, a phrase ending in a common noun (``Major Depression``), a hyphenated
+    compound (``Rose-gold``) or a dish (``Tom Yum soup``)."""
+    if holiday_possessive(doc, end) or venue_named(doc, end, cue):
+        return True
+    if previous_word(doc, start) not in STRONG_BEFORE | TITLES and compound_thing(
+        doc, start, end, english
+    ):
+        return True
+    return not cue and end < len(doc) and doc[end].lower_ in _DISH_NOUNS
 
 
 def name_span(doc: Doc, index: int) -> tuple[int, int]:

@@ -206,10 +206,12 @@ _PHONE_SHAPE = re.compile(
     r"(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?!\w)",
     re.IGNORECASE,
 )
-_LOCAL_PHONE = re.compile(r"(?<![\w.+-])\d{3}[-.]\d{4}(?![\w-])")
+_LOCAL_PHONE = re.compile(r"(?<![\w.+-])\d{3}[-. ]\d{4}(?![\w-])")
+# ``x0145``, ``ext. 2210``: an extension on its own, after a phone cue.
+_EXTENSION_ALONE = re.compile(r"(?<![\w-])(?:x|ext\.?\s?)\d{3,5}(?![\w-])", re.IGNORECASE)
 _PHONE_CUE = re.compile(
     r"\b(?:phone|number|call|ring|text|mobile|cell|tel|landline|whatsapp|dial|"
-    r"reach|extension|ext|contact)\b[^.!?]{0,30}$",
+    r"reach|extension|ext|contact)\b[^.!?]{0,30}$|\bon\s+$",
     re.IGNORECASE,
 )
 _NOT_A_PHONE_BEFORE = re.compile(
@@ -270,9 +272,14 @@ def _not_a_phone(text: str, start: int, candidate: str) -> bool:
 
 def find_phones(text: str) -> Iterator[Span]:
     """Phone numbers in international and national formats (libphonenumber, then shape rules)."""
+    seen: list[Span] = [
+        Span(m.start(), m.end(), "PHONE")
+        for m in _EXTENSION_ALONE.finditer(text)
+        if _PHONE_CUE.search(text[: m.start()])
+    ]
     if sum(c.isdigit() for c in text) < 7:
+        yield from seen
         return
-    seen: list[Span] = []
     for region in PHONE_REGIONS:
         for match in phonenumbers.PhoneNumberMatcher(
             text, region, leniency=phonenumbers.Leniency.VALID

@@ -77,10 +77,10 @@ class PiiRedactor:
             for start, end in identifiers.find_ids(doc, self.id_matcher, self.id_allow_prefixes)
         ]
         spans += _entity_names(doc, self.english)
-        spans += [
-            _cue_name(doc, index, self.english)
-            for index in cues.name_starts(doc, self.cue_matcher, self.english)
-        ]
+        phones = [s.start for s in resolve_overlaps(spans) if s.label == "PHONE"]
+        starts = cues.name_starts(doc, self.cue_matcher, self.english)
+        starts += cues.before_phones(doc, phones, self.english)
+        spans += [_cue_name(doc, index, self.english) for index in sorted(set(starts))]
         if self.use_lexicon or gazetteer:
             spans += [
                 Span(start, end, "PERSON")
@@ -89,7 +89,7 @@ class PiiRedactor:
                 )
             ]
         kept = resolve_overlaps(spans)
-        kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept)])
+        kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept, self.english)])
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
 
@@ -102,7 +102,7 @@ def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:
     return Span(*name_rules.name_span(doc, index), "PERSON")
 
 
-def _listed_with_names(doc: Doc, spans: Sequence[Span]) -> list[Span]:
+def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str]) -> list[Span]:
     """``thanks to [Beto] and Carmen``, ``[Ines], Grace and Kofi``: a given name listed next to a
     person's name is a person too, even a word that is also a name."""
     found: list[Span] = []
@@ -114,13 +114,16 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span]) -> list[Span]:
             continue
         pairs = ((token, other.idx), (other, token.idx + len(token)))
         for candidate, neighbour in pairs:
-            if (neighbour in starts or neighbour in ends) and _listed_name(candidate):
+            if (neighbour in starts or neighbour in ends) and _listed_name(candidate, english):
                 found.append(Span(candidate.idx, candidate.idx + len(candidate), "PERSON"))
     return found
 
 
-def _listed_name(token: Token) -> bool:
-    """A given name, not a month in a date (``In May, May takes over``)."""
+def _listed_name(token: Token, english: frozenset[str]) -> bool:
+    """A given name, not a month in a date (``In May, May takes over``); in lower case only one
+    that is no English word (``spoke to aisha and bea``)."""
+    if token.is_lower:
+        return cues.reads_as_lower_name(token, english)
     return (
         token.is_title
         and token.lower_ not in name_rules.NOT_NAMES

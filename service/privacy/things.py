@@ -44,6 +44,13 @@ _LEAD_IN_WORDS = frozenset("kudos thanks congrats hi hello hey dear cc bcc welco
 _LEAD_IN_TAGS = frozenset({"VB", "VBD", "VBG", "VBZ", "VBP", "UH"})
 _HOLIDAY_WORDS = frozenset({"day", "eve"})  # Valentine's Day, St. Patrick's Day, New Year's Eve
 _AFTER_VENUE_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD", "IN", "CC", "TO", "RB"})
+_SUBJECT_VERB_TAGS = frozenset({"VBZ", "VBD", "VBP", "MD"})
+# Verbs and prepositions after which a bare possessive is a shop or a restaurant, not a home:
+# ``ordered from Luigi's``, ``recommend Mary's``, ``tried Emilio's``.
+_VENUE_SOURCE = frozenset(
+    """from recommend recommended recommending try tried trying love loved review reviewed
+    frequent frequented""".split()
+)
 
 
 def plain_word(token: Token, english: frozenset[str]) -> bool:
@@ -93,6 +100,60 @@ def venue_possessive(doc: Doc, end: int) -> bool:
         or following.is_punct
         or following.tag_ in _AFTER_VENUE_TAGS
         or following.lower_ in _HOLIDAY_WORDS
+    )
+
+
+def possessive_is_a_venue(doc: Doc, start: int, end: int) -> bool:
+    """A bare possessive that reads as a business even for a given name: the subject of a verb
+    (``Rao's is the best``, ``Nonna Lucia's ran late``) or the object of ``from``,
+    ``recommend``, ``tried`` (``coffee from Big Tony's``). ``drinks at Priya's`` and ``round to
+    Dave's`` stay a home."""
+    if end >= len(doc) or doc[end].tag_ != "POS":
+        return False
+    following = doc[end + 1] if end + 1 < len(doc) else None
+    # the tagger reads ``Enzo's arrived`` as a participle
+    subject = following is not None and following.tag_ in _SUBJECT_VERB_TAGS | {"VBN"}
+    if not subject and not venue_possessive(doc, end):
+        return False
+    first = start
+    while first > 0 and doc[first - 1].is_title and doc[first - 1].whitespace_:
+        first -= 1  # ``Big Tony's``: the whole capitalised run
+    return subject or previous_word(doc, first) in _VENUE_SOURCE
+
+
+def compound_thing(doc: Doc, start: int, end: int, english: frozenset[str]) -> bool:
+    """A capitalised run that ends in a common noun or is a hyphenated compound."""
+    tokens = list(doc[start:end])
+    return ends_in_a_common_noun(tokens, english) or hyphen_compound(tokens, english)
+
+
+def ends_in_a_common_noun(tokens: list[Token], english: frozenset[str]) -> bool:
+    """``Major Depression``, ``Golden Retrievers``, ``Greenleaf Events``: several capitalised
+    words whose last one is an English word and no name (a person's name ends in a name)."""
+    words = [t for t in tokens if t.is_alpha]
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    return (
+        is_english(last.lower_, english)
+        and not is_given_name(last.text)
+        and not is_surname(last.text, weak=True)
+    )
+
+
+def hyphen_compound(tokens: list[Token], english: frozenset[str]) -> bool:
+    """``Rose-gold``, ``Mark-up``: a hyphen glued to a lower-case English word (``Min-jun`` is
+    no English word)."""
+    return any(
+        t.text in {"-", "‐"}
+        and t.i + 1 < len(t.doc)
+        and not t.whitespace_
+        and t.doc[t.i + 1].is_lower
+        and (
+            is_english(t.doc[t.i + 1].lower_, english)
+            or t.doc[t.i + 1].tag_ in {"VBN", "VBG", "VBD", "JJ"}
+        )
+        for t in tokens[:-1]
     )
 
 
