@@ -23,12 +23,16 @@ from service.agenda.schemas import (
 )
 from service.agenda.session_formats import choose_format, high_concern, is_sensitive
 from service.agenda.suggest import (
+    FOLLOW_UP,
+    REGULAR,
     W_REQUEST,
     ThemeFacts,
     by_theme,
+    follow_up_sentence,
     format_facts,
     invite_segments,
     pick_quotes,
+    priority,
     score,
     surface_phrases,
     theme_facts,
@@ -37,6 +41,8 @@ from service.agenda.suggest import (
 from service.privacy.thresholds import Confidentiality
 
 MAX_SUGGESTIONS = 8
+MAX_FOLLOW_UPS = 2
+"""Themes past their peak offered as "follow up?" notes after the suggestions, at most."""
 SENSITIVE_KEYWORDS = 3
 """Only the label and this many top key phrases decide whether a subject is sensitive."""
 Segments = Mapping[int, Mapping[str, str | None]]
@@ -63,6 +69,17 @@ def _draft(
     chosen = format_facts(facts, privacy, sensitive)
     fmt, reason = choose_format(chosen)
     worry = high_concern(chosen) or bool(sensitive)
+    rank = priority(facts, worried=high_concern(chosen))
+    why = why_sentence(facts, privacy)
+    if facts.peak is not None:
+        fmt, reason = (
+            "open_discussion",
+            (
+                "A short check-in at the start of the session: what happened, what was learned, "
+                "and whether anything is still open."
+            ),
+        )
+        why = follow_up_sentence(facts.peak, facts.members, facts.total)
     tone = "worry" if worry else "positive" if facts.solution_members >= 2 else "neutral"
     label_parts = [p for p in topic.split(" and ") if p.strip()] if noun_phrase else []
     brief = AngleBrief(
@@ -87,7 +104,7 @@ def _draft(
     shown = privacy.min_group
     return AgendaSuggestion(
         title=_title(topic),
-        why=" ".join(filter(None, [why_sentence(facts, privacy), goal_why])),
+        why=" ".join(filter(None, [why, goal_why])),
         angles=[a.text for a in angles],
         quotes=pick_quotes(theme, units, privacy, solution_first=fmt == "case_study", seed=seed),
         format=fmt,
@@ -104,6 +121,18 @@ def _draft(
             "size": theme.units,
             "trend": theme.trend,
             "momentum": facts.momentum,
+            "priority": rank,
+            **(
+                {
+                    "follow_up": {
+                        "peak_week": facts.peak.week,
+                        "peak": facts.peak.count,
+                        "recent": facts.peak.recent,
+                    }
+                }
+                if facts.peak is not None
+                else {}
+            ),
             "worried": facts.worried if facts.worried >= shown else None,
             "concern_known": facts.worried_share is not None,
             "requesters": facts.requesters if facts.requesters >= shown else None,
@@ -152,6 +181,7 @@ def _request_draft(
             "total": total,
             "size": members,
             "trend": None,
+            "priority": REGULAR,
             "requests": [sanitize(label)],
             "sensitive": sensitive,
             "angle_kinds": [a.kind for a in angles],
@@ -171,7 +201,9 @@ def suggest(
     limit: int = MAX_SUGGESTIONS,
     seed: int = 0,
 ) -> list[AgendaSuggestion]:
-    """Ranked suggestions, best first, for one analysis (see :mod:`service.agenda.suggest`).
+    """Ranked suggestions, best first, for one analysis (see :mod:`service.agenda.suggest`):
+    rising worry first, then by score, then at most :data:`MAX_FOLLOW_UPS` themes past their
+    peak as "follow up?" notes.
 
     Args:
         themes: The active themes with their figures, worry and goals.
@@ -193,7 +225,7 @@ def suggest(
     totals = Counter(u.week for u in unit_views)
     wanted, unmatched = requesters(theme_views, unit_views, answers)
     divergences = find_divergences(unit_views, segments, min_group=privacy.min_group)
-    ranked: list[tuple[float, str, Any]] = []
+    ranked: list[tuple[int, float, str, Any]] = []
     for theme in theme_views:
         if theme.suppressed or (theme.respondents or 0) < privacy.min_group:
             continue
@@ -206,13 +238,16 @@ def suggest(
             divergences=[d for d in divergences if d.theme_id == theme.id],
             totals=totals,
         )
-        ranked.append((score(facts), theme.label, facts))
+        worried = high_concern(format_facts(facts, privacy, None))
+        ranked.append((priority(facts, worried=worried), score(facts), theme.label, facts))
     for label, members in unmatched.items():
         if len(members) >= privacy.min_group:
-            ranked.append((W_REQUEST * len(members) / total, label, len(members)))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
+            ranked.append((REGULAR, W_REQUEST * len(members) / total, label, len(members)))
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    chosen = [r for r in ranked if r[0] != FOLLOW_UP][:limit]
+    chosen += [r for r in ranked if r[0] == FOLLOW_UP][: min(MAX_FOLLOW_UPS, limit)]
     drafts = []
-    for _, label, item in ranked[:limit]:
+    for _, _, label, item in chosen:
         if isinstance(item, ThemeFacts):
             drafts.append(
                 _draft(

@@ -9,15 +9,20 @@ The score of a theme counts the members behind it, with extra weight for worry a
 (from the theme's concern summary, else from the units' levels; 0 while neither exists);
 ``requesters`` are members who ticked a matching topic or wrote a request in the theme
 (:mod:`service.agenda.requests`). ``MOMENTUM`` favours what is growing now: ``rising`` 1.5,
-``new`` 1.3 and ``fading`` 0.4, the trends the analysis established by its significance test. A
-theme it calls ``steady`` gets a softer factor from its own weekly series (:func:`momentum`):
-the square root of its share of all units in the last :data:`RECENT_WEEKS` weeks over its share
-in the weeks before (add-one smoothed), kept within :data:`SOFT_MOMENTUM`. The test is right to
-be cautious about calling a trend, but the agenda is for next week: a theme that went from 32
-mentions to 1 should not rank as if nothing happened. ``breadth`` is ``1 + BREADTH_STEP`` per
-further role (or department) among the members, up to four. So twelve members of whom eight
+``new`` 1.3 and ``fading`` 0.4, the trends of the analysis's slope test
+(:mod:`service.agenda.timing`). Recent weeks weigh most for every theme: the factor is multiplied
+by the theme's recency factor (its share of all units with each week weighted ``0.5 ** (age /
+2 weeks)``, over its plain share), kept within :data:`SOFT_MOMENTUM`. The agenda is for next
+week: a theme that went from 32 mentions to 1 should not rank as if nothing happened.
+``breadth`` is ``1 + BREADTH_STEP`` per further role (or department) among the members, up to
+four. So twelve members of whom eight
 sound worried, rising, outrank thirty calm members of a steady theme, and a fading theme needs
 well over twice the members of a steady one to stay ahead of it.
+
+Time decides the order beyond the score (:func:`priority`): rising (or new) worry comes first; a
+theme past its own peak (:func:`service.agenda.timing.past_peak`: its last two weeks at most
+half its peak week's share) is not suggested as a new topic but after all of them, as a
+"follow up?" note.
 
 Confidentiality: a theme whose members are fewer than the minimum group is never suggested, and
 a count in the "why now" sentence is shown only when it is at least the minimum group ("some of
@@ -35,6 +40,7 @@ from dataclasses import dataclass
 from service.agenda.groups import DIMENSION_PLURAL, divergence_groups, divergence_phrase
 from service.agenda.schemas import Divergence, ThemeView, UnitView
 from service.agenda.session_formats import FormatFacts
+from service.agenda.timing import Peak, past_peak, recency_factor
 from service.ingest.schemas import SEGMENT_NAMES
 from service.nlp.statements import is_solution_statement
 from service.nlp.stems import content_stems
@@ -45,7 +51,7 @@ W_SEVERE = 1.0
 W_REQUEST = 1.0
 MOMENTUM = {"rising": 1.5, "new": 1.3, "steady": 1.0, "fading": 0.4}
 RECENT_WEEKS = 2
-SOFT_MOMENTUM = (0.5, 1.3)
+SOFT_MOMENTUM = (0.5, 1.5)
 BREADTH_STEP = 0.05
 BREADTH_CAP = 4
 
@@ -68,6 +74,7 @@ class ThemeFacts:
         divergences: Significant segment differences in the theme, strongest first.
         momentum: The trend factor of the score (:func:`momentum`).
         change: Recent against earlier mentions (:func:`recent_change`).
+        peak: The theme's peak when it has faded since (a "follow up?" note, not a new topic).
     """
 
     theme: ThemeView
@@ -83,6 +90,7 @@ class ThemeFacts:
     divergences: tuple[Divergence, ...] = ()
     momentum: float = 1.0
     change: tuple[int, int, float] | None = None
+    peak: Peak | None = None
 
 
 def _concern(theme: ThemeView, units: Sequence[UnitView]) -> tuple[int, float | None, int]:
@@ -140,6 +148,7 @@ def theme_facts(
         tuple(divergences),
         momentum(theme, totals),
         recent_change(theme, totals),
+        past_peak(theme.weekly, dict(totals)),
     )
 
 
@@ -162,15 +171,30 @@ def recent_change(theme: ThemeView, totals: Mapping[str, int]) -> tuple[int, int
     return r_count, b_count, ratio
 
 
+def weekly_exposure(
+    theme: ThemeView, totals: Mapping[str, int]
+) -> tuple[list[int], list[int]] | None:
+    """``(mentions, units)`` per week of a theme's series, with mentions per week as units
+    (one each) when ``totals`` does not know every week; None when suppressed or empty."""
+    series = [(w, c) for w, c in theme.weekly if c is not None]
+    if not series:
+        return None
+    counts = [int(c) for _, c in series]
+    if all(totals.get(w) for w, _ in series):
+        return counts, [int(totals[w]) for w, _ in series]
+    return counts, [1] * len(series)
+
+
 def momentum(theme: ThemeView, totals: Mapping[str, int]) -> float:
-    """The trend's factor, or for a ``steady`` theme the soft factor of the module docstring."""
-    if theme.trend != "steady":
-        return MOMENTUM.get(theme.trend, 1.0)
-    change = recent_change(theme, totals)
-    if change is None:
-        return 1.0
+    """The trend's factor times the recency factor of the theme's weekly series (module
+    docstring): recent weeks weigh most, for every trend."""
+    base = MOMENTUM.get(theme.trend, 1.0)
+    series = weekly_exposure(theme, totals)
+    if series is None:
+        return base
     low, high = SOFT_MOMENTUM
-    return round(min(max(change[2] ** 0.5, low), high), 4)
+    recency = min(max(recency_factor(*series), low), high)
+    return round(base * recency, 4)
 
 
 def score(facts: ThemeFacts) -> float:
@@ -183,6 +207,30 @@ def score(facts: ThemeFacts) -> float:
     )
     breadth = 1 + BREADTH_STEP * min(max(facts.breadth - 1, 0), BREADTH_CAP)
     return round(weight / facts.total * facts.momentum * breadth, 6)
+
+
+FOLLOW_UP, REGULAR, RISING_WORRY = 0, 1, 2
+
+
+def priority(facts: ThemeFacts, *, worried: bool) -> int:
+    """:data:`RISING_WORRY` for a rising or new theme that sounds worried (``worried``: the
+    format rule's high concern), :data:`FOLLOW_UP` for a theme past its peak, else
+    :data:`REGULAR`."""
+    if facts.peak is not None:
+        return FOLLOW_UP
+    if worried and facts.theme.trend in ("rising", "new"):
+        return RISING_WORRY
+    return REGULAR
+
+
+def follow_up_sentence(peak: Peak, members: int, total: int) -> str:
+    """Why a faded theme is a "follow up?" note rather than a new topic."""
+    return (
+        f"Follow up? {members} members raised it ({members / max(total, 1):.0%} of the {total} "
+        f"who answered), but mentions peaked at {peak.count} in {peak.week} and fell to "
+        f"{peak.recent} in the last two weeks: ask how it turned out rather than open it as a "
+        "new topic."
+    )
 
 
 def format_facts(facts: ThemeFacts, privacy: Confidentiality, sensitive: str | None) -> FormatFacts:

@@ -205,7 +205,7 @@ def save_run(
         else:
             row.evidence = {**(row.evidence or {}), "current": False}
     session.flush()
-    return sorted(current, key=lambda r: (-r.score, r.id))
+    return sorted(current, key=rows_of.rank_key)
 
 
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:

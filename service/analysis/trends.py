@@ -1,4 +1,8 @@
-"""Stage: each theme's figures (units, members, share), weekly series, trend and quotes."""
+"""Stage: each theme's figures (units, members, share), weekly series, trend and quotes.
+
+The trend is the quasi-Poisson slope test of :mod:`service.agenda.timing`, run on all themes of
+the analysis together (their dispersion pooled), with each week's answer units as exposure.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections import Counter
 
 import numpy as np
 
+from service.agenda.timing import classify
 from service.analysis.context import Analysis, Context, Embedded, Progress, ThemeFigures
 from service.privacy.thresholds import NARROWING, Confidentiality
 from service.storage import db
@@ -13,7 +18,7 @@ from service.storage.repositories import themes as theme_rows
 from service.themes.quotes import representative_quotes
 from service.themes.schemas import UNASSIGNED, ThemeResult
 from service.themes.summaries import summarise
-from service.themes.trends import classify_trends, weekly_counts
+from service.themes.trends import weekly_counts
 
 
 def theme_summary(
@@ -43,7 +48,8 @@ def theme_figures(
     totals = Counter(u.week for u in units)
     pairs = [(int(a), units[i].week) for i, a in enumerate(result.assignments) if a != UNASSIGNED]
     series = weekly_counts(pairs, totals)
-    trends = classify_trends(series)
+    tested = classify([([w.count for w in s], [w.total for w in s]) for s in series.values()])
+    trends = dict(zip(series, tested, strict=True))
     figures = []
     for theme in result.themes:
         members = result.members(theme.index)

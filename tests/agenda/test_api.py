@@ -35,7 +35,10 @@ def test_analysis_output_is_the_contract_best_first(
     assert listed.status_code == 200
     body = listed.json()
     assert [s["id"] for s in body] == [s["id"] for s in made]
-    assert [s["score"] for s in body] == sorted((s["score"] for s in body), reverse=True)
+    new = [s["score"] for s in body if not s["why"].startswith("Follow up?")]
+    assert new == sorted(new, reverse=True)
+    # the faded expense theme comes last, as a "follow up?" note
+    assert body[-1]["why"].startswith("Follow up?") and body[-1]["theme_ids"] == [3]
     assert body[0]["status"] == "open"
     assert body[0]["votes"] == {"up": 0, "down": 0, "total": 0} and body[0]["my_vote"] is None
 

@@ -26,7 +26,13 @@ def test_fading_theme_falls_below_smaller_steady_ones() -> None:
     titles = _titles(themes, units)
     # the fading theme has more members than any other, yet ranks below the steady calendar one
     assert titles.index("Expense system") > titles.index("Calendar conflicts and double bookings")
-    assert "Expense system" not in _titles(themes, units, limit=2)
+    # past its peak (20, 10, 4, 1 mentions): never a new topic, only a "follow up?" note
+    top = suggest(themes, units, privacy=PRIVACY, segments=segments(), limit=2)
+    assert [d.title for d in top if not d.why.startswith("Follow up?")] == [
+        "Job security and the reorganisation",
+        "Calendar conflicts and double bookings",
+    ]
+    assert top[-1].title == "Expense system" and top[-1].why.startswith("Follow up?")
 
 
 def test_ranking_without_any_concern_data_still_works() -> None:
@@ -187,15 +193,45 @@ def test_a_steady_label_with_a_collapsing_series_gets_a_soft_penalty() -> None:
     units.add(2, range(21, 41), "Expense claims bounce back every week")
     themes = [
         theme(1, "Offsite planning", respondents=20, weeks=(5, 5, 5, 5)),
-        theme(2, "Expense claims", respondents=20, weeks=(12, 12, 1, 0)),
+        theme(2, "Expense claims", respondents=20, weeks=(12, 12, 7, 6)),
     ]
     drafts = suggest(themes, units.rows, privacy=PRIVACY)
     assert [d.title for d in drafts] == ["Offsite planning", "Expense claims"]
-    assert drafts[1].evidence["momentum"] == 0.5
-    assert "fewer mentions lately (1 in the last 2 weeks, 24 in the 2 weeks before)" in (
+    assert drafts[1].evidence["momentum"] < 1.0
+    assert "fewer mentions lately (13 in the last 2 weeks, 24 in the 2 weeks before)" in (
         drafts[1].why
     )
     assert drafts[0].evidence["momentum"] == 1.0 and "steady over 4 weeks" in drafts[0].why
+
+
+def test_a_topic_that_faded_weeks_ago_is_a_follow_up_note_not_a_new_topic() -> None:
+    # the offsite peaked three weeks ago and is over; a smaller steady theme is a new topic
+    units = Units()
+    units.add(1, range(1, 31), "Room booking for the offsite is chaos")
+    units.add(2, range(31, 41), "Desk booking on anchor days is a lottery")
+    themes = [
+        theme(1, "Offsite planning", respondents=30, weeks=(6, 14, 4, 1, 0)),
+        theme(2, "Desk booking", respondents=10, weeks=(2, 2, 3, 2, 3)),
+    ]
+    drafts = suggest(themes, units.rows, privacy=PRIVACY, limit=1)
+    assert [d.title for d in drafts] == ["Desk booking", "Offsite planning"]
+    note = drafts[1]
+    assert note.why.startswith("Follow up?") and "peaked at 14 in 2026-W39" in note.why
+    assert note.evidence["follow_up"] == {"peak_week": "2026-W39", "peak": 14, "recent": 1}
+    assert note.evidence["priority"] < drafts[0].evidence["priority"]
+
+
+def test_rising_worry_comes_first_even_when_smaller() -> None:
+    units = Units()
+    units.add(1, range(1, 7), "I am scared the restructure will cut my role", level=3)
+    units.add(2, range(7, 107), "Calendar invites clash every single week", level=0)
+    themes = [
+        theme(1, "Restructure", respondents=6, trend="rising", weeks=(0, 1, 2, 3)),
+        theme(2, "Calendar clashes", respondents=100, weeks=(25, 25, 25, 25)),
+    ]
+    drafts = suggest(themes, units.rows, privacy=PRIVACY)
+    assert [d.title for d in drafts] == ["Restructure", "Calendar clashes"]
+    assert drafts[0].score < drafts[1].score  # first by priority, not by size
 
 
 def test_a_stray_representative_quote_is_replaced_by_an_on_topic_one() -> None:

@@ -131,6 +131,18 @@ def as_dict(row: Suggestion, tally: Mapping[str, int], mine: int | None = None) 
     }
 
 
+def rank_key(row: Suggestion) -> tuple[bool, int, float, int]:
+    """Best first: current ones, rising worry before the rest and "follow up?" notes last (the
+    evidence's ``priority``, 1 when unknown), then by score."""
+    evidence = row.evidence or {}
+    return (
+        not evidence.get("current", True),
+        -int(evidence.get("priority", 1)),
+        -row.score,
+        row.id,
+    )
+
+
 def list_for(
     session: Session, community: Community, *, status: str | None = None, voter: str | None = None
 ) -> list[dict[str, Any]]:
@@ -142,7 +154,7 @@ def list_for(
         else query.where(Suggestion.status != "merged")
     )
     rows = list(session.scalars(query))
-    rows.sort(key=lambda r: (not (r.evidence or {}).get("current", True), -r.score, r.id))
+    rows.sort(key=rank_key)
     ids = [r.id for r in rows]
     tally, mine = votes(session, ids), my_votes(session, ids, voter) if voter else {}
     return [as_dict(r, tally[r.id], mine.get(r.id)) for r in rows]
