@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -43,10 +44,12 @@ from service.concerns.train import (
     load_checkins,
     load_goemotions,
 )
+from service.concerns.train_v2 import DEFAULT_OUT as V2_DIR
 from service.concerns.train_v2 import V1_MODEL, held_back, source_matrices
 from service.concerns.train_v2 import own_split as own_split_matrix
 
 NAME = "concerns"
+V2_MODEL = V2_DIR / "model.skops"
 NERVOUSNESS, FEAR = 19, 14
 PUBLISHED_DREADDIT = {
     "BERT-base fine-tuned (Turcan & McKeown 2019)": 80.65,
@@ -61,7 +64,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpora", help="public corpora folder (dreaddit/, rwwd/, goemotions/)")
     parser.add_argument("--model", default=str(DEFAULT_MODEL_PATH))
     parser.add_argument(
-        "--baseline-model", default=str(V1_MODEL), help="today's scorer, scored beside --model"
+        "--baseline-models",
+        nargs="*",
+        default=[str(V2_MODEL), str(V1_MODEL)],
+        help="earlier scorers, scored beside --model in the same run",
     )
     parser.add_argument("--cache", default=str(DEFAULT_CACHE))
     parser.add_argument("--out", default=str(REPORTS / "concerns.md"))
@@ -207,7 +213,7 @@ def dreaddit(
     embed: EmbedFn,
     folder: Path,
     *,
-    baseline: ConcernModel | None = None,
+    baselines: Sequence[ConcernModel] = (),
     trained_on_dreaddit: bool = False,
 ) -> dict:
     """Dreaddit test F1 (stress = 1): zero-shot production, trained heads, baselines."""
@@ -223,7 +229,7 @@ def dreaddit(
         "f1": float(f1_score(y_test, model.predict(X_test) >= 2)),
         "production": True,
     }
-    if baseline is not None:
+    for baseline in baselines:
         X_base = design_matrix(e_test, t_test, features=baseline.features)  # noqa: N806
         results[f"{baseline.version}, no Dreaddit training (level >= 2)"] = {
             "f1": float(f1_score(y_test, baseline.predict(X_base) >= 2))
@@ -370,11 +376,13 @@ def run(args: argparse.Namespace) -> Path:
     from service.nlp.pipeline import load_sentence_splitter
 
     corpora = corpora_dir(args.corpora)
-    model, baseline = load_model(Path(args.model)), load_model(Path(args.baseline_model))
+    model = load_model(Path(args.model))
     weights = _source_weights(Path(args.model))
     models = {model.version: model}
-    if baseline.version != model.version:
-        models[baseline.version] = baseline
+    for path in args.baseline_models:
+        baseline = load_model(Path(path))
+        models.setdefault(baseline.version, baseline)
+    baselines = [m for name, m in models.items() if name != model.version]
     embedder = SentenceTransformerEmbedder()
     embed = cached_embedder(embedder, Path(args.cache))
     started = time.perf_counter()
@@ -383,6 +391,7 @@ def run(args: argparse.Namespace) -> Path:
     results = {
         "model": model.version,
         "model_path": str(Path(args.model).resolve().relative_to(ROOT)),
+        "baselines": [m.version for m in baselines],
         "source_weights": weights,
         "blind": blind,
         "own": own_split(model, embed),
@@ -390,7 +399,7 @@ def run(args: argparse.Namespace) -> Path:
             model,
             embed,
             corpora / "dreaddit",
-            baseline=models.get(baseline.version) if len(models) > 1 else None,
+            baselines=baselines,
             trained_on_dreaddit=weights.get("dreaddit", 0) > 0,
         ),
         "rwwd": rwwd(model, embed, corpora / "rwwd"),
@@ -570,14 +579,19 @@ def render(results: dict) -> str:
         f"Production model `{results['model']}` (`{results['model_path']}`), trained on the "
         f"check-in corpus and {trained_on}; every section below was measured in one run of "
         f"`python -m evaluation concerns` ({results['seconds']} s on a shared 2-core CPU, "
-        "embeddings read from `data/eval-cache` where present). Baselines: today's "
-        "`concerns.logreg.v1`, VADER (lexicon valence, negativity read as worry) and counting "
+        "embeddings read from `data/eval-cache` where present). Baselines: "
+        + "".join(f"`{name}`, " for name in results.get("baselines", []))
+        + "VADER (lexicon valence, negativity read as worry) and counting "
         "the words of the scorer's own worry lexicon.",
         "",
     ]
     trained = max(row["f1"] for row in results["dreaddit"]["results"].values() if "C" in row)
     blind = section(
-        results["blind"], results["cost"], _production_dreaddit_f1(results["dreaddit"]), trained
+        results["blind"],
+        results["cost"],
+        _production_dreaddit_f1(results["dreaddit"]),
+        trained,
+        production_trained=weights.get("dreaddit", 0) > 0,
     )
     for part in (
         blind,
@@ -593,8 +607,8 @@ def render(results: dict) -> str:
         "## Reading the figures",
         "",
         "- The blind check-in set (section 0) is the check that matters: written by someone who "
-        "had not seen the scorer or its corpus. Its dev split chose v2's settings; its test "
-        "split chose nothing.",
+        "had not seen the scorer or its corpus. Its dev split chose the settings of v2 and v3 "
+        "(v3 also on a fifth of Dreaddit train); its test split chose nothing.",
         "- The own split is written by the same hand as the training data and the lexicon, so it "
         "flatters the model; the public corpora are the out-of-domain check.",
         "- The production scorer measures *worry*, not Dreaddit's *stress* (which includes anger, "

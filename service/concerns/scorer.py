@@ -302,14 +302,7 @@ def score_units(
     if len(texts) == 0:
         return []
     X = design_matrix(embeddings, texts, features=model.features)
-    probabilities = model.predict_proba(X)
-    weight = float(model.context_weight)
-    if answers is not None and weight > 0:
-        context, joined, index = answer_context(embeddings, texts, answers)
-        answer_probabilities = model.predict_proba(
-            design_matrix(context, joined, features=model.features)
-        )
-        probabilities = (1 - weight) * probabilities + weight * answer_probabilities[index]
+    probabilities = unit_probabilities(model, X, embeddings, texts, answers=answers)
     levels = model.levels_from_proba(probabilities)
     sentiment = model.predict_sentiment(X)
     return [
@@ -320,6 +313,30 @@ def score_units(
         )
         for level, probs, value in zip(levels, probabilities, sentiment, strict=True)
     ]
+
+
+def unit_probabilities(
+    model: ConcernModel,
+    X: np.ndarray,  # noqa: N803
+    embeddings: np.ndarray,
+    texts: Sequence[str],
+    *,
+    answers: Sequence[Hashable] | None = None,
+) -> np.ndarray:
+    """Each unit's level distribution, mixed with its answer's by ``model.context_weight``.
+
+    ``X`` is the units' :func:`design_matrix`. This is the part of :func:`score_units` that does
+    not depend on the cut points, so training can try many cut points on one pass.
+    """
+    probabilities: np.ndarray = model.predict_proba(X)
+    weight = float(model.context_weight)
+    if answers is not None and weight > 0:
+        context, joined, index = answer_context(embeddings, texts, answers)
+        answer_probabilities = model.predict_proba(
+            design_matrix(context, joined, features=model.features)
+        )
+        probabilities = (1 - weight) * probabilities + weight * answer_probabilities[index]
+    return probabilities
 
 
 def save_model(model: ConcernModel, path: Path) -> Path:
