@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from service.digest.figures import shown
 from service.digest.schemas import (
     GOAL_STATUS,
     MAX_GOALS,
@@ -54,6 +55,23 @@ def period_label(period: str) -> str:
     if monday.year != sunday.year:
         start = f"{monday.day} {monday:%B %Y}"
     return f"Week {int(week)}, {start}\u2013{sunday.day} {sunday:%B %Y}"
+
+
+def latest_week(period: str, themes: Sequence[ThemeRow], metrics: Mapping[str, Any]) -> str | None:
+    """The latest ISO week with data up to ``period``: a theme's weekly count, a weekly figure
+    or a week of participation; None when there is none.
+
+    The digest names this week, not the week it is sent in: answers that end in week 42 make a
+    week-49 digest about week 42 (it used to read "Week 49: 0 rising").
+    """
+    weeks = {str(w) for t in themes for w, _ in t.weekly}
+    for cells in (metrics.get("weekly") or {}).values():
+        weeks |= {str(c.get("week")) for c in cells or () if isinstance(c, Mapping)}
+    for row in metrics.get("participation") or ():
+        if isinstance(row, Mapping):
+            weeks.add(str(row.get("week")))
+    dated = sorted(w for w in weeks if "-W" in w and w <= period)
+    return dated[-1] if dated else None
 
 
 def count_figure(privacy: Confidentiality, value: Any, noun: str = "") -> Figure:
@@ -102,11 +120,13 @@ def build_content(
         for trend in ("new", "rising", "fading")
     }
     upcoming = [s for s in accepted if s.session_date is None or s.session_date.date() >= today]
+    data_week = latest_week(period, themes, metrics)
     return DigestContent(
         community_name=community_name,
         slug=slug,
         period=period,
-        period_label=period_label(period),
+        period_label=period_label(data_week or period),
+        data_week=data_week,
         role=role,
         dashboard_url=dashboard_url,
         min_group=privacy.min_group,
@@ -277,12 +297,7 @@ def _measures(privacy: Confidentiality, weekly: Mapping[str, Any]) -> tuple[Meas
 
 
 def _format(key: str, value: float, *, signed: bool = False) -> str:
-    sign = "+" if signed else ""
-    if key == "attendance":
-        return f"{value * 100:{sign}.0f}" + (" points" if signed else "%")
-    if key == "nps":
-        return f"{value:+.0f}"
-    return f"{value:{sign}.1f}"
+    return shown(value, key, signed=signed)
 
 
 def _participation(
@@ -307,7 +322,7 @@ def _participation(
         first_time=first_time,
         returning=returning,
         lapsed=count_figure(privacy, latest.get("lapsed")),
-        response_rate=f"{rate:.0%}" if isinstance(rate, int | float) else None,
+        response_rate=shown(rate, "response_rate") if isinstance(rate, int | float) else None,
         bars=tuple(
             Bar(str(r["week"]), f, _width(f.value, top))
             for r, f in zip(recent, figures, strict=True)

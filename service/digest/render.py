@@ -73,7 +73,7 @@ def subject(content: DigestContent) -> str:
         if content.fading:
             parts.append(f"{len(content.fading)} fading")
         news = ", ".join(parts) or "themes steady"
-    week = content.period.split("-W")[-1].lstrip("0")
+    week = (content.data_week or content.period).split("-W")[-1].lstrip("0")
     return f"{content.community_name} \u2014 PeerPulse week {week}: {news}"
 
 

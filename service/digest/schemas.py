@@ -178,6 +178,16 @@ class DigestContent:
     participation: ParticipationItem | None
     goals: tuple[GoalItem, ...] = ()
     uncovered: tuple[UncoveredItem, ...] = ()
+    data_week: str | None = None
+    """The latest week with answers up to ``period``: the week the digest describes and names
+    (``period``, the week it is sent in, only keys the send log)."""
+
+    @property
+    def week_phrase(self) -> str:
+        """ "This week", or "In week 42, the latest with answers" when the answers end earlier."""
+        if self.data_week is None or self.data_week == self.period:
+            return "This week"
+        return f"In week {self.data_week.split('-W')[-1].lstrip('0')}, the latest with answers"
 
     @property
     def quotes_allowed(self) -> bool:

@@ -17,12 +17,14 @@ from starlette.responses import Response
 from service.api.security import SESSION_COOKIE, same_origin
 from service.auth.roles import Role
 from service.deps import SessionDep, SettingsDep
+from service.digest.figures import shown
 from service.errors import Forbidden, NotFound, PeerPulseError, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.repositories.auth import Principal
 from service.storage.tables import Community
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["figure"] = shown  # the digest's own rounding: one number per week
 # (path under /c/{slug}, label, least role); the navigation shows what the user may open.
 NAV: list[tuple[str, str, Role]] = [
     ("", "Overview", Role.VIEWER),
