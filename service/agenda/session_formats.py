@@ -3,9 +3,10 @@
 The rules, first match wins:
 
 1. **Fireside chat with Q&A** when worry is high (at least :data:`HIGH_CONCERN_SHARE` of the
-   members who raised the theme sound worried, or at least one severe worry among at least two
-   worried members) or the subject is sensitive (:data:`SENSITIVE`: job security, pay, health,
-   harassment...). Members can listen and ask without describing their own situation.
+   members who raised the theme sound worried, or at least :data:`SEVERE_SHARE` of them, and at
+   least two, sound severely worried) or the subject is sensitive (:data:`SENSITIVE`: job
+   security, pay, health, harassment...). Members can listen and ask without describing their
+   own situation.
 2. **Case study** when at least :data:`MIN_SOLUTION_MEMBERS` members report something that
    worked (:func:`service.nlp.statements.is_solution_statement`).
 3. **Small-group breakouts** when segments see the theme significantly differently
@@ -21,7 +22,15 @@ from dataclasses import dataclass
 
 from service.agenda.schemas import Divergence
 
-HIGH_CONCERN_SHARE = 0.4
+HIGH_CONCERN_SHARE = 0.5
+SEVERE_SHARE = 0.25
+"""The cut-offs follow the v2 worry scorer, which flags many more sentences than the first one
+did: on the sample community a theme's median share of worried members is 0.15 (up to 0.8),
+and a third of the themes have at least one severe member. With the old cut-offs (0.4, or any
+severe member among two worried) every top suggestion of the sample was a fireside chat, the
+calm "Feeling and preferences" theme (8 of 25 worried, 1 severe) included; now the themes where
+most members sound worried ("Colleague and morale", 10 of 15) or a quarter sound severely
+worried are."""
 MIN_SOLUTION_MEMBERS = 2
 
 SENSITIVE = re.compile(
@@ -52,6 +61,7 @@ class FormatFacts:
         worried_shown: The worried count when it may be published (at least the minimum group).
         worried: Members who sound worried (an estimate; used, never shown).
         severe: Members with a severe worry (an estimate; used, never shown).
+        members: Members who raised the theme (the base of the severe share).
         sensitive: The sensitive word of the subject, if any.
         solution_members: Members who report something that worked.
         solution_shown: That count when it may be published.
@@ -63,6 +73,7 @@ class FormatFacts:
     worried_shown: int | None = None
     worried: int = 0
     severe: int = 0
+    members: int = 0
     sensitive: str | None = None
     solution_members: int = 0
     solution_shown: int | None = None
@@ -73,7 +84,8 @@ class FormatFacts:
 def high_concern(facts: FormatFacts) -> bool:
     """Worry high enough for a Q&A format (see the module docstring)."""
     share_high = facts.worried_share is not None and facts.worried_share >= HIGH_CONCERN_SHARE
-    return (share_high and facts.worried >= 2) or (facts.severe >= 1 and facts.worried >= 2)
+    severe_high = facts.severe >= 2 and facts.severe >= SEVERE_SHARE * facts.members
+    return facts.worried >= 2 and (share_high or severe_high)
 
 
 def choose_format(facts: FormatFacts) -> tuple[str, str]:

@@ -242,6 +242,7 @@ def format_facts(facts: ThemeFacts, privacy: Confidentiality, sensitive: str | N
         worried_shown=shown,
         worried=facts.worried,
         severe=facts.severe,
+        members=facts.members,
         sensitive=sensitive,
         solution_members=solvers,
         solution_shown=solvers if solvers >= privacy.min_group else None,

@@ -50,8 +50,9 @@ WINDOW = 12
 """Weeks fitted by the trend test (the latest ones)."""
 MIN_WEEKS = 4
 """Fewer weeks with answers than this: ``steady`` (too little to tell)."""
-ALPHA = 0.05
-"""One-sided level of the slope test, per theme."""
+ALPHA = 0.04
+"""One-sided level of the slope test, per theme: 0.05 let 5.5 % of flat themes rise in the
+simulation (seed 7, not the report's seed), above the 5 % the issue allows."""
 MIN_MENTIONS = 5
 MIN_POOLED_DF = 30
 """Pooled degrees of freedom from which the slope is read against the normal distribution."""

@@ -17,7 +17,7 @@ SPLIT = Divergence(
     ("facts", "expected"),
     [
         (FormatFacts(worried_share=0.6, worried=6, worried_shown=6), "fireside_chat"),
-        (FormatFacts(worried_share=0.2, worried=2, severe=1), "fireside_chat"),
+        (FormatFacts(worried_share=0.3, worried=3, severe=3, members=10), "fireside_chat"),
         (FormatFacts(worried_share=0.1, worried=1, sensitive="layoffs"), "fireside_chat"),
         (
             FormatFacts(worried_share=0.6, worried=6, solution_members=5, divergences=(SPLIT,)),
@@ -34,6 +34,9 @@ SPLIT = Divergence(
             "breakouts",
         ),
         (FormatFacts(worried_share=0.3, worried=3), "open_discussion"),
+        # the v2 scorer finds a severe member in most themes: one of 25 is not high worry
+        (FormatFacts(worried_share=0.32, worried=8, severe=1, members=25), "open_discussion"),
+        (FormatFacts(worried_share=0.45, worried=9, severe=2, members=20), "open_discussion"),
         (FormatFacts(), "open_discussion"),
     ],
     ids=[
@@ -45,6 +48,8 @@ SPLIT = Divergence(
         "solutions-first",
         "divergence",
         "mild",
+        "one-severe-of-many",
+        "below-half-worried",
         "nothing-known",
     ],
 )
@@ -56,7 +61,7 @@ def test_format_rules(facts: FormatFacts, expected: str) -> None:
 
 def test_reasons_show_counts_only_when_publishable() -> None:
     _, shown = choose_format(FormatFacts(worried_share=0.75, worried=6, worried_shown=6))
-    _, hidden = choose_format(FormatFacts(worried_share=0.75, worried=3, severe=1))
+    _, hidden = choose_format(FormatFacts(worried_share=0.75, worried=3, severe=1, members=4))
     assert "75% of the members" in shown
     assert "75%" not in hidden and "many of the members" in hidden
     _, few = choose_format(FormatFacts(solution_members=3))
