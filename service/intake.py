@@ -20,6 +20,7 @@ from service.errors import Conflict, TooLarge
 from service.ingest.schemas import ParsedRecord, record_from_json, record_to_json
 from service.ingest.service import ExportPlan, plan_export
 from service.intake_redaction import ChunkRedactor
+from service.privacy.pseudonyms import respondent_key, submission_key
 from service.privacy.redactor import Redactor, gazetteer_from
 from service.storage import db
 from service.storage.repositories import communities, import_staging, imports
@@ -139,6 +140,7 @@ def _stage(
             texts.redact(records)
         staged.identified += sum(1 for r in records if r.identified)
         staged.unfinished.extend(r.row for r in records if not r.finished)
+        _pseudonymise(records, settings.secret_key)  # no e-mail address is staged
         payload = [record_to_json(r) for r in records]
         db.write_with_retries(
             engine, partial(_add_chunk, staged_id=staged_id, number=number, payload=payload)
@@ -148,6 +150,13 @@ def _stage(
             progress(done, plan.rows)
     staged.replaced = texts.replaced
     return staged
+
+
+def _pseudonymise(records: list[ParsedRecord], secret_key: str) -> None:
+    """Replace each record's identifiers by the keys stored for them."""
+    for record in records:
+        record.respondent_ref = respondent_key(secret_key, record.respondent_ref)
+        record.source_key = submission_key(secret_key, record.source_key)
 
 
 def _add_chunk(
@@ -187,6 +196,7 @@ def _swap_in(
             summary={"format": plan.format, "warnings": warnings},
             secret_key=settings.secret_key,
             file_info=file_info,
+            keyed=True,
         )
         import_staging.drop(session, staged.staged_id)
         return {

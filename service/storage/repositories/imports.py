@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -132,16 +133,18 @@ def store_chunks(
     summary: dict[str, Any],
     secret_key: str,
     file_info: dict[str, object],
+    keyed: bool = False,
 ) -> Import:
     """Add the new responses of an import read twice, a chunk at a time, from ``chunks()``.
 
     The first reading gathers who answered (respondents are created in order of their first
     response, as one whole-file pass would); the second inserts submissions and answers in
     batches, skipping keys already stored or repeated. ``summary`` gives the format and warnings.
+    With ``keyed`` the records' ``respondent_ref`` and ``source_key`` are already the stored
+    keys (the import's staging writes them so).
     """
-    people = [
-        (respondent_key(secret_key, r.respondent_ref), _person(r)) for c in chunks() for r in c
-    ]
+    person_key, source_key = _keys(secret_key, keyed=keyed)
+    people = [(person_key(r.respondent_ref), _person(r)) for c in chunks() for r in c]
     respondent_ids = {k: r.id for k, r in _respondents(session, community, people).items()}
     question_ids = {t: q.id for t, q in _questions(session, community, questions).items()}
     batch = Import(
@@ -158,19 +161,25 @@ def store_chunks(
     session.flush()
     seen: set[str] = set()
     for records in chunks():
-        keyed = [(submission_key(secret_key, r.source_key), r) for r in records]
-        seen |= existing_submission_keys(session, community.id, [k for k, _ in keyed])
+        pairs = [(source_key(r.source_key), r) for r in records]
+        seen |= existing_submission_keys(session, community.id, [k for k, _ in pairs])
         fresh: list[tuple[str, ParsedRecord]] = []
-        for key, record in keyed:
+        for key, record in pairs:
             if key not in seen:
                 seen.add(key)
                 fresh.append((key, record))
-        ids = [respondent_ids[respondent_key(secret_key, r.respondent_ref)] for _, r in fresh]
+        ids = [respondent_ids[person_key(r.respondent_ref)] for _, r in fresh]
         _insert_submissions(session, batch, fresh, ids, question_ids)
         batch.responses_added += len(fresh)
     batch.duplicates_skipped = batch.rows_read - batch.responses_added
     session.flush()
     return batch
+
+
+def _keys(secret_key: str, *, keyed: bool) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    if keyed:
+        return str, str
+    return partial(respondent_key, secret_key), partial(submission_key, secret_key)
 
 
 def _person(record: ParsedRecord) -> ParsedRecord:

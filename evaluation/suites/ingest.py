@@ -1,0 +1,221 @@
+"""Ingest speed: responses/s and peak memory of a Google Forms import, new code beside the old.
+
+``python -m evaluation ingest [--sizes 1000,10000] [--with-90k] [--baseline-max 10000]`` writes
+``evaluation/reports/ingest.md`` and ``.json``. Exports of weekly check-ins are generated
+(``evaluation/ingest_data.py``) under ``data/eval-cache/ingest``. Each import runs in a fresh
+child process on a fresh SQLite database, the way ``peerpulse ingest`` runs it: the redactor is
+loaded first (timed apart), then ``service.intake.run_import`` reads, redacts and stores the
+file. Peak memory is the child's peak resident set (``ru_maxrss``, the spaCy pipeline included).
+
+Three runs per size, in the same invocation:
+- **new**: the working tree's code (streaming ingest);
+- **old**: the code of ``--baseline-ref`` (the last commit before streaming ingest), extracted
+  with ``git archive`` and put first on the child's path; skipped above ``--baseline-max`` rows
+  (at 90,000 rows it ran past 15 minutes and 3 GB);
+- **plain nlp.pipe**: the issue's baseline, the full ``en_core_web_sm`` pipeline over the same
+  free-text answers with ``nlp.pipe(batch_size=256)``, nothing stored (the cost of NLP alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from evaluation.datasets import REPORTS, ROOT
+from evaluation.ingest_data import QUESTIONS, write_export
+
+NAME = "ingest"
+BASELINE_REF = "b3ba613"  # main before streaming ingest (issue 21)
+CACHE = ROOT / "data" / "eval-cache" / "ingest"
+FREE_TEXT_COLUMNS = (3, 4, 7)  # went well, got in the way, anything to raise
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Command-line options of the suite."""
+    parser.add_argument("--sizes", default="1000,10000", help="rows per export, comma-separated")
+    parser.add_argument("--with-90k", action="store_true", help="add a 90,000-row export")
+    parser.add_argument(
+        "--baseline-max", type=int, default=10_000, help="largest size the old code runs on"
+    )
+    parser.add_argument(
+        "--plain-max", type=int, default=10_000, help="largest size the plain pipeline runs on"
+    )
+    parser.add_argument("--baseline-ref", default=BASELINE_REF)
+    parser.add_argument("--runs", default="new,old,plain", help="which runs, comma-separated")
+    parser.add_argument("--out", default=str(REPORTS / "ingest"), help="report path, no suffix")
+
+
+def run(args: argparse.Namespace) -> Path:
+    """Generate the exports, time each run in a child process and write the report."""
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.with_90k and 90_000 not in sizes:
+        sizes.append(90_000)
+    runs = [r for r in args.runs.split(",") if r]
+    baseline = _baseline_code(args.baseline_ref) if "old" in runs else None
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        path = CACHE / f"google_forms_{size}.csv"
+        if not path.exists():
+            write_export(path, size)
+        for name in runs:
+            if (name == "old" and size > args.baseline_max) or (
+                name == "plain" and size > args.plain_max
+            ):
+                continue
+            result = _run_child(name, path, size, baseline)
+            print(json.dumps(result), flush=True)
+            rows.append(result)
+    out = Path(args.out)
+    out.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(_report(rows, args), encoding="utf-8")
+    return out.with_suffix(".md")
+
+
+def _baseline_code(ref: str) -> Path:
+    """The ``service`` package as it was at ``ref``, extracted once under the cache."""
+    target = CACHE / f"code-{ref}"
+    if not (target / "service").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", ref, "service"], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def _run_child(name: str, path: Path, size: int, baseline: Path | None) -> dict[str, Any]:
+    spec = {"run": name, "path": str(path), "rows": size}
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as work:
+        code = baseline if name == "old" and baseline else ROOT
+        env = dict(os.environ)
+        env.update(
+            PYTHONPATH=os.pathsep.join([str(code), str(ROOT)]),
+            PEERPULSE_DATABASE_URL=f"sqlite:///{work}/bench.db",
+            PEERPULSE_DATA_DIR=work,
+            HF_HUB_OFFLINE="1",
+        )
+        # Run this module alone: the other suites import today's service package.
+        command = [sys.executable, "-m", "evaluation.suites.ingest", json.dumps(spec)]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{name} on {path.name} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return spec | result | {"process_seconds": round(wall, 1)}
+
+
+def _child(spec: dict[str, Any]) -> None:
+    """One run in this fresh process; prints one JSON line."""
+    from service.config import get_settings
+
+    settings = get_settings()
+    path = Path(spec["path"])
+    started = time.perf_counter()
+    if spec["run"] == "plain":
+        result = _plain_pipe(path, settings.spacy_model, started)
+    else:
+        result = _import(path, settings, started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result | {"peak_rss_mb": round(peak)}))
+
+
+def _import(path: Path, settings: Any, started: float) -> dict[str, Any]:
+    from service.intake import run_import
+    from service.modelstore import ModelStore
+    from service.storage import db
+
+    engine = db.engine_for(settings.database_url)
+    db.upgrade(engine)
+    redactor = ModelStore(settings).redactor
+    loaded = time.perf_counter()
+    summary = run_import(
+        engine,
+        settings,
+        slug="bench",
+        data=path.read_bytes(),
+        filename=path.name,
+        create_community=True,
+        redactor=redactor,
+    )
+    seconds = time.perf_counter() - loaded
+    return {
+        "load_seconds": round(loaded - started, 1),
+        "import_seconds": round(seconds, 1),
+        "responses_per_s": round(summary["responses_added"] / seconds, 1),
+        "responses_added": summary["responses_added"],
+        "warnings": summary["warnings"],
+    }
+
+
+def _plain_pipe(path: Path, model: str, started: float) -> dict[str, Any]:
+    import spacy
+
+    nlp = spacy.load(model)
+    loaded = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    texts = [row[i] for row in rows for i in FREE_TEXT_COLUMNS if row[i]]
+    for _ in nlp.pipe(texts, batch_size=256):
+        pass
+    seconds = time.perf_counter() - loaded
+    return {
+        "load_seconds": round(loaded - started, 1),
+        "import_seconds": round(seconds, 1),
+        "responses_per_s": round(len(rows) / seconds, 1),
+        "texts": len(texts),
+        "distinct_texts": len(set(texts)),
+        "texts_per_s": round(len(texts) / seconds, 1),
+    }
+
+
+def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    names = {
+        "new": "new (streaming)",
+        "old": f"old ({args.baseline_ref})",
+        "plain": "plain nlp.pipe, full pipeline",
+    }
+    lines = [
+        "# Ingest speed and memory",
+        "",
+        f"`python -m evaluation ingest --sizes {args.sizes}"
+        f"{' --with-90k' if args.with_90k else ''}`, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores (shared).",
+        "Generated Google Forms exports of weekly check-ins (8 columns: timestamp, e-mail, a 1-5 "
+        "rating, three free-text questions, a checkbox question, a role); about 3 answers in 100 "
+        "carry personal data. Each run is a fresh process on a fresh SQLite database; the model "
+        "load is timed apart. Responses/s is responses stored over import time (reading, "
+        "redaction, storage); peak memory is the process's peak resident set, model included.",
+        "",
+        "| rows | MiB | run | import s | responses/s | load s | peak RSS MB |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        size_mib = Path(row["path"]).stat().st_size / 2**20
+        lines.append(
+            f"| {row['rows']:,} | {size_mib:.1f} | {names[row['run']]} | {row['import_seconds']} | "
+            f"{row['responses_per_s']:,} | {row['load_seconds']} | {row['peak_rss_mb']:,} |"
+        )
+    plain = [r for r in rows if r["run"] == "plain"]
+    if plain:
+        lines += ["", "Free-text answers per export (the plain pipeline's input):", ""]
+        lines += [
+            f"- {r['rows']:,} rows: {r['texts']:,} answers, {r['distinct_texts']:,} distinct "
+            f"({r['texts_per_s']:,} texts/s through the full pipeline)"
+            for r in plain
+        ]
+    lines += ["", f"Questions: {'; '.join(QUESTIONS)}.", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    _child(json.loads(sys.argv[1]))
