@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,17 +38,19 @@ def ingest(
         mapping_doc = parse_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
         settings = get_settings()
         data = path.read_bytes()
-        result = run_import(
-            migrated_engine(),
-            settings,
-            slug=community,
-            data=data,
-            filename=path.name,
-            format_name=format,
-            mapping=mapping_doc,
-            create_community=True,
-            redactor=ModelStore(settings).redactor,
-        )
+        with _progress_bar(path.name) as progress:
+            result = run_import(
+                migrated_engine(),
+                settings,
+                slug=community,
+                data=data,
+                filename=path.name,
+                format_name=format,
+                mapping=mapping_doc,
+                create_community=True,
+                redactor=ModelStore(settings).redactor,
+                progress=progress,
+            )
     except PeerPulseError as error:
         fail(error)
         return
@@ -58,6 +63,27 @@ def ingest(
     )
     for warning in result["warnings"]:
         print(f"  warning: {warning}")
+
+
+@contextmanager
+def _progress_bar(name: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar on stderr of the rows read, redacted and staged (stdout keeps the one result)."""
+    bar: Any = None
+    shown = 0
+
+    def advance(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None:
+            bar = typer.progressbar(length=total, label=f"{name}: rows", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        yield advance
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 @roster_app.command("import")
