@@ -44,7 +44,7 @@ VERBS = frozenset(
     ping pinging emailed emailing messaged texted phoned dm'd dmed called reminded remind invited
     introduced congratulated congrats welcomed welcome mentored mentoring coached coaching
     shadowed shadowing helped supported supporting onboarded onboarding replaced nudged cc'ing
-    ccing""".split()
+    ccing rang ring""".split()
 )
 _HEADS_TO = frozenset(
     """thanks kudos shout-out shoutout shout credit props spoke speak speaking talked talk
@@ -67,12 +67,20 @@ _NAME = {"IS_TITLE": True}
 # A name written in lower case (``asked priya to``): only a given name from the lexicons that is
 # no English word counts (``reads_as_lower_name``).
 _LOWER = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}}
+_LOWER_SHORT = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}
 _SAID = frozenset("said says told asked mentioned emailed called thinks wants suggested".split())
 _END = {"TEXT": {"IN": [",", "!", ".", ":", "—", "-"]}}
+_UNITS = frozenset("office team branch site department depot store hub".split())
 _DASHES = frozenset({"-", "–", "—", "~"})
 # ``need Farah to sign``, ``waiting for olusegun to send``: someone asked to do something.
 _TO_DO = frozenset("for need needs needed ask get got want wants wanted remind".split())
 _FINITE = {"TAG": {"IN": ["VBZ", "VBD", "MD"]}}
+# ``heard from Eilidh``, ``a note from Saoirse``: word from someone.
+_HEADS_FROM = frozenset("heard hear hearing note message word update email call".split())
+# ``Sunny, can you send the slides?``: a name addressed at the start of a request.
+_REQUESTS = frozenset(
+    "can could would will please pls plz thanks thank do did are have any when".split()
+)
 _GREETINGS = frozenset(
     "hi hello hey dear thanks thx cheers morning congrats congratulations welcome bye".split()
 )
@@ -124,6 +132,10 @@ def build_matcher(vocab: Vocab) -> Matcher:
             ]
         ],
     )
+    matcher.add("FROM", [[{"LOWER": {"IN": sorted(_HEADS_FROM)}}, {"LOWER": "from"}, _NAME]])
+    # ``Will is leading``, ``Will said``: the modal never comes before a finite verb.
+    matcher.add("MODAL_NAME", [[{"TEXT": "Will"}, {"TAG": {"IN": ["VBZ", "VBD"]}}]])
+    matcher.add("VOCATIVE", [[_NAME, {"TEXT": ","}, {"LOWER": {"IN": sorted(_REQUESTS)}}]])
     matcher.add("PAIR", [[_NAME, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
     # ``That's all from me. - Marguerite``: a name signed after a dash at the end.
     matcher.add("SIGNOFF", [[{"TEXT": {"IN": sorted(_DASHES)}}, _NAME]])
@@ -151,6 +163,22 @@ def _add_lower_case(matcher: Matcher) -> None:
     # ``not sure why brett gets``, ``i think gráinne should``: a subject before a finite verb
     # (only a given name that is no English word; see ``reads_as_lower_name``).
     matcher.add("LOWER_FIRST", [[_LOWER, _FINITE]])
+    # ``helena marsh has been``: a lower-case given name and surname before a verb
+    matcher.add("LOWER_FULL", [[_LOWER, _LOWER, {"TAG": {"REGEX": "^(VB|MD)"}}]])
+    matcher.add(
+        "LOWER_VERB",
+        [
+            [{"LOWER": {"IN": sorted(_HEADS_FROM)}}, {"LOWER": "from"}, _LOWER],
+        ],
+    )
+    matcher.add(
+        "LOWER_MID",
+        [[{"LOWER": {"IN": ["thanks", "thank", "cheers", "ta"]}}, _LOWER, {"LOWER": "for"}]],
+    )
+    matcher.add(
+        "LOWER_FIRST",
+        [[_LOWER_SHORT, {"LOWER": {"IN": ["from", "in"]}}, {"LOWER": {"IN": sorted(DEPARTMENTS)}}]],
+    )
     matcher.add(
         "LOWER_TO_DO",
         [[{"LOWER": {"IN": sorted(_TO_DO)}}, _LOWER, {"LOWER": "to"}, {"TAG": "VB"}]],
@@ -161,7 +189,17 @@ def _add_lower_case(matcher: Matcher) -> None:
     # ``Will from payroll``, ``Bill in facilities``: a person introduced by their department.
     matcher.add(
         "DEPARTMENT",
-        [[_NAME, {"LOWER": {"IN": ["from", "in"]}}, {"LOWER": {"IN": sorted(DEPARTMENTS)}}]],
+        [
+            [_NAME, {"LOWER": {"IN": ["from", "in"]}}, {"LOWER": {"IN": sorted(DEPARTMENTS)}}],
+            # ``Patience from the Accra office``, ``Kojo in the Leeds team``
+            [
+                _NAME,
+                {"LOWER": {"IN": ["from", "in", "at"]}},
+                {"LOWER": {"IN": ["the", "our"]}},
+                {"IS_TITLE": True},
+                {"LOWER": {"IN": sorted(_UNITS)}},
+            ],
+        ],
     )
 
 
@@ -170,27 +208,73 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
     starts = set()
     for match_id, start, end in matcher(doc):
         label = doc.vocab.strings[match_id]
+        if label.startswith("LOWER"):
+            lower = _lower_name_index(doc, label, start, end, english)
+            starts.update([] if lower is None else [lower])
+            continue
         if label == "ROLE_OF":
             index = _first_given_name(doc, start + 2, min(end + 2, len(doc)))
         elif label == "PAIR" and start and doc[start - 1].lower_ in _NOT_BEFORE_PAIR:
             continue  # ``at Columbia and I``, ``thank you Reddit and I'm``
-        elif label == "LOWER_TO_DO":
-            if _unknown_lower_word(doc[start + 1], english):
-                starts.add(start + 1)
-            continue
-        elif label.startswith("LOWER"):
-            index = start if label == "LOWER_FIRST" else _lower_index(doc, start, end)
-            if reads_as_lower_name(doc[index], english):
-                starts.add(index)
+        elif label == "VOCATIVE" and not (start == 0 or doc[start - 1].text in {".", "!", "?"}):
             continue
         elif label == "SIGNOFF" and not _at_the_end(doc, end):
             continue
         else:
-            index = {"PAIR": start, "DEPARTMENT": start, "GREETING": end - 2}.get(label, end - 1)
-        weak = label in {"GREETING", "TO_WEAK", "SIGNOFF"}
+            index = _name_index(label, start, end)
+        weak = label in {"GREETING", "TO_WEAK", "SIGNOFF", "FROM", "VOCATIVE"}
         if index is not None and reads_as_name(doc[index], english, weak=weak):
             starts.add(index)
     return sorted(starts)
+
+
+def _name_index(label: str, start: int, end: int) -> int:
+    """Where the name is in a match: first (``Nkechi and I``), before the greeting's comma
+    (``Hi Mark,``) or last (``asked Priya``)."""
+    if label in {"PAIR", "DEPARTMENT", "VOCATIVE", "MODAL_NAME"}:
+        return start
+    return end - 2 if label == "GREETING" else end - 1
+
+
+def _lower_name_index(
+    doc: Doc, label: str, start: int, end: int, english: frozenset[str]
+) -> int | None:
+    """The lower-case name of a ``LOWER_*`` match, when the word there reads as one."""
+    if label == "LOWER_FULL":
+        first = doc[start]  # a given name, even one WordNet lists (``helena``), then a surname
+        ok = (
+            is_given_name(first.text)
+            and first.text not in NOT_NAMES | AMBIGUOUS
+            and (first.tag_ == "NNP" or not is_english(first.text, english))
+            and doc[start + 1].tag_ in {"NNP", "NN"}
+            and _lower_surname(doc[start + 1])
+        )
+        return start if ok else None
+    if label == "LOWER_TO_DO":
+        return start + 1 if _unknown_lower_word(doc[start + 1], english) else None
+    if label in {"LOWER_FIRST", "LOWER_MID"}:
+        index = start + (label == "LOWER_MID")
+    else:
+        index = _lower_index(doc, start, end)
+    return index if reads_as_lower_name(doc[index], english) else None
+
+
+def _lower_surname(token: Token) -> bool:
+    """A surname in lower case, one that is also an English word included (``marsh``)."""
+    return token.is_alpha and token.text not in NOT_NAMES and is_surname(token.text, weak=True)
+
+
+def lower_start(doc: Doc, english: frozenset[str]) -> int | None:
+    """``niamh out sick again``: a note written all in lower case that starts with a given name
+    that is no English word (``reads_as_lower_name``), before a verb or an adverb."""
+    letters = [c for c in doc.text if c.isalpha()]
+    if not doc or not letters or any(c.isupper() for c in letters):
+        return None
+    following = doc[1] if len(doc) > 1 else None
+    subject = following is not None and (
+        following.tag_[:2] in {"VB", "MD", "RB", "RP"} or following.lower_ in {"out", "off"}
+    )
+    return 0 if subject and reads_as_lower_name(doc[0], english) else None
 
 
 def _at_the_end(doc: Doc, end: int) -> bool:
@@ -264,15 +348,15 @@ def _lower_index(doc: Doc, start: int, end: int) -> int:
     return end - 2 if doc[end - 1].is_punct else end - 1
 
 
-def reads_as_lower_name(token: Token, english: frozenset[str]) -> bool:
+def reads_as_lower_name(token: Token, english: frozenset[str], *, any_tag: bool = False) -> bool:
     """A word in lower case after person evidence: a given name that is no English word, no
-    word that is also a name (``will``, ``grace``) and no function word."""
+    word that is also a name (``will``, ``grace``) and, unless ``any_tag``, no function word."""
     word = token.text
     return (
         word.isalpha()
         and word not in NOT_NAMES
         and word not in AMBIGUOUS
-        and token.tag_ not in NOT_NAME_TAGS
+        and (any_tag or token.tag_ not in NOT_NAME_TAGS)
         and is_given_name(word)
         and not is_english(word, english)
         and word not in name_words()
@@ -284,11 +368,12 @@ def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
     end = index + 1
     if end < len(doc):
         following = doc[end]
+        verb_after = end + 1 < len(doc) and doc[end + 1].tag_[:2] in {"VB", "MD"}
         if (
             following.is_lower
             and following.is_alpha
-            and is_surname(following.text)
-            and not is_english(following.text, english)
+            and is_surname(following.text, weak=verb_after)
+            and (verb_after or not is_english(following.text, english))
             and following.text not in NOT_NAMES
         ):
             end += 1

@@ -77,6 +77,8 @@ _DISH_NOUNS = frozenset(
     """roll rolls soup sandwich sandwiches salad sauce curry bisque burger burgers platter
     noodles dumplings dessert cake pie special specials dish dishes""".split()
 )
+# Nouns before a capitalised word that make it the name of a thing (``Team Atlas``).
+_NAMED_THINGS = frozenset("team project squad room floor building level operation".split())
 _NON_PERSON_ENTS = frozenset(
     """ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE""".split()
 )
@@ -352,10 +354,16 @@ def _inside_proper_noun(doc: Doc, index: int) -> bool:
 
 
 def _thing_context(doc: Doc, start: int, end: int) -> bool:
-    """``in Monterrey``, ``the Paris hotel``, ``Thiago's Instagram``, ``our Jordan office``."""
+    """``in Monterrey``, ``the Paris hotel``, ``Thiago's Instagram``, ``our Jordan office``,
+    ``Team Atlas``, ``Floor 3``."""
     previous = doc[start - 1].lower_ if start else ""
-    following = doc[end].lower_ if end < len(doc) else ""
-    return previous in PLACE_BEFORE or following in _PLACE_NOUNS | _DISH_NOUNS
+    after = doc[end] if end < len(doc) else None
+    following = after.lower_ if after is not None else ""
+    return (
+        previous in PLACE_BEFORE | _NAMED_THINGS
+        or following in _PLACE_NOUNS | _DISH_NOUNS
+        or (after is not None and after.is_digit)
+    )
 
 
 def _listed_with_places(doc: Doc, start: int, end: int) -> bool:

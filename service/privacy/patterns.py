@@ -216,6 +216,7 @@ _PHONE_CUE = re.compile(
 )
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:[A-Za-z]-|\bv|\b(?:version|build|release|invoice|po|order|ref(?:erence)?|passcode|"
+    r"shipment|tracking|parcel|consignment|awb|dhl|fedex|ups|usps|"
     r"(?:meeting|webinar|conference)\s+(?:id|number|no))\.?\s*[#:]?\s*(?:is\s+)?)$",
     re.IGNORECASE,
 )

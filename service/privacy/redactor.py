@@ -22,7 +22,7 @@ from service.privacy import cues, identifiers
 from service.privacy import names as name_rules
 from service.privacy.lexicons import MONTHS, english_words
 from service.privacy.patterns import Span, find_patterns
-from service.privacy.things import lead_in
+from service.privacy.things import lead_in, named_venue
 
 LABELS = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "ID", "URL", "IP")
 _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "ID": 3, "ADDRESS": 4, "PHONE": 5, "PERSON": 6}
@@ -80,6 +80,8 @@ class PiiRedactor:
         phones = [s.start for s in resolve_overlaps(spans) if s.label == "PHONE"]
         starts = cues.name_starts(doc, self.cue_matcher, self.english)
         starts += cues.before_phones(doc, phones, self.english)
+        first = cues.lower_start(doc, self.english)
+        starts += [] if first is None else [first]
         spans += [_cue_name(doc, index, self.english) for index in sorted(set(starts))]
         if self.use_lexicon or gazetteer:
             spans += [
@@ -88,7 +90,9 @@ class PiiRedactor:
                     doc, gazetteer, use_lexicon=self.use_lexicon, english=self.english
                 )
             ]
-        kept = resolve_overlaps(spans)
+        kept = resolve_overlaps(
+            s for s in spans if s.label != "PERSON" or not _names_a_venue(doc, s)
+        )
         kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept, self.english)])
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
@@ -100,6 +104,12 @@ def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:
         end = cues.lower_name_end(doc, index, english)
         return Span(doc[index].idx, doc[end - 1].idx + len(doc[end - 1]), "PERSON")
     return Span(*name_rules.name_span(doc, index), "PERSON")
+
+
+def _names_a_venue(doc: Doc, span: Span) -> bool:
+    """``Mr Okoro's Barbers``: a name that starts a venue's name is not a person here."""
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
+    return tokens is not None and named_venue(doc, tokens.end)
 
 
 def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str]) -> list[Span]:
@@ -122,8 +132,8 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str])
 def _listed_name(token: Token, english: frozenset[str]) -> bool:
     """A given name, not a month in a date (``In May, May takes over``); in lower case only one
     that is no English word (``spoke to aisha and bea``)."""
-    if token.is_lower:
-        return cues.reads_as_lower_name(token, english)
+    if token.is_lower:  # the tagger often reads a lower-case name as a verb (``and bea``)
+        return cues.reads_as_lower_name(token, english, any_tag=True)
     return (
         token.is_title
         and token.lower_ not in name_rules.NOT_NAMES

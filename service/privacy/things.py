@@ -30,7 +30,8 @@ NOT_NAME_TAGS = frozenset(
 _VENUE_WORDS = frozenset(
     """street st avenue ave road rd boulevard blvd lane square plaza bridge station cafe café bar
     bistro grill deli diner pizzeria trattoria steakhouse kitchen bakery pub tavern restaurant
-    brasserie cantina noodle sushi ramen taqueria pizza""".split()
+    brasserie cantina noodle sushi ramen taqueria pizza florist florists boutique salon
+    barbers bakery butchers""".split()
 )
 # Nouns that make the subject of ``X is a great place`` a venue, not a person.
 _VENUE_NOUNS = frozenset(

@@ -32,6 +32,25 @@ PERSON_EVIDENCE = [
     ("no idea why radoslaw keeps moving my chair", "no idea why [PERSON] keeps moving my chair"),
     ("i reckon siobhan should run the retro", "i reckon [PERSON] should run the retro"),
     ("still waiting for adebayo to sign the form", "still waiting for [PERSON] to sign the form"),
+    # word from someone; a name addressed before a request; "Will" before a finite verb
+    (
+        "Nobody has heard from Eilidh since Tuesday.",
+        "Nobody has heard from [PERSON] since Tuesday.",
+    ),
+    ("Hope, can you book the room?", "[PERSON], can you book the room?"),
+    ("Will is leading the session today.", "[PERSON] is leading the session today."),
+    # lower case: a note that starts with a name, a full name before a verb, a name listed
+    # with another, thanked, or introduced by a department
+    ("tunde out sick today", "[PERSON] out sick today"),
+    ("honestly ingrid baker has been great", "honestly [PERSON] has been great"),
+    ("met with wanjiru and bea about the rota", "met with [PERSON] and [PERSON] about the rota"),
+    ("thanks wojciech for the lift", "thanks [PERSON] for the lift"),
+    ("jo from hr sent the form", "[PERSON] from hr sent the form"),
+    # words that are also names, introduced by their office
+    (
+        "Hope and Blessing from the Kumasi office joined.",
+        "[PERSON] and [PERSON] from the Kumasi office joined.",
+    ),
 ]
 
 ID_SHAPES = [
@@ -70,6 +89,16 @@ NOT_NAMES = [
     "Diwali falls on a Friday this year.",
     # dishes
     "The Tom Yum soup at the offsite was great.",
+    # a venue named after a person, with a title
+    "Haircuts at Mr Okoro's Barbers are cheap.",
+    # the modal and the month stay
+    "Will it rain at the offsite?",
+    # a team, a floor
+    "Team Orion won the quiz.",
+    "Floor 4 kitchen has a leaking tap.",
+    # lower-case food before a verb is no lower-case full name or lower-case subject
+    "the fried rice is amazing here.",
+    "kalbi and nebbiolo do work together.",
 ]
 
 STILL_A_PERSON = [
