@@ -36,10 +36,16 @@ def _normal(text: str) -> str:
 
 
 def aligned(
-    run: ProductionRun, keys: Sequence[tuple[str, int, str | None]], texts: Sequence[str]
+    run: ProductionRun,
+    keys: Sequence[tuple[str, int, str | None]],
+    texts: Sequence[str],
+    *,
+    coded: bool = False,
 ) -> list[list[int]]:
     """Each answer's themes, found by (file, data row, question); checks the texts agree.
 
+    ``coded``: the answer's codes (``answer_themes``: its question's own themes, several per
+    answer) rather than its units' community-wide themes.
     ``question`` None (or not stored under that text) takes the row's only free-text answer.
     A missing answer (nothing stored: a blank) has no themes. The stored text is redacted, so
     a few differ; more than 10 % differing means the rows do not line up and stops the run.
@@ -50,7 +56,7 @@ def aligned(
         answer = stored.get(question) if question else None
         if answer is None and len(stored) == 1:
             answer = next(iter(stored.values()))
-        found.append(list(answer.themes) if answer else [])
+        found.append(list(answer.coded if coded else answer.themes) if answer else [])
         same += bool(answer) and _normal(answer.text) == _normal(text)
     if same < 0.9 * len(keys):
         raise SystemExit(f"only {same} of {len(keys)} stored answers match the file's rows")

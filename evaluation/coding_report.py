@@ -5,6 +5,14 @@ from __future__ import annotations
 from evaluation.suites.themes import _table
 
 OURS = "ours (production path)"
+OURS_CODED = "ours, per question, several themes (production path)"
+
+
+def _ours(scores: dict) -> str:
+    """The answer coding the product gives: per question where the set has questions."""
+    return OURS_CODED if OURS_CODED in scores else OURS
+
+
 F1_TARGET, STABILITY_TARGET = 0.75, 0.90
 LANGUAGE_SHARE = 0.3  # a theme this much not in English, where about 5 % of answers are not
 TITLES = {
@@ -15,7 +23,7 @@ TITLES = {
 
 
 def _best_baseline(scores: dict) -> tuple[str, float]:
-    name = max((m for m in scores if m != OURS), key=lambda m: scores[m]["f1"])
+    name = max((m for m in scores if not m.startswith("ours")), key=lambda m: scores[m]["f1"])
     return name, scores[name]["f1"]
 
 
@@ -28,9 +36,11 @@ def targets(results: dict) -> list[str]:
     lines = []
     own = results.get("own")
     if own:
-        f1 = own["scores"]["test"][OURS]["f1"]
+        method = _ours(own["scores"]["test"])
+        f1 = own["scores"]["test"][method]["f1"]
         lines.append(
-            f"- Own set, test split: F1 {f1:.3f} (target ≥ {F1_TARGET}) -> {_mark(f1 >= F1_TARGET)}"
+            f"- Own set, test split ({method}): F1 {f1:.3f} (target ≥ {F1_TARGET}) -> "
+            f"{_mark(f1 >= F1_TARGET)}"
         )
     for name in ("own", "semeval", "banking77"):
         data = results.get(name)
@@ -39,12 +49,12 @@ def targets(results: dict) -> list[str]:
         split = "test" if name == "own" else "all"
         scores = data["scores"][split]
         baseline, value = _best_baseline(scores)
-        ours = scores[OURS]["f1"]
+        ours = scores[_ours(scores)]["f1"]
         lines.append(
             f"- {TITLES[name]}: F1 {ours:.3f} vs best baseline {baseline} {value:.3f} -> "
             f"{_mark(ours > value)}"
         )
-        stable = data["stability"][OURS]
+        stable = data["stability"][_ours(data["stability"])]
         lines.append(
             f"- {TITLES[name]}: stability {stable:.3f} (target ≥ {STABILITY_TARGET}) -> "
             f"{_mark(stable >= STABILITY_TARGET)}"

@@ -32,6 +32,7 @@ class AnswerThemes:
     themes: list[int]  # the theme of each themed unit, in unit order (repeats kept)
     units: int  # all units, non-answers included
     pieces: list[tuple[int | None, str]] = field(default_factory=list)  # (theme, unit text)
+    coded: list[int] = field(default_factory=list)  # its question's own themes it is coded to
 
 
 @dataclass
@@ -179,7 +180,15 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
     from sqlalchemy import select
 
     from service.storage import db
-    from service.storage.tables import Answer, Import, Question, Submission, Theme, Unit
+    from service.storage.tables import (
+        Answer,
+        AnswerTheme,
+        Import,
+        Question,
+        Submission,
+        Theme,
+        Unit,
+    )
 
     with db.transaction(engine) as session:
         labels = {
@@ -195,6 +204,11 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
             select(Unit.response_id, Unit.theme_id, Unit.text)
             .join(Answer, Answer.id == Unit.response_id)
             .order_by(Unit.response_id, Unit.position)
+        ).all()
+        codes = session.execute(
+            select(AnswerTheme.answer_id, AnswerTheme.theme_id, Theme.question_id)
+            .join(Theme, Theme.id == AnswerTheme.theme_id)
+            .order_by(AnswerTheme.answer_id, AnswerTheme.theme_id)
         ).all()
         texts = session.execute(
             select(Answer.id, Answer.submission_id, Question.text, Answer.text).join(
@@ -213,6 +227,12 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
         pieces[response_id].append((known, unit_text))
         if known is not None:
             themes[response_id].append(known)
+    # An answer's codes: its question's own themes where the question has them, else the
+    # community-wide themes it was coded to.
+    coded: dict[int, dict[bool, list[int]]] = defaultdict(lambda: {True: [], False: []})
+    for answer_id, theme_id, question_id in codes:
+        if theme_id in labels:
+            coded[answer_id][question_id is not None].append(theme_id)
     answers: dict[tuple[str, int], dict[str, AnswerThemes]] = defaultdict(dict)
     for response_id, submission_id, question, text in texts:
         if response_id in pieces:
@@ -221,5 +241,6 @@ def read_answers(engine: Any, job_id: str) -> tuple[dict, dict[int, str]]:
                 themes.get(response_id, []),
                 len(pieces[response_id]),
                 pieces[response_id],
+                coded[response_id][True] or coded[response_id][False],
             )
     return dict(answers), labels

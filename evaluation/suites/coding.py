@@ -57,6 +57,7 @@ from evaluation.production import ProductionPath, ProductionRun
 
 NAME = "coding"
 OURS = "ours (production path)"
+OURS_CODED = "ours, per question, several themes (production path)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -163,12 +164,13 @@ def own_set(tools: Tools) -> dict:
     ]
     texts = [a.text for a in answers]
     ours = [aligned(run, keys, texts) for run in runs]
+    ours_coded = [aligned(run, keys, texts, coded=True) for run in runs]
     gold = [a.codes for a in answers]
     k_ours = len({t for themes in ours[0] for t in themes})
     k_codes = len({code for codes in codebook.values() for code in codes})
     vectors = tools.cache.embed("coding-answers", texts)
     groups = [a.question_id for a in answers]
-    methods = {OURS: ours[0]}
+    methods = {OURS: ours[0], OURS_CODED: ours_coded[0]}
     methods |= baselines(
         texts, vectors, k_ours=k_ours, k_codes=k_codes, seed=tools.seeds[0], groups=groups
     )
@@ -192,6 +194,9 @@ def own_set(tools: Tools) -> dict:
         "by_question": _by_question(ours[0], answers, test),
         "stability": {
             OURS: round(stability(*(_pick(o, test) for o in ours), _pick(gold, test)), 4),
+            OURS_CODED: round(
+                stability(*(_pick(o, test) for o in ours_coded), _pick(gold, test)), 4
+            ),
             f"k-means, K = ours ({k_ours})": round(
                 stability(
                     _pick(methods[f"k-means, K = ours ({k_ours})"], test),

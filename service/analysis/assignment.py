@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from service.analysis.context import Analysis, Context, Progress, StoredTheme, UnitRow
 from service.storage import db
@@ -18,12 +19,14 @@ from service.themes.identity import KnownTheme, match_themes
 from service.themes.schemas import UNASSIGNED, ThemeResult
 
 
-def known_themes(engine: Engine, community_id: int) -> list[KnownTheme]:
-    """The community's active themes as the identity matcher reads them."""
+def known_themes(
+    engine: Engine, community_id: int, question_id: int | None = None
+) -> list[KnownTheme]:
+    """The active themes of a scope (the community, or one question) as the matcher reads them."""
     with db.transaction(engine) as session:
         return [
             KnownTheme(str(t.id), np.frombuffer(t.centroid, dtype=np.float32), t.name)
-            for t in theme_rows.active(session, community_id)
+            for t in theme_rows.active(session, community_id, question_id=question_id)
         ]
 
 
@@ -51,6 +54,62 @@ def answer_codes(
     ]
 
 
+def store_lineage(
+    session: Session,
+    community_id: int,
+    job_id: str,
+    result: ThemeResult,
+    known: list[KnownTheme],
+    *,
+    question_id: int | None = None,
+    parents: dict[int, int] | None = None,
+) -> tuple[list[StoredTheme], dict[int, int]]:
+    """Match a scope's themes to its stored ones and write them; themes of the scope no longer
+    found are retired or marked merged. Returns the stored themes and their ids by index."""
+    lineage = match_themes(known, result.centroids)
+    by_index = {entry.index: entry for entry in lineage if entry.index is not None}
+    ended = [entry for entry in lineage if entry.index is None]
+    stored: list[StoredTheme] = []
+    ids: dict[int, int] = {}
+    for found in result.themes:
+        entry = by_index[found.index]
+        theme = None
+        if entry.status in ("continued", "merged"):
+            theme = session.get(Theme, int(entry.theme_id))
+        if theme is None:
+            theme = Theme(
+                community_id=community_id,
+                first_job_id=job_id,
+                lineage=[],
+                question_id=question_id,
+            )
+            session.add(theme)
+        theme.label, theme.keywords = found.label, list(found.keywords)
+        theme.centroid = found.centroid.astype(np.float32).tobytes()
+        theme.status, theme.last_job_id = "active", job_id
+        theme.parent_id = (parents or {}).get(found.index)
+        event = {
+            "job": job_id,
+            "status": entry.status,
+            "at": utcnow().isoformat(),
+            "related": list(entry.related_ids),
+            "similarity": entry.similarity,
+        }
+        theme.lineage = [*(theme.lineage or []), event]
+        session.flush()
+        ids[found.index] = theme.id
+        stored.append(StoredTheme(theme.id, found.index, theme.name, entry.status))
+    for entry in ended:
+        theme = session.get(Theme, int(entry.theme_id))
+        if theme is not None:
+            theme.status = "retired" if entry.status == "retired" else "merged"
+            theme.lineage = [
+                *(theme.lineage or []),
+                {"job": job_id, "status": entry.status, "merged_into": entry.merged_into},
+            ]
+    return stored, ids
+
+
 def store_themes(
     engine: Engine,
     community_id: int,
@@ -60,42 +119,9 @@ def store_themes(
     vectors: np.ndarray | None = None,
 ) -> list[StoredTheme]:
     """Match to existing themes, then write themes and unit assignments in one transaction."""
-    lineage = match_themes(known_themes(engine, community_id), result.centroids)
-    by_index = {entry.index: entry for entry in lineage if entry.index is not None}
-    ended = [entry for entry in lineage if entry.index is None]
-    stored: list[StoredTheme] = []
+    known = known_themes(engine, community_id)
     with db.transaction(engine, write=True) as session:
-        ids: dict[int, int] = {}
-        for found in result.themes:
-            entry = by_index[found.index]
-            theme = None
-            if entry.status in ("continued", "merged"):
-                theme = session.get(Theme, int(entry.theme_id))
-            if theme is None:
-                theme = Theme(community_id=community_id, first_job_id=job_id, lineage=[])
-                session.add(theme)
-            theme.label, theme.keywords = found.label, list(found.keywords)
-            theme.centroid = found.centroid.astype(np.float32).tobytes()
-            theme.status, theme.last_job_id = "active", job_id
-            event = {
-                "job": job_id,
-                "status": entry.status,
-                "at": utcnow().isoformat(),
-                "related": list(entry.related_ids),
-                "similarity": entry.similarity,
-            }
-            theme.lineage = [*(theme.lineage or []), event]
-            session.flush()
-            ids[found.index] = theme.id
-            stored.append(StoredTheme(theme.id, found.index, theme.name, entry.status))
-        for entry in ended:
-            theme = session.get(Theme, int(entry.theme_id))
-            if theme is not None:
-                theme.status = "retired" if entry.status == "retired" else "merged"
-                theme.lineage = [
-                    *(theme.lineage or []),
-                    {"job": job_id, "status": entry.status, "merged_into": entry.merged_into},
-                ]
+        stored, ids = store_lineage(session, community_id, job_id, result, known)
         by_theme: dict[int | None, list[int]] = defaultdict(list)
         for position, assignment in enumerate(result.assignments):
             theme_id = ids.get(int(assignment)) if assignment != UNASSIGNED else None

@@ -94,6 +94,17 @@ class StoredTheme:
     lineage: str
 
 
+@dataclass(frozen=True)
+class QuestionThemes:
+    """One question's own themes as this run stored them (the question themes stage)."""
+
+    question_id: int
+    question: str
+    stored: list[StoredTheme]
+    figures: list[ThemeFigures]
+    parents: dict[int, int]  # theme index -> community-wide theme id
+
+
 @dataclass
 class Analysis:
     """What the stages have found so far; each stage sets its own field."""
@@ -103,6 +114,7 @@ class Analysis:
     fit: ThemeResult | None = None
     figures: list[ThemeFigures] = field(default_factory=list)
     stored: list[StoredTheme] = field(default_factory=list)
+    question_themes: list[QuestionThemes] = field(default_factory=list)
     worries: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)

@@ -22,6 +22,7 @@ from service.analysis import (
     embeddings,
     goals,
     metrics,
+    question_themes,
     suggestions,
     themes,
     trends,
@@ -29,7 +30,7 @@ from service.analysis import (
     worry,
     worry_ranking,
 )
-from service.analysis.context import Analysis, Context, Progress
+from service.analysis.context import Analysis, Context, Progress, StoredTheme, ThemeFigures
 from service.config import Settings
 from service.jobs.runner import job_kind
 from service.modelstore import ModelStore
@@ -52,6 +53,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("themes", 0.22, "finding themes", themes.run),
     Stage("assignment", 0.04, "matching themes to earlier runs", assignment.run),
     Stage("trends", 0.03, "counting weeks and choosing quotes", trends.run),
+    Stage("question themes", 0.06, "finding each question's themes", question_themes.run),
     Stage("worry ranking", 0.02, "ranking the themes that carry worry", worry_ranking.run),
     Stage("goals", 0.02, "holding themes against the community's goals", goals.run),
     Stage("suggestions", 0.07, "ranking agenda suggestions", suggestions.run),
@@ -78,36 +80,56 @@ def walk(context: Context, progress: Progress, stages: tuple[Stage, ...] = STAGE
     return analysis
 
 
+def theme_entry(
+    stored: StoredTheme,
+    theme: ThemeFigures,
+    worry_of: dict[str, Any],
+    *,
+    question: str | None = None,
+    parent_id: int | None = None,
+) -> dict[str, Any]:
+    """One theme as ``analyze --json`` prints it; a group under the minimum has no figure."""
+    hidden = theme.respondents is None
+    return {
+        "id": stored.id,
+        "label": stored.name or theme.label,
+        "keywords": list(theme.keywords),
+        "units": None if hidden else theme.units,
+        "respondents": theme.respondents,
+        "share": None if hidden else theme.share,
+        "trend": None if hidden else theme.trend,
+        "weekly": [{"week": week, "count": count} for week, count in theme.weekly],
+        "quotes": [{"text": text, "week": week} for text, week in theme.quotes],
+        "concern_share": worry_of.get("concern_share", 0.0),
+        "sentiment": worry_of.get("sentiment"),
+        "question": question,
+        "parent_id": parent_id,
+        "level": "fine",
+        "summary": [{"text": text, "answer_ids": list(ids)} for text, ids in theme.summary],
+    }
+
+
 def result_of(analysis: Analysis, job_id: str) -> dict[str, Any]:
-    """What ``analyze --json`` prints and the job stores as its result."""
+    """What ``analyze --json`` prints and the job stores as its result: the community-wide
+    themes first (``question`` null), then each question's own (with their parent's id)."""
     by_theme = {w["theme_id"]: w for w in analysis.worries}
     figures = {f.index: f for f in analysis.figures}
-    themes_out = []
-    for stored in analysis.stored:
-        theme = figures[stored.index]
-        hidden = theme.respondents is None  # a group under the minimum: no figure describes it
-        worry_of = by_theme.get(stored.id, {})
-        themes_out.append(
-            {
-                "id": stored.id,
-                "label": stored.name or theme.label,
-                "keywords": list(theme.keywords),
-                "units": None if hidden else theme.units,
-                "respondents": theme.respondents,
-                "share": None if hidden else theme.share,
-                "trend": None if hidden else theme.trend,
-                "weekly": [{"week": week, "count": count} for week, count in theme.weekly],
-                "quotes": [{"text": text, "week": week} for text, week in theme.quotes],
-                "concern_share": worry_of.get("concern_share", 0.0),
-                "sentiment": worry_of.get("sentiment"),
-                # Issue 18: every theme of this run is community-wide and at the fine level
-                # (per-question scopes and parents are not wired into the stages yet).
-                "question": None,
-                "parent_id": None,
-                "level": "fine",
-                "summary": [{"text": text, "answer_ids": list(ids)} for text, ids in theme.summary],
-            }
-        )
+    themes_out = [
+        theme_entry(stored, figures[stored.index], by_theme.get(stored.id, {}))
+        for stored in analysis.stored
+    ]
+    for scope in analysis.question_themes:
+        own = {f.index: f for f in scope.figures}
+        themes_out += [
+            theme_entry(
+                stored,
+                own[stored.index],
+                {},
+                question=scope.question,
+                parent_id=scope.parents.get(stored.index),
+            )
+            for stored in scope.stored
+        ]
     fit = analysis.fit
     return {
         "run_id": job_id,

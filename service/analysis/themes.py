@@ -3,6 +3,7 @@ fragment takes the theme of its answer's sentence (:mod:`service.themes.fragment
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -48,15 +49,27 @@ def shown_languages(
     return {"answers": sum(answers.values()), "languages": answers if each_shown else {}}
 
 
+def fit_scope(
+    context: Context, answer_ids: Sequence[int], texts: Sequence[str], vectors: np.ndarray
+) -> ThemeResult:
+    """The themes of one scope's units (in answer order): full sentences are clustered, and a
+    fragment takes the theme of its answer's sentence."""
+    anchored = fragments.anchors(answer_ids, texts)
+    fitted = np.flatnonzero(anchored == np.arange(len(texts)))
+    found = fit_themes(
+        context.models, context.settings, [texts[int(i)] for i in fitted], vectors[fitted]
+    )
+    return fragments.spread(found, anchored, fitted)
+
+
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     """The stage: sets ``analysis.fit`` and ``analysis.other_languages``."""
     analysis.other_languages = other_languages(context)
     embedded = analysis.need_embedded()
     progress(0.0, f"finding themes in {len(embedded.units)} units")
-    texts = [u.text for u in embedded.units]
-    anchored = fragments.anchors([u.response_id for u in embedded.units], texts)
-    fitted = np.flatnonzero(anchored == np.arange(len(texts)))
-    found = fit_themes(
-        context.models, context.settings, [texts[i] for i in fitted], embedded.vectors[fitted]
+    analysis.fit = fit_scope(
+        context,
+        [u.response_id for u in embedded.units],
+        [u.text for u in embedded.units],
+        embedded.vectors,
     )
-    analysis.fit = fragments.spread(found, anchored, fitted)

@@ -26,13 +26,28 @@ from service.storage.tables import (
 )
 
 
-def active(session: Session, community_id: int) -> list[Theme]:
-    """The community's active themes, by id."""
+def active(session: Session, community_id: int, *, question_id: int | None = None) -> list[Theme]:
+    """The active themes of a scope, by id: the community-wide themes (what the weekly view,
+    worry, agenda, goals and digest read), or with ``question_id`` that question's own."""
+    scope = Theme.question_id.is_(None) if question_id is None else Theme.question_id == question_id
     return list(
         session.scalars(
             select(Theme)
-            .where(Theme.community_id == community_id, Theme.status == "active")
+            .where(Theme.community_id == community_id, Theme.status == "active", scope)
             .order_by(Theme.id)
+        )
+    )
+
+
+def question_scopes(session: Session, community_id: int) -> set[int]:
+    """The questions that have active themes of their own."""
+    return set(
+        session.scalars(
+            select(Theme.question_id).where(
+                Theme.community_id == community_id,
+                Theme.status == "active",
+                Theme.question_id.is_not(None),
+            )
         )
     )
 
@@ -47,10 +62,7 @@ def current(
         hidden = theme.suppressed
         return hidden, 0 if hidden else -theme.unit_count, theme.name or theme.label
 
-    themes = active(session, community.id)
-    if question_id is not None:
-        themes = [t for t in themes if t.question_id == question_id]
-    return sorted(themes, key=order)
+    return sorted(active(session, community.id, question_id=question_id), key=order)
 
 
 def store_figures(
@@ -92,6 +104,15 @@ def store_answer_themes(
     """Replace the community's answer codes (``answer_id``, ``theme_id``, ``score``,
     ``evidence_unit_id``) with a run's."""
     session.execute(delete(AnswerTheme).where(AnswerTheme.community_id == community_id))
+    if rows:
+        session.execute(insert(AnswerTheme), [{"community_id": community_id, **r} for r in rows])
+
+
+def add_answer_themes(
+    session: Session, community_id: int, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Add answer codes to a scope's themes (after :func:`store_answer_themes` replaced the
+    community's for this run)."""
     if rows:
         session.execute(insert(AnswerTheme), [{"community_id": community_id, **r} for r in rows])
 

@@ -192,3 +192,17 @@ def vectors(session: Session, model: str, text_hashes: Sequence[str]) -> dict[st
         ):
             found[hash_] = blob
     return found
+
+
+def questions_of(session: Session, answer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Each answer's question: its id and text, by answer id."""
+    found: dict[int, tuple[int, str]] = {}
+    ids = sorted(set(answer_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(Answer.id, Question.id, Question.text)
+            .join(Question, Question.id == Answer.question_id)
+            .where(Answer.id.in_(ids[start : start + 500]))
+        )
+        found.update({answer: (question, text) for answer, question, text in rows})
+    return found
