@@ -137,6 +137,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1)
     min_group_size: int = Field(default=5, ge=2)
     min_quote_group_size: int = Field(default=10, ge=2)
+    accept_min_votes: int = Field(default=2, ge=0)  # votes for a suggestion before it is accepted
     rate_limit_per_minute: int = Field(default=600, ge=1)
     max_concurrent_analyses: int = Field(default=2, ge=1)
     session_hours: int = Field(default=12, ge=1)

@@ -126,6 +126,8 @@ def settings(tmp_path: Path) -> Settings:
         database_url=f"sqlite:///{tmp_path / 'peerpulse.db'}",
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         data_dir=tmp_path,
+        # most tests accept a suggestion without voting first; the quorum's own tests set it
+        accept_min_votes=0,
     )
 
 

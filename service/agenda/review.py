@@ -32,14 +32,16 @@ from datetime import date
 from typing import Any, Literal
 
 from service.agenda.schemas import AgendaSuggestion
-from service.errors import Conflict, InvalidInput
+from service.errors import Conflict, Forbidden, InvalidInput
 
 RESURFACE_GROWTH = 1.5
 MAX_ANGLES = 6
 MAX_QUOTES = 3
 LIVE = ("open", "deferred")
 DECIDED = ("accepted", "rejected")
-DECISIONS = {"accept": "accepted", "reject": "rejected", "defer": "deferred"}
+DECISIONS = {"accept": "accepted", "reject": "rejected", "defer": "deferred", "reopen": "open"}
+REOPENABLE = ("accepted", "rejected", "deferred")
+"""Statuses a decision can be reopened from."""
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,32 @@ def check_decision(
             "Accepting a suggestion needs the session date",
             hint='Send "session_date": "YYYY-MM-DD".',
         )
+    if decision == "reopen" and status not in REOPENABLE:
+        raise Conflict(
+            f"This suggestion is {status}; only a decided one can be reopened",
+            hint="Reopen an accepted, rejected or deferred suggestion.",
+        )
     if decision == "reject" and not (reason or "").strip():
         raise InvalidInput(
             "Rejecting a suggestion needs a reason",
             hint='Send "reason": a sentence the committee can read later.',
         )
     return DECISIONS[decision]
+
+
+def check_quorum(votes_for: int, *, needed: int, override: bool, is_admin: bool) -> None:
+    """Accepting needs ``needed`` committee votes for it, unless an admin overrides."""
+    if override and not is_admin:
+        raise Forbidden(
+            "Only an admin can accept without the votes",
+            hint="Ask committee members to vote, or an admin to accept it.",
+        )
+    if votes_for < needed and not override:
+        raise Conflict(
+            f"Accepting needs {needed} votes for it; it has {votes_for}",
+            hint="Ask the committee to vote first (PEERPULSE_ACCEPT_MIN_VOTES sets the quorum), "
+            "or an admin can accept it anyway.",
+        )
 
 
 def check_votable(status: str) -> None:

@@ -223,13 +223,17 @@ class VoteIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """Accept (with the session date), reject (with a reason) or defer a suggestion."""
+    """Accept (with the session date), reject (with a reason), defer or reopen a suggestion.
+
+    ``override``: an admin accepts without the quorum of votes (audited).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    decision: Literal["accept", "reject", "defer"]
+    decision: Literal["accept", "reject", "defer", "reopen"]
     session_date: date | None = None
     reason: str | None = Field(default=None, max_length=2000)
+    override: bool = False
 
 
 class CommentIn(BaseModel):

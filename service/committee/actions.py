@@ -1,4 +1,7 @@
-"""The committee's actions on suggestions: vote, comment, decide, edit (rename), merge.
+"""The committee's actions on suggestions: vote, comment, decide (and reopen), edit, merge.
+
+Accepting needs a quorum of votes for the suggestion (``PEERPULSE_ACCEPT_MIN_VOTES``, default
+2) unless an admin overrides it; the audit entry says so.
 
 Each action is written once, here, and called by the API routes
 (``service/api/routes/suggestions.py``) and the board pages (``service/web/pages/board.py``)
@@ -29,11 +32,13 @@ from service.agenda.review import (
     check_decision,
     check_mergeable,
     check_not_merged,
+    check_quorum,
     check_votable,
     clean_angles,
     merge_contents,
 )
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
+from service.auth.roles import Role
 from service.storage import db
 from service.storage.repositories import reviews, suggestions
 from service.storage.repositories.auth import Principal
@@ -43,6 +48,19 @@ from service.storage.tables import Community, Suggestion, utcnow
 def actor_of(principal: Principal) -> str:
     """Who acts: the signed-in user, else the API token (one vote each)."""
     return f"user:{principal.user_id}" if principal.user_id else f"token:{principal.token_id}"
+
+
+def acting_as(
+    engine: Engine, community: Community, principal: Principal, *, min_votes: int
+) -> Acting:
+    """How the API and the board build :class:`Acting` after their role check."""
+    return Acting(
+        engine=engine,
+        community=community,
+        actor=actor_of(principal),
+        min_votes=min_votes,
+        is_admin=principal.role == Role.ADMIN,
+    )
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,10 @@ class Acting:
     engine: Engine
     community: Community
     actor: str
+    min_votes: int = 2
+    """Votes for a suggestion before it can be accepted (``Settings.accept_min_votes``)."""
+    is_admin: bool = False
+    """An admin may accept without the quorum (``DecisionIn.override``)."""
 
 
 def _log(
@@ -106,7 +128,8 @@ def comment(acting: Acting, suggestion_id: int, note: CommentIn) -> dict[str, An
 
 
 def decide(acting: Acting, suggestion_id: int, decision: DecisionIn) -> None:
-    """Accept (with a session date), reject (with a reason) or defer, with its audit entry."""
+    """Accept (with a session date and the quorum of votes), reject (with a reason), defer or
+    reopen (back to open, its session date cleared), with its audit entry."""
     day: date | None = decision.session_date
 
     def work(session: Session) -> None:
@@ -114,12 +137,23 @@ def decide(acting: Acting, suggestion_id: int, decision: DecisionIn) -> None:
         status = check_decision(
             decision.decision, status=row.status, session_date=day, reason=decision.reason
         )
+        votes_for = suggestions.votes(session, [row.id])[row.id]["up"]
+        if status == "accepted":
+            check_quorum(
+                votes_for,
+                needed=acting.min_votes,
+                override=decision.override,
+                is_admin=acting.is_admin,
+            )
         previous = row.status
         evidence = dict(row.evidence or {})
         if status in ("accepted", "rejected"):
             evidence.update(
                 decided_size=int(evidence.get("size", 0)), decided_at=utcnow().isoformat()
             )
+        if status == "open":
+            evidence.pop("decided_size", None)
+            evidence.pop("decided_at", None)
         reason = (decision.reason or "").replace("\x00", "").strip() or None
         reviews.set_decision(
             session,
@@ -129,8 +163,12 @@ def decide(acting: Acting, suggestion_id: int, decision: DecisionIn) -> None:
             reason=reason,
             evidence=evidence,
         )
-        change = {"from": previous, "to": status, "reason": reason}
-        change["session_date"] = day.isoformat() if day else None
+        change: dict[str, Any] = {"from": previous, "to": status, "reason": reason}
+        change["session_date"] = day.isoformat() if day and status == "accepted" else None
+        if status == "accepted":
+            change.update(votes_for=votes_for, quorum=acting.min_votes)
+            if votes_for < acting.min_votes:
+                change["override"] = True
         _log(session, acting, row, f"suggestion.{decision.decision}", change)
 
     db.write_with_retries(acting.engine, work)

@@ -83,6 +83,7 @@ def seeded(
         database_url=f"sqlite:///{folder / 'p.db'}",
         secret_key="answer-text-secret-key-0123456789abcdef",
         data_dir=folder,
+        accept_min_votes=0,  # one committee token accepts below, without a vote
     )
     db.engine_for.cache_clear()
     with TestClient(create_app(settings, models)) as client:

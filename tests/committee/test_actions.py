@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
 from service.committee import actions
-from service.errors import Conflict, InvalidInput, NotFound
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.storage import db
 from service.storage.repositories import communities
 from service.storage.tables import AuditEntry, Comment, Community, Suggestion, Vote
@@ -53,8 +53,12 @@ def board(engine: Engine) -> tuple[Community, list[int]]:
         return community, [row.id for row in rows]
 
 
-def _as(community: Community, actor: str, engine: Engine) -> actions.Acting:
-    return actions.Acting(engine=engine, community=community, actor=actor)
+def _as(
+    community: Community, actor: str, engine: Engine, *, min_votes: int = 0, admin: bool = False
+) -> actions.Acting:
+    return actions.Acting(
+        engine=engine, community=community, actor=actor, min_votes=min_votes, is_admin=admin
+    )
 
 
 def _audit(engine: Engine) -> list[tuple[str, str, dict[str, Any]]]:
@@ -114,7 +118,44 @@ def test_accepting_stores_the_session_date_and_the_size_at_the_decision(
         "to": "accepted",
         "reason": None,
         "session_date": "2026-03-05",
+        "votes_for": 0,
+        "quorum": 0,
     }
+
+
+def test_accepting_needs_the_quorum_unless_an_admin_overrides(
+    engine: Engine, board: tuple[Community, list[int]]
+) -> None:
+    community, (first, second, _) = board
+    accept = DecisionIn(decision="accept", session_date=date(2026, 3, 5))
+    actions.vote(_as(community, "user:1", engine), first, VoteIn(value=1))
+    with pytest.raises(Conflict, match="needs 2 votes for it; it has 1"):
+        actions.decide(_as(community, "user:1", engine, min_votes=2), first, accept)
+    actions.vote(_as(community, "user:2", engine), first, VoteIn(value=1))
+    actions.decide(_as(community, "user:1", engine, min_votes=2), first, accept)
+    forced = DecisionIn(decision="accept", session_date=date(2026, 3, 5), override=True)
+    with pytest.raises(Forbidden):
+        actions.decide(_as(community, "user:1", engine, min_votes=2), second, forced)
+    actions.decide(_as(community, "user:9", engine, min_votes=2, admin=True), second, forced)
+    with db.transaction(engine) as session:
+        statuses = [session.get_one(Suggestion, i).status for i in (first, second)]
+    assert statuses == ["accepted", "accepted"]
+    accepted = [d for action, _t, d in _audit(engine) if action == "suggestion.accept"]
+    assert [d.get("override") for d in accepted] == [None, True]
+
+
+def test_reopening_clears_the_decision(engine: Engine, board: tuple[Community, list[int]]) -> None:
+    community, (first, *_) = board
+    acting = _as(community, "user:1", engine)
+    actions.decide(acting, first, DecisionIn(decision="accept", session_date=date(2026, 3, 5)))
+    actions.decide(acting, first, DecisionIn(decision="reopen"))
+    with db.transaction(engine) as session:
+        row = session.get_one(Suggestion, first)
+        assert (row.status, row.session_date) == ("open", None)
+        assert "decided_at" not in row.evidence
+    assert _audit(engine)[-1][0] == "suggestion.reopen"
+    with pytest.raises(Conflict, match="only a decided one can be reopened"):
+        actions.decide(acting, first, DecisionIn(decision="reopen"))
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from service.auth.roles import Role
 from service.storage import db
-from service.storage.tables import AuditEntry, Suggestion
+from service.storage.tables import ApiToken, AuditEntry, Suggestion
 from tests.agenda.conftest import run_analysis
 from tests.web.test_pages import ORIGIN, sign_in
 
@@ -61,7 +61,7 @@ def test_accept_puts_it_on_the_agenda_of_that_session(app_client: TestClient, ma
     _post(
         app_client,
         f"/{chosen['id']}/decision",
-        {"decision": "accept", "session_date": "2031-03-04"},
+        {"decision": "accept", "session_date": "2031-03-04", "confirm": "yes"},
     )
     assert _row(app_client, chosen["id"]).status == "accepted"
     agenda = app_client.get("/c/circle/agenda").text  # the next session is the default
@@ -104,13 +104,18 @@ def test_defer_rename_and_comment(app_client: TestClient, made: list) -> None:
 def test_merge_keeps_the_first(app_client: TestClient, made: list) -> None:
     sign_in(app_client, Role.COMMITTEE)
     first, second = made[0]["id"], made[1]["id"]
+    unconfirmed = _post(app_client, "/merge", {"first": first, "second": second})
+    assert unconfirmed.status_code == 422 and "Confirm the merge" in unconfirmed.text
+    assert _row(app_client, second).merged_into is None
     merged = _post(
-        app_client, "/merge", {"first": first, "second": second, "title": "Reorg and calendars"}
+        app_client,
+        "/merge",
+        {"first": first, "second": second, "title": "Reorg and calendars", "confirm": "yes"},
     )
     assert merged.status_code == 303
     assert _row(app_client, second).merged_into == first
     assert _row(app_client, first).title == "Reorg and calendars"
-    same = _post(app_client, "/merge", {"first": first, "second": first})
+    same = _post(app_client, "/merge", {"first": first, "second": first, "confirm": "yes"})
     assert same.status_code == 422 and "two different suggestions" in same.text
 
 
@@ -134,3 +139,77 @@ def test_next_session_is_the_first_on_or_after_today() -> None:
     assert next_session(days, date(2030, 1, 15)) == date(2030, 2, 1)
     assert next_session(days, date(2031, 1, 1)) == date(2030, 3, 1)
     assert next_session([], date(2030, 1, 1)) is None
+
+
+def _quorum(client: TestClient, votes: int) -> None:
+    client.app.state.settings.accept_min_votes = votes  # type: ignore[attr-defined]
+
+
+def test_one_member_cannot_accept_alone_without_votes(app_client: TestClient, made: list) -> None:
+    _quorum(app_client, 2)
+    sign_in(app_client, Role.COMMITTEE)
+    target = made[0]["id"]
+    page = app_client.get(BOARD).text
+    assert f'id="date-{target}" name="session_date" type="date" min=' in page
+    assert f'value="{date.today().isoformat()}" required' not in page  # no date by default
+    assert "Needs 2 votes for it to be accepted; it has 0." in page
+    accept = {"decision": "accept", "session_date": "2031-03-04", "confirm": "yes"}
+    refused = _post(app_client, f"/{target}/decision", accept)
+    assert refused.status_code == 409 and "needs 2 votes" in refused.text
+    unconfirmed = _post(app_client, f"/{target}/decision", {**accept, "confirm": ""})
+    assert unconfirmed.status_code == 422 and "Confirm the session date" in unconfirmed.text
+    override = _post(app_client, f"/{target}/decision", {**accept, "override": "yes"})
+    assert override.status_code == 403  # only an admin may accept without the votes
+    assert _row(app_client, target).status == "open"
+
+
+def test_accept_with_the_quorum_and_an_admin_override_is_audited(
+    app_client: TestClient, made: list
+) -> None:
+    _quorum(app_client, 2)
+    first, second = made[0]["id"], made[1]["id"]
+    accept = {"decision": "accept", "session_date": "2031-03-04", "confirm": "yes"}
+    for role in (Role.COMMITTEE, Role.COMMITTEE):
+        sign_in(app_client, role)  # two members, two votes
+        _post(app_client, f"/{first}/vote", {"value": "1"})
+    done = _post(app_client, f"/{first}/decision", accept)
+    assert done.status_code == 303 and _row(app_client, first).status == "accepted"
+    sign_in(app_client, Role.ADMIN)
+    forced = _post(app_client, f"/{second}/decision", {**accept, "override": "yes"})
+    assert forced.status_code == 303 and _row(app_client, second).status == "accepted"
+    with db.transaction(app_client.app.state.engine) as session:  # type: ignore[attr-defined]
+        details = {
+            e.target: e.detail
+            for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "suggestion.accept")
+            )
+        }
+    assert details[f"suggestion:{first}"]["votes_for"] == 2
+    assert "override" not in details[f"suggestion:{first}"]
+    assert details[f"suggestion:{second}"]["override"] is True
+
+
+def test_a_decision_can_be_reopened(app_client: TestClient, made: list) -> None:
+    sign_in(app_client, Role.COMMITTEE)
+    target = made[0]["id"]
+    accept = {"decision": "accept", "session_date": "2031-03-04", "confirm": "yes"}
+    _post(app_client, f"/{target}/decision", accept)
+    assert "Reopen" in app_client.get(BOARD).text
+    reopened = _post(app_client, f"/{target}/decision", {"decision": "reopen"})
+    row = _row(app_client, target)
+    assert (row.status, row.session_date) == ("open", None)
+    page = app_client.get(reopened.headers["location"]).text  # type: ignore[attr-defined]
+    card = page[page.index(f'id="s-{target}"') :]
+    assert "Reopened: it is open again" in card[: card.index("</article>")]
+    again = _post(app_client, f"/{target}/decision", {"decision": "reopen"})
+    assert again.status_code == 409  # an open suggestion has no decision to reopen
+
+
+def test_comment_authors_show_by_name_not_token_id(app_client: TestClient, made: list) -> None:
+    sign_in(app_client, Role.COMMITTEE)
+    with db.transaction(app_client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        session.execute(update(ApiToken).where(ApiToken.kind == "api").values(name="Maria Chair"))
+    _post(app_client, f"/{made[0]['id']}/comment", {"text": "Invite HR?"})
+    page = app_client.get(BOARD).text
+    assert 'Invite HR? <span class="muted">— Maria Chair,' in page
+    assert "token:" not in page

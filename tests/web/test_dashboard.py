@@ -143,14 +143,27 @@ def test_vote_with_the_keyboard_accept_and_see_it_on_the_agenda(
     assert card.get_by_role("button", name="Vote for").get_attribute("aria-pressed") == "true"
     assert page.get_by_role("status").inner_text() == "Your vote is counted."
     snap(page, "suggestions")
+    # one vote of the two needed: the admin accepts anyway, on a date chosen and confirmed
+    assert "Needs 2 votes for it to be accepted; it has 1." in card.inner_text()
+    card.locator("input[type=date]").fill("2031-03-04")
+    card.get_by_label("I confirm accepting it for the date chosen").check()
+    card.get_by_label("Accept without the votes").check()
     card.get_by_role("button", name="Accept").click()
     page.wait_for_url(re.compile(rf"#{card_id}$"))
     accepted = page.locator("section[aria-labelledby='group-accepted']")
     assert title in accepted.inner_text()
+    assert page.locator(f"#{card_id}").get_by_role("status").inner_text() == (
+        "Accepted for the session."
+    )
     page.get_by_role("navigation").get_by_role("link", name="Agenda").click()
     page.wait_for_url(re.compile(r"/c/circle/agenda$"))
     assert title in page.locator("ol.agenda").inner_text()
     snap(page, "agenda")
+    page.goto(f"{live_server['base']}/c/circle/suggestions")
+    page.locator(f"#{card_id}").get_by_role("button", name="Reopen").click()
+    page.wait_for_url(re.compile(rf"#{card_id}$"))
+    reopened = page.locator("section[aria-labelledby='group-open']")
+    assert title in reopened.inner_text()
 
 
 def test_imports_page_lists_the_export_and_its_detected_format(

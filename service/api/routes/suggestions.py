@@ -15,7 +15,7 @@ from service.api.params import RowId
 from service.api.security import CommitteeCommunity, PrincipalDep, ViewerCommunity
 from service.committee import actions
 from service.committee.actions import actor_of
-from service.deps import EngineDep, SessionDep
+from service.deps import EngineDep, SessionDep, SettingsDep
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import suggestions
 
@@ -25,10 +25,13 @@ Status = Literal["open", "accepted", "rejected", "deferred", "merged"]
 
 
 def committee_acting(
-    community: CommitteeCommunity, engine: EngineDep, principal: PrincipalDep
+    community: CommitteeCommunity,
+    engine: EngineDep,
+    principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> actions.Acting:
     """A committee member (or above) acting on the community's suggestions."""
-    return actions.Acting(engine=engine, community=community, actor=actor_of(principal))
+    return actions.acting_as(engine, community, principal, min_votes=settings.accept_min_votes)
 
 
 CommitteeActing = Annotated[actions.Acting, Depends(committee_acting)]

@@ -14,9 +14,18 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from service.storage.tables import AuditEntry, Comment, Community, Suggestion, Vote, utcnow
+from service.storage.tables import (
+    ApiToken,
+    AuditEntry,
+    Comment,
+    Community,
+    Suggestion,
+    User,
+    Vote,
+    utcnow,
+)
 
 
 def audit(
@@ -134,6 +143,29 @@ def comments_for(session: Session, ids: Sequence[int]) -> dict[int, list[dict[st
             {"author": note.author, "text": note.text, "at": note.created_at}
         )
     return found
+
+
+def actor_names(session: Session, actors: Sequence[str]) -> dict[str, str]:
+    """``user:N`` and ``token:N`` as people read them: the user's name, the token's name."""
+    users = [int(a.split(":", 1)[1]) for a in actors if a.startswith("user:")]
+    tokens = [int(a.split(":", 1)[1]) for a in actors if a.startswith("token:")]
+    names: dict[str, str] = {}
+    if users:
+        for user_id, username in session.execute(
+            select(User.id, User.username).where(User.id.in_(users))
+        ):
+            names[f"user:{user_id}"] = username
+    if tokens:
+        parent = aliased(ApiToken)
+        rows = session.execute(
+            select(ApiToken.id, ApiToken.name, parent.name)
+            .outerjoin(parent, parent.id == ApiToken.parent_id)
+            .where(ApiToken.id.in_(tokens))
+        )
+        for token_id, name, parent_name in rows:
+            # a web session opened with a token goes by the token's name
+            names[f"token:{token_id}"] = name or parent_name or "an API token"
+    return names
 
 
 def session_dates(session: Session, community: Community) -> list[date]:

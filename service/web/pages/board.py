@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from service.agenda.schemas import CommentIn, DecisionIn, MergeIn, SuggestionPatch, VoteIn
+from service.auth.roles import Role
 from service.committee import actions
 from service.committee.actions import actor_of
-from service.deps import EngineDep, SessionDep
+from service.deps import EngineDep, SessionDep, SettingsDep
+from service.errors import InvalidInput
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import reviews, suggestions
 from service.web.common import (
@@ -25,7 +27,6 @@ from service.web.common import (
     PageCommunity,
     PagePrincipal,
     PageRoute,
-    back_to,
 )
 from service.web.common import render as render_page
 
@@ -38,6 +39,7 @@ DONE = {
     "accept": "Accepted for the session.",
     "reject": "Rejected; the reason is kept.",
     "defer": "Deferred.",
+    "reopen": "Reopened: it is open again for votes and a decision.",
     "rename": "Renamed.",
     "merge": "Merged.",
 }
@@ -50,13 +52,20 @@ def board(
     community: PageCommunity,
     session: SessionDep,
     principal: PagePrincipal,
+    settings: SettingsDep,
     done: str | None = None,
+    at: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> HTMLResponse:
-    """Every suggestion, best first, grouped by status (viewer)."""
+    """Every suggestion, best first, grouped by status (viewer); the notice of an action shows
+    on the suggestion it was taken on (``at``)."""
     items = without_answer_text(
         suggestions.list_for(session, community, voter=actor_of(principal)), principal.role
     )
     notes = reviews.comments_for(session, [item["id"] for item in items])
+    for listed in notes.values():
+        names = reviews.actor_names(session, [c["author"] for c in listed])
+        for note in listed:
+            note["author"] = names.get(note["author"], "a committee member")
     groups = {status: [i for i in items if i["status"] == status] for status in STATUSES}
     return render_page(
         request,
@@ -68,24 +77,29 @@ def board(
         comments=notes,
         live=[i for i in items if i["status"] in ("open", "deferred")],
         notice=DONE.get(done or ""),
+        at=at,
+        quorum=settings.accept_min_votes,
+        is_admin=principal.role == Role.ADMIN,
         today=date.today().isoformat(),
     )
 
 
 def board_acting(
-    community: CommitteeForm, engine: EngineDep, principal: PageActor
+    community: CommitteeForm, engine: EngineDep, principal: PageActor, settings: SettingsDep
 ) -> actions.Acting:
     """A committee member (or above) acting from the board: the same actor as in the API."""
-    return actions.Acting(engine=engine, community=community, actor=actor_of(principal))
+    return actions.acting_as(engine, community, principal, min_votes=settings.accept_min_votes)
 
 
 BoardActing = Annotated[actions.Acting, Depends(board_acting)]
 
 
 def _board(acting: actions.Acting, done: str, suggestion_id: int) -> Response:
-    """Back to the board, at the suggestion acted on."""
+    """Back to the board, at the suggestion acted on (its notice shows there)."""
     slug = acting.community.slug
-    return back_to(f"/c/{slug}/suggestions", done=done, anchor=f"s-{suggestion_id}")
+    return RedirectResponse(
+        f"/c/{slug}/suggestions?done={done}&at={suggestion_id}#s-{suggestion_id}", status_code=303
+    )
 
 
 @router.post("/c/{slug}/suggestions/{suggestion_id}/vote")
@@ -110,13 +124,26 @@ def comment(
 def decide(
     suggestion_id: SuggestionId,
     acting: BoardActing,
-    decision: Annotated[Literal["accept", "reject", "defer"], Form()],
+    decision: Annotated[Literal["accept", "reject", "defer", "reopen"], Form()],
     session_date: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+    override: Annotated[str, Form()] = "",
 ) -> Response:
-    """Accept (with the session date), reject (with a reason) or defer (committee)."""
+    """Accept (a session date chosen on purpose, confirmed, with the quorum of votes unless an
+    admin overrides), reject (with a reason), defer or reopen (committee)."""
+    if decision == "accept" and confirm != "yes":
+        raise InvalidInput(
+            "Confirm the session date to accept",
+            hint="Tick the box that confirms the date you chose.",
+        )
     body = DecisionIn.model_validate(
-        {"decision": decision, "session_date": session_date or None, "reason": reason or None}
+        {
+            "decision": decision,
+            "session_date": session_date or None,
+            "reason": reason or None,
+            "override": override == "yes",
+        }
     )
     actions.decide(acting, suggestion_id, body)
     return _board(acting, body.decision, suggestion_id)
@@ -135,7 +162,12 @@ def merge(
     first: Annotated[int, Form()],
     second: Annotated[int, Form()],
     title: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
 ) -> Response:
-    """The second suggestion joins the first, which keeps its id (committee)."""
+    """The second suggestion joins the first, which keeps its id (committee, confirmed)."""
+    if confirm != "yes":
+        raise InvalidInput(
+            "Confirm the merge", hint="Tick the box that confirms which suggestion joins which."
+        )
     kept = actions.merge(acting, MergeIn(ids=[first, second], title=title or None))
     return _board(acting, "merge", kept)
