@@ -203,3 +203,23 @@ def test_an_answer_is_coded_to_every_theme_one_of_its_sentences_is_close_to() ->
     assert coded[(10, 0)] == 102 and coded[(10, 1)] == 105  # each with its own sentence
     assert (1, 1) not in coded and (3, 0) not in coded  # far from the other theme
     assert (5, 0) not in coded  # halfway is not as close as theme 0's typical member
+
+
+def test_the_coded_answers_export_gives_each_answer_its_question_s_themes(
+    analysed_once: Analysed,
+) -> None:
+    from service.coded_answers import coded_rows
+    from service.privacy.thresholds import Confidentiality
+
+    result = analysed_once.result
+    own = {q: {t["id"] for t in result["themes"] if t["question"] == q} for q in (TOP, NIGHT)}
+    with db.transaction(analysed_once.engine) as session:
+        rows = coded_rows(
+            session,
+            communities.get(session, "circle"),
+            Confidentiality(min_group=5, min_quote_group=5),
+        )
+    assert len(rows) == 72
+    for _, _, question, _, _, _, theme_ids, _ in rows:
+        ids = {int(t) for t in theme_ids.split(" | ") if t}
+        assert ids and ids <= own[question], (question, ids)

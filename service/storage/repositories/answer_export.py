@@ -54,15 +54,19 @@ def free_text_answers(session: Session, community_id: int) -> list[CodedAnswer]:
 
 
 def answer_themes(session: Session, community_id: int) -> dict[int, list[int]]:
-    """Theme ids per answer from ``answer_themes``, strongest first (empty until coded)."""
-    found: dict[int, list[int]] = {}
-    for answer_id, theme_id in session.execute(
-        select(AnswerTheme.answer_id, AnswerTheme.theme_id)
-        .where(AnswerTheme.community_id == community_id)
+    """Theme ids per answer from ``answer_themes``, strongest first (empty until coded): its
+    question's own themes where the question has them, else the community-wide ones."""
+    found: dict[int, dict[bool, list[int]]] = {}
+    for answer_id, theme_id, question_id in session.execute(
+        select(AnswerTheme.answer_id, AnswerTheme.theme_id, Theme.question_id)
+        .join(Theme, Theme.id == AnswerTheme.theme_id)
+        .where(AnswerTheme.community_id == community_id, Theme.status == "active")
         .order_by(AnswerTheme.answer_id, AnswerTheme.score.desc(), AnswerTheme.theme_id)
     ):
-        found.setdefault(answer_id, []).append(theme_id)
-    return found
+        found.setdefault(answer_id, {True: [], False: []})[question_id is not None].append(
+            theme_id
+        )
+    return {answer: scoped[True] or scoped[False] for answer, scoped in found.items()}
 
 
 def unit_themes(session: Session, community_id: int) -> dict[int, list[int]]:
