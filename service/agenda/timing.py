@@ -28,8 +28,9 @@ earlier ones) is reported beside it.
 HALF_LIFE)``; a theme's factor is its recency-weighted share of all units over its plain share.
 
 **Past its peak** (:func:`past_peak`): a theme whose share of answers in the last
-:data:`RECENT_WEEKS` weeks is at most :data:`FADE_RATIO` of its own peak week's share, with the
-peak before those weeks, has faded: the agenda offers it as a "follow up?" note, not as a new
+:data:`RECENT_WEEKS` weeks, and in the latest week alone, is at most :data:`FADE_RATIO` of its
+own peak week's share, with the peak before those weeks, has faded (a theme picking up again in
+the latest week has not): the agenda offers it as a "follow up?" note, not as a new
 topic.
 """
 
@@ -261,6 +262,9 @@ def past_peak(
     recent_share = recent_count / sum(base[w] for w, _ in recent)
     if max(c / base[w] for w, c in recent) >= peak / base[peak_week]:
         return None
-    if recent_share > ratio * peak / base[peak_week]:
+    last_week, last = series[-1]
+    if recent_share > ratio * peak / base[peak_week] or last / base[last_week] > ratio * (
+        peak / base[peak_week]
+    ):
         return None
     return Peak(peak_week, peak, series[-1][0], series[-1][1] or 0, recent_count)

@@ -163,7 +163,7 @@ def test_a_board_merge_that_fails_in_its_last_step_changes_nothing(
     with pytest.raises(RuntimeError, match="audit log is down"):
         app_client.post(
             "/c/circle/suggestions/merge",
-            data={"first": first, "second": second, "title": "Both together"},
+            data={"first": first, "second": second, "title": "Both together", "confirm": "yes"},
             headers=ORIGIN,
             follow_redirects=False,
         )

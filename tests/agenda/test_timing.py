@@ -58,3 +58,10 @@ def test_past_peak_needs_the_latest_weeks_well_below_the_peak_share() -> None:
         timing.past_peak([("w1", 3), ("w2", 11), ("w3", 8), ("w4", 2), ("w5", 1)], totals) is None
     )
     assert timing.past_peak([("w1", 3), ("w2", 11), ("w3", 8), ("w4", 7), ("w5", 9)]) is None
+
+
+def test_a_theme_picking_up_again_is_not_past_its_peak() -> None:
+    # the sample's "Colleague and morale": 9 mentions in W40, then 3 and 5 (two thirds worried)
+    weekly = list(zip(["w1", "w2", "w3", "w4", "w5", "w6"], [1, 1, 0, 9, 3, 5], strict=True))
+    totals = dict(zip(["w1", "w2", "w3", "w4", "w5", "w6"], UNITS, strict=True))
+    assert timing.past_peak(weekly, totals) is None
