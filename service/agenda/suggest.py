@@ -265,6 +265,11 @@ def momentum_phrase(theme: ThemeView, change: tuple[int, int, float] | None = No
             f"{more} mentions lately ({recent} in the last {RECENT_WEEKS} weeks, {before} "
             f"in the {len(weeks) - RECENT_WEEKS} weeks before)"
         )
+    if theme.trend == "rising" and change is not None and len(weeks) > RECENT_WEEKS:
+        return (
+            f"rising: {change[0]} mentions in the last {RECENT_WEEKS} weeks, up from "
+            f"{change[1]} in the {len(weeks) - RECENT_WEEKS} weeks before"
+        )
     if theme.trend == "new":
         return f"new in {weeks[-1][0]}" if weeks else "new this period"
     if theme.trend in ("rising", "fading") and len(weeks) >= 2:

@@ -135,7 +135,9 @@ def test_why_sentence_hides_counts_below_the_minimum_group() -> None:
     assert "some of them sound worried" in why
     assert not re.search(r"\b3 of them\b", why)
     assert why.startswith("10 members raised it (100% of the 10 who answered)")
-    assert "rising: 6 mentions in 2026-W41, up from 1 in 2026-W38" in why
+    # the whole rise, not two single weeks (the sample's job security read "4 mentions in
+    # 2026-W42, up from 2 in 2026-W37" for 2, 1, 0, 4, 10, 4)
+    assert "rising: 9 mentions in the last 2 weeks, up from 3 in the 2 weeks before" in why
 
 
 def test_quotes_belong_to_their_theme_and_narrowing_ones_are_withheld() -> None:
