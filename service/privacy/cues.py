@@ -220,6 +220,8 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
             continue
         elif label == "SIGNOFF" and not _at_the_end(doc, end):
             continue
+        elif label == "DEPARTMENT" and _after_glued_hyphen(doc[start]):
+            continue  # ``Wi-Fi in the London office``
         else:
             index = _name_index(label, start, end)
         weak = label in {"GREETING", "TO_WEAK", "SIGNOFF", "FROM", "VOCATIVE"}
@@ -340,6 +342,18 @@ def reads_as_name(token: Token, english: frozenset[str], *, weak: bool = False) 
         token.tag_ in {"NNP", "NNPS"}
         and not is_english(token.lower_, english)
         and token.ent_type_ not in other
+    )
+
+
+def _after_glued_hyphen(token: Token) -> bool:
+    """``Wi-Fi``: the second half of a hyphenated word starts no name."""
+    if token.i < 2:
+        return False
+    hyphen = token.doc[token.i - 1]
+    return (
+        hyphen.text in {"-", "‐"}
+        and not hyphen.whitespace_
+        and not token.doc[token.i - 2].whitespace_
     )
 
 

@@ -41,6 +41,39 @@ THING_BEFORE = frozenset(
     pr""".split()
 )
 _PREFIX = re.compile(r"^[A-Z]+")
+# Nouns for people: a code after one of them is that person's number (``candidate C-20931``).
+PERSON_NOUNS = frozenset(
+    """candidate applicant patient user customer client tenant resident volunteer pupil learner
+    participant respondent attendee guest worker driver officer member staff employee student
+    contractor visitor person account reference ref case starter joiner leaver hire colleague
+    manager intern trainee apprentice teammate passenger traveller traveler caller holder
+    cardholder owner recipient beneficiary claimant subscriber player child kid son daughter
+    parent""".split()
+)
+_NOT_A_NAMING_NOUN = frozenset("number no num nr id code".split())
+# Things that carry a person's number (``access card B-7781``, ``PAN ABCDE1234F``).
+_PERSONAL_DOCUMENTS = frozenset(
+    """card pass fob lanyard licence license passport permit visa pan ssn login username
+    profile badge""".split()
+)
+
+
+def named_by_a_noun(doc: Doc, char_start: int, english: frozenset[str]) -> bool:
+    """``Vacancy JR-20931``, ``Grant GR-2023-0042``, ``Policy POL-0042``: a code right after an
+    English common noun that names no person is the number of that thing, not of someone.
+    ``case`` and ``reference`` keep their codes redacted (an HR case is about a person)."""
+    index = next((t.i for t in doc if t.idx >= char_start), len(doc)) - 1
+    if index < 0:
+        return False
+    noun = doc[index]
+    word = noun.lower_
+    return (
+        noun.tag_ in {"NN", "NNS", "NNP"}
+        and noun.is_alpha
+        and len(word) >= 3  # ``id`` is tokenized as ``i`` ``d``
+        and word in english
+        and word not in PERSON_NOUNS | LEAD_INS | _PERSONAL_DOCUMENTS | _NOT_A_NAMING_NOUN
+    )
 
 
 def build_matcher(vocab: Vocab) -> Matcher:
@@ -80,7 +113,12 @@ def is_allowed_code(value: str, allow_prefixes: Iterable[str]) -> bool:
     return prefix is not None and prefix.group() in set(allow_prefixes)
 
 
-def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list[tuple[int, int]]:
+def find_ids(
+    doc: Doc,
+    matcher: Matcher,
+    allow_prefixes: frozenset[str],
+    english: frozenset[str] = frozenset(),
+) -> list[tuple[int, int]]:
     """Character spans of ID values, longest match per value token, allow-listed codes left out."""
     spans: list[tuple[int, int]] = []
     decided: set[int] = set()
@@ -95,8 +133,10 @@ def find_ids(doc: Doc, matcher: Matcher, allow_prefixes: frozenset[str]) -> list
         before = doc[start - 1].lower_.rstrip(".") if start else ""
         label = doc.vocab.strings[match_id]
         vouched = label != "ID_CODE" and doc[start].lower_ in PERSON_LEAD_INS
-        if before in THING_BEFORE or (
-            is_allowed_code(doc[first].text, allow_prefixes) and not vouched
+        if (
+            before in THING_BEFORE
+            or (is_allowed_code(doc[first].text, allow_prefixes) and not vouched)
+            or (label == "ID_CODE" and named_by_a_noun(doc, doc[first].idx, english))
         ):
             continue
         last = _glued_tail(doc, end - 1)

@@ -217,7 +217,8 @@ _PHONE_CUE = re.compile(
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:[A-Za-z]-|\bv|\b(?:version|build|release|invoice|po|order|ref(?:erence)?|passcode|"
     r"shipment|tracking|parcel|consignment|awb|dhl|fedex|ups|usps|"
-    r"(?:meeting|webinar|conference)\s+(?:id|number|no))\.?\s*[#:]?\s*(?:is\s+)?)$",
+    r"(?:zoom|teams|meeting|webinar|conference)(?:\s+(?:id|number|no))?)\.?\s*[#:]?\s*"
+    r"(?:is\s+)?)$",
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"^\s*(?:ext\.?|x|extension)\s*\d{1,5}", re.IGNORECASE)

@@ -69,13 +69,10 @@ class PiiRedactor:
         spans = [
             s
             for s in find_patterns(doc.text, gazetteer=gazetteer)
-            if s.label != "ID"
-            or not identifiers.is_allowed_code(doc.text[s.start : s.end], self.id_allow_prefixes)
+            if s.label != "ID" or not self._business_code(doc, s)
         ]
-        spans += [
-            Span(start, end, "ID")
-            for start, end in identifiers.find_ids(doc, self.id_matcher, self.id_allow_prefixes)
-        ]
+        found = identifiers.find_ids(doc, self.id_matcher, self.id_allow_prefixes, self.english)
+        spans += [Span(start, end, "ID") for start, end in found]
         spans += _entity_names(doc, self.english)
         phones = [s.start for s in resolve_overlaps(spans) if s.label == "PHONE"]
         starts = cues.name_starts(doc, self.cue_matcher, self.english)
@@ -96,6 +93,13 @@ class PiiRedactor:
         kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept, self.english)])
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
+
+    def _business_code(self, doc: Doc, span: Span) -> bool:
+        """An allow-listed prefix, or a code named by a noun (``Grant GR-2023-0042``)."""
+        value = doc.text[span.start : span.end]
+        return identifiers.is_allowed_code(value, self.id_allow_prefixes) or (
+            value[:1].isalpha() and identifiers.named_by_a_noun(doc, span.start, self.english)
+        )
 
 
 def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:

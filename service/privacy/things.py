@@ -135,8 +135,10 @@ def ends_in_a_common_noun(tokens: list[Token], english: frozenset[str]) -> bool:
     if len(words) < 2:
         return False
     last = words[-1]
+    glued = last.i > 0 and not last.doc[last.i - 1].whitespace_  # ``Al-Farsi``
     return (
-        is_english(last.lower_, english)
+        not glued
+        and is_english(last.lower_, english)
         and not is_given_name(last.text)
         and not is_surname(last.text, weak=True)
     )

@@ -69,6 +69,19 @@ ID_SHAPES = [
     ("IDs: K-88120 and K-88121 expire.", "IDs: [ID] and [ID] expire."),
 ]
 
+# A code named by a noun for a thing is that thing's number; after a noun for a person it is
+# still an ID.
+BUSINESS_CODES = [
+    "Vacancy JR-20931 closes Friday.",
+    "Grant GR-2023-0042 funds the pilot.",
+    "Policy POL-0042 covers remote work.",
+    "Zoom meeting 88412233019 starts at 10.",
+]
+PERSON_CODES = [
+    ("Candidate C-20931 withdrew.", "Candidate [ID] withdrew."),
+    ("New starter NS-44120 needs a badge.", "New starter [ID] needs a badge."),
+]
+
 PHONE_SHAPES = [
     ("My number is 555 0163 if the door sticks.", "My number is [PHONE] if the door sticks."),
     ("My extension is x2291 this week.", "My extension is [PHONE] this week."),
@@ -103,6 +116,7 @@ GUARDS = [
     "the fried rice is amazing here.",
     "kalbi and nebbiolo do work together.",
     "We booked Bluebird Events for the party.",
+    "Wi-Fi in the Leeds office keeps dropping.",
 ]
 
 # Guards too (pass before and after): the new venue and compound rules leave people alone.
@@ -111,6 +125,8 @@ STILL_A_PERSON = [
     ("Dinner at Priya's on Friday was fun.", "Dinner at [PERSON]'s on Friday was fun."),
     # a full name whose surname is also an English word
     ("Helena Marsh joined the board.", "[PERSON] joined the board."),
+    # a hyphenated surname whose last part is also an English word
+    ("Please book a taxi for Abdul-Rahman Al-Farsi.", "Please book a taxi for [PERSON]."),
 ]
 
 
@@ -125,6 +141,19 @@ def test_a_name_after_person_evidence_is_redacted(
 def test_id_numbers_in_more_shapes_are_redacted(
     redactor: Redactor, text: str, expected: str
 ) -> None:
+    assert redactor.redact([text])[0].text == expected
+
+
+@pytest.mark.parametrize("text", BUSINESS_CODES)
+def test_a_code_named_by_a_noun_for_a_thing_stays(redactor: Redactor, text: str) -> None:
+    assert redactor.redact([text])[0].text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), PERSON_CODES)
+def test_a_code_after_a_noun_for_a_person_is_an_id(
+    redactor: Redactor, text: str, expected: str
+) -> None:
+    """A guard (passes before and after): the noun rule leaves people's numbers redacted."""
     assert redactor.redact([text])[0].text == expected
 
 
