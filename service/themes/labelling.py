@@ -21,6 +21,8 @@ keywords (:func:`service.themes.labels.make_label`), and never to a lone functio
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -89,16 +91,38 @@ class PhraseLabeller:
         centroids = _unit_rows(
             np.array([vectors[rows].mean(axis=0) if len(rows) else vectors[0] for rows in members])
         )
+        known = written_twice(texts)
         phrases = [
-            self._phrases(texts, vectors, rows, centroids[i]) for i, rows in enumerate(members)
+            [
+                p
+                for p in self._phrases(texts, vectors, rows, centroids[i])
+                if all(word in known for word in _words(p.text))
+            ]
+            for i, rows in enumerate(members)
         ]
         scored = self._score(phrases, centroids)
         options = [
-            _options(ranked) or [make_label(words, [texts[i] for i in rows[:2000]], self.lexicon)]
+            _options(ranked) or self._from_keywords(words, [texts[i] for i in rows[:2000]], known)
             for ranked, words, rows in zip(scored, keywords, members, strict=True)
         ]
         order = sorted(range(count), key=lambda i: -len(members[i]))
         return unique_labels(options, order)
+
+    def _from_keywords(
+        self, words: Sequence[str], texts: Sequence[str], known: frozenset[str]
+    ) -> list[str]:
+        """The keyword label of a theme with no phrase to offer, from keywords whose words the
+        scope wrote twice (a keyword of several words: the theme's texts wrote it twice);
+        :data:`FALLBACK` when none is left."""
+        lowered = [text.lower() for text in dict.fromkeys(texts)]
+        kept = [
+            w
+            for w in words
+            if _words(w)
+            and all(word in known for word in _words(w))
+            and (len(_words(w)) == 1 or sum(w.lower() in text for text in lowered) >= 2)
+        ]
+        return [make_label(kept, texts, self.lexicon)] if kept else [FALLBACK]
 
     def _phrases(
         self, texts: Sequence[str], vectors: np.ndarray, rows: np.ndarray, centroid: np.ndarray
@@ -140,6 +164,22 @@ class PhraseLabeller:
                 scored.append(_Scored(phrase, score, embedded[row[phrase.text]]))
             ranked.append(sorted(scored, key=lambda s: (-s.score, s.phrase.text)))
         return ranked
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def written_twice(texts: Sequence[str]) -> frozenset[str]:
+    """Words two or more of the scope's texts hold: a misspelling ("wrokload", "eitehr") is
+    rarely written twice, so a phrase with a word outside this set never becomes a label."""
+    counts: Counter[str] = Counter()
+    for text in dict.fromkeys(texts):
+        counts.update(set(_words(text)))
+    return frozenset(word for word, n in counts.items() if n >= 2)
 
 
 def _options(ranked: list[_Scored]) -> list[str]:

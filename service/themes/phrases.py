@@ -169,6 +169,8 @@ def _breaks(token: Token, lexicon: Lexicon) -> bool:
         return False
     if token.pos_ == "NUM" or any(ch.isdigit() for ch in token.text):
         return True
+    if _plain(token.lower_).endswith("n't"):  # "DIDN'T" written as one word
+        return True
     return not _WORD_CHARS.match(token.text) or token.lower_ in WEEKDAYS
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from evaluation.coding_metrics import label_problems
 from service.modelstore import ModelStore
-from service.themes.labelling import unique_labels
+from service.themes.labelling import FALLBACK, unique_labels
 from service.themes.phrases import candidate_spans, prepare
 from service.themes.representation import BERTopicRepresentation
 
@@ -136,6 +136,36 @@ def test_a_theme_of_one_off_answers_takes_no_phrase_only_one_answer_wrote(
 ) -> None:
     # Viewers read labels: a phrase of several words from one answer would be that answer's words.
     label = _represent(models, [ONE_OFFS, EXPENSES, DESKS])[ONE_OFFS[0]].lower()
+    if label == FALLBACK.lower():  # nothing the answers share: said as it is
+        return
     for part in label.split(" and "):
         if len(part.split()) > 1:
             assert sum(part in text.lower() for text in ONE_OFFS) >= 2, label
+
+
+def test_a_misspelt_word_written_once_never_reaches_a_label(models: ModelStore) -> None:
+    # "wrokload" and "eitehr" are each written once; "workload" by every answer
+    workload = [
+        "My workload doubled since the merger and nobody noticed.",
+        "The workload is unmanageable with two executives to support.",
+        "Workload keeps growing while the team shrinks.",
+        "I cannot keep up with the wrokload on month end.",
+        "Workload and overtime are eitehr ignored or praised.",
+        "Our workload went up when the assistant left.",
+    ]
+    label = _represent(models, [workload, EXPENSES, DESKS])[workload[0]].lower()
+    assert "wrokload" not in label and "eitehr" not in label
+    assert "workload" in label
+
+
+def test_a_negated_auxiliary_in_capitals_is_no_phrase(models: ModelStore) -> None:
+    doc = models.phrase_parser(prepare("I DIDN'T chair the board meeting."))
+    found = [" ".join(t.text for t in span) for span in candidate_spans(doc, models.theme_lexicon)]
+    assert not any("DIDN'T" in phrase for phrase in found), found
+
+
+def test_words_written_twice_are_counted_by_distinct_texts() -> None:
+    from service.themes.labelling import written_twice
+
+    known = written_twice(["Workload up.", "workload, again", "wrokload", "wrokload"])
+    assert "workload" in known and "wrokload" not in known  # the same text twice counts once
