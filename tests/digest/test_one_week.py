@@ -13,7 +13,8 @@ from service.auth.roles import Role
 from service.digest import service
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.tables import Question
+from service.storage.repositories import digest as digest_rows
+from service.storage.tables import Question, Suggestion
 from tests.digest.conftest import SAMPLE_THEMES, add_ratings, add_themes
 from tests.web.test_pages import sign_in
 
@@ -63,3 +64,24 @@ def test_nps_reads_the_same_on_the_overview_and_in_the_digest(app_client: TestCl
     assert row is not None
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
     assert cells[1] == digest_nps.group(1) == "+38"
+
+
+def test_a_follow_up_note_never_tops_the_digests_awaiting_list(engine: Engine) -> None:
+    # a faded theme keeps its large score; the board lists it last, and so must the digest
+    with db.transaction(engine, write=True) as session:
+        community = communities.get_or_create(session, "circle")
+        for title, score, priority in [("Old offsite", 0.9, 0), ("Rota", 0.4, 1)]:
+            session.add(
+                Suggestion(
+                    community_id=community.id,
+                    title=title,
+                    why="",
+                    format="open_discussion",
+                    score=score,
+                    status="open",
+                    evidence={"priority": priority, "current": True},
+                )
+            )
+    with db.transaction(engine) as session:
+        listed = digest_rows.suggestions(session, communities.get(session, "circle"), "open")
+    assert [row.title for row in listed] == ["Rota", "Old offsite"]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from service.digest.schemas import ThemeRow
 from service.errors import Conflict, InvalidInput
 from service.storage.repositories import themes as theme_rows
+from service.storage.repositories.suggestions import rank_key
 from service.storage.tables import Community, DigestSend, Recipient, Suggestion, utcnow
 
 ROLES = ("facilitator", "committee", "viewer")
@@ -139,14 +140,14 @@ def active_themes(session: Session, community: Community) -> list[ThemeRow]:
 
 
 def suggestions(session: Session, community: Community, status: str) -> list[Suggestion]:
-    """Suggestions with ``status``: open ones best first, others by session date."""
+    """Suggestions with ``status``: open ones best first as the board lists them (rising worry
+    first, "follow up?" notes last), others by session date."""
     query = select(Suggestion).where(
         Suggestion.community_id == community.id, Suggestion.status == status
     )
     if status == "open":
-        query = query.order_by(Suggestion.score.desc(), Suggestion.id)
-    else:
-        query = query.order_by(Suggestion.session_date.is_(None), Suggestion.session_date)
+        return sorted(session.scalars(query), key=rank_key)
+    query = query.order_by(Suggestion.session_date.is_(None), Suggestion.session_date)
     return list(session.scalars(query))
 
 
