@@ -340,10 +340,11 @@ def notes(report: dict[str, Any]) -> list[str]:
             "gold theme once however many parts it has."
         )
         lines.append(
-            f"- Its trends: {trends}. The analysis's significance test (one recent week, "
-            "corrected across all themes) rarely calls a trend on split themes, so the ranking "
-            "also uses each steady theme's last two weeks against the weeks before (the soft "
-            "momentum of `service/agenda/suggest.py`)."
+            f"- Its trends: {trends}, from the analysis's slope test (a quasi-Poisson slope "
+            "with each week's units as exposure, `service/agenda/timing.py`). Every theme's "
+            "score also weighs recent weeks most (half-life two weeks); the two strongest "
+            "rising worries come first, and a theme past its own peak is listed only as a "
+            '"follow up?" note after the others.'
         )
     lines.append(
         "- “No concern data” is how the service runs until the concerns model "

@@ -25,6 +25,7 @@ from service.agenda.session_formats import choose_format, high_concern, is_sensi
 from service.agenda.suggest import (
     FOLLOW_UP,
     REGULAR,
+    RISING_WORRY,
     W_REQUEST,
     ThemeFacts,
     by_theme,
@@ -43,6 +44,9 @@ from service.privacy.thresholds import Confidentiality
 MAX_SUGGESTIONS = 8
 MAX_FOLLOW_UPS = 2
 """Themes past their peak offered as "follow up?" notes after the suggestions, at most."""
+FIRST_RISING_WORRIES = 2
+"""Rising worries that come first; the rest rank by score (a theme split in five parts would
+otherwise fill the top five)."""
 SENSITIVE_KEYWORDS = 3
 """Only the label and this many top key phrases decide whether a subject is sensitive."""
 Segments = Mapping[int, Mapping[str, str | None]]
@@ -62,6 +66,7 @@ def _draft(
     answered: set[int],
     segments: Segments,
     seed: int,
+    rank: int,
 ) -> AgendaSuggestion:
     theme = facts.theme
     topic, noun_phrase = noun_topic(theme.label)
@@ -69,7 +74,6 @@ def _draft(
     chosen = format_facts(facts, privacy, sensitive)
     fmt, reason = choose_format(chosen)
     worry = high_concern(chosen) or bool(sensitive)
-    rank = priority(facts, worried=high_concern(chosen))
     why = why_sentence(facts, privacy)
     if facts.peak is not None:
         fmt, reason = (
@@ -202,8 +206,8 @@ def suggest(
     seed: int = 0,
 ) -> list[AgendaSuggestion]:
     """Ranked suggestions, best first, for one analysis (see :mod:`service.agenda.suggest`):
-    rising worry first, then by score, then at most :data:`MAX_FOLLOW_UPS` themes past their
-    peak as "follow up?" notes.
+    the :data:`FIRST_RISING_WORRIES` strongest rising worries first, then by score, then at
+    most :data:`MAX_FOLLOW_UPS` themes past their peak as "follow up?" notes.
 
     Args:
         themes: The active themes with their figures, worry and goals.
@@ -244,10 +248,16 @@ def suggest(
         if len(members) >= privacy.min_group:
             ranked.append((REGULAR, W_REQUEST * len(members) / total, label, len(members)))
     ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    first = [i for i, r in enumerate(ranked) if r[0] == RISING_WORRY][:FIRST_RISING_WORRIES]
+    ranked = [
+        (REGULAR, *r[1:]) if r[0] == RISING_WORRY and i not in first else r
+        for i, r in enumerate(ranked)
+    ]
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
     chosen = [r for r in ranked if r[0] != FOLLOW_UP][:limit]
     chosen += [r for r in ranked if r[0] == FOLLOW_UP][: min(MAX_FOLLOW_UPS, limit)]
     drafts = []
-    for _, _, label, item in chosen:
+    for rank, _, label, item in chosen:
         if isinstance(item, ThemeFacts):
             drafts.append(
                 _draft(
@@ -258,6 +268,7 @@ def suggest(
                     answered=answered,
                     segments=segments,
                     seed=seed,
+                    rank=rank,
                 )
             )
         else:

@@ -290,3 +290,21 @@ def test_a_divergence_gives_breakouts_an_angle_and_both_groups_to_invite() -> No
     assert any("roles" in a or "Office Managers" in a for a in draft.angles[-1:])
     assert {s["group"] for s in draft.segments} == {"Executive Assistant", "Office Manager"}
     assert draft.evidence["divergences"][0]["measure"] == "sentiment"
+
+
+def test_only_the_two_strongest_rising_worries_jump_the_queue() -> None:
+    # one worry split in three parts must not push a much larger theme out of the top
+    units = Units()
+    for part in (1, 2, 3):
+        units.add(
+            part, range(part * 10, part * 10 + 6), f"Scared of the restructure {part}", level=3
+        )
+    units.add(4, range(100, 160), "Calendar invites clash every single week", level=0)
+    themes = [
+        theme(part, f"Restructure part {part}", respondents=6, trend="rising", weeks=(0, 1, 2, 3))
+        for part in (1, 2, 3)
+    ]
+    themes.append(theme(4, "Calendar clashes", respondents=60, weeks=(15, 15, 15, 15)))
+    drafts = suggest(themes, units.rows, privacy=PRIVACY)
+    assert [d.title for d in drafts][2] == "Calendar clashes"
+    assert [d.evidence["priority"] for d in drafts] == [2, 2, 1, 1]
