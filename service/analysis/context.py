@@ -115,6 +115,9 @@ class Analysis:
     figures: list[ThemeFigures] = field(default_factory=list)
     stored: list[StoredTheme] = field(default_factory=list)
     question_themes: list[QuestionThemes] = field(default_factory=list)
+    parents: list[StoredTheme] = field(default_factory=list)
+    parent_figures: list[ThemeFigures] = field(default_factory=list)
+    parent_of: dict[int, int] = field(default_factory=dict)  # fine theme id -> parent id
     worries: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, Any]] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)

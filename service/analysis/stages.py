@@ -22,6 +22,7 @@ from service.analysis import (
     embeddings,
     goals,
     metrics,
+    parents,
     question_themes,
     suggestions,
     themes,
@@ -53,6 +54,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("themes", 0.22, "finding themes", themes.run),
     Stage("assignment", 0.04, "matching themes to earlier runs", assignment.run),
     Stage("trends", 0.03, "counting weeks and choosing quotes", trends.run),
+    Stage("parent themes", 0.03, "gathering themes under parents", parents.run),
     Stage("question themes", 0.06, "finding each question's themes", question_themes.run),
     Stage("worry ranking", 0.02, "ranking the themes that carry worry", worry_ranking.run),
     Stage("goals", 0.02, "holding themes against the community's goals", goals.run),
@@ -87,6 +89,7 @@ def theme_entry(
     *,
     question: str | None = None,
     parent_id: int | None = None,
+    level: str = "fine",
 ) -> dict[str, Any]:
     """One theme as ``analyze --json`` prints it; a group under the minimum has no figure."""
     hidden = theme.respondents is None
@@ -104,19 +107,30 @@ def theme_entry(
         "sentiment": worry_of.get("sentiment"),
         "question": question,
         "parent_id": parent_id,
-        "level": "fine",
+        "level": level,
         "summary": [{"text": text, "answer_ids": list(ids)} for text, ids in theme.summary],
     }
 
 
 def result_of(analysis: Analysis, job_id: str) -> dict[str, Any]:
-    """What ``analyze --json`` prints and the job stores as its result: the community-wide
-    themes first (``question`` null), then each question's own (with their parent's id)."""
+    """What ``analyze --json`` prints and the job stores as its result: the community-wide fine
+    themes first (``question`` null, ``parent_id`` their parent's), then the parents (``level``
+    ``parent``), then each question's own (``parent_id``: their community-wide theme)."""
     by_theme = {w["theme_id"]: w for w in analysis.worries}
     figures = {f.index: f for f in analysis.figures}
     themes_out = [
-        theme_entry(stored, figures[stored.index], by_theme.get(stored.id, {}))
+        theme_entry(
+            stored,
+            figures[stored.index],
+            by_theme.get(stored.id, {}),
+            parent_id=analysis.parent_of.get(stored.id),
+        )
         for stored in analysis.stored
+    ]
+    parents = {f.index: f for f in analysis.parent_figures}
+    themes_out += [
+        theme_entry(stored, parents[stored.index], {}, level="parent")
+        for stored in analysis.parents
     ]
     for scope in analysis.question_themes:
         own = {f.index: f for f in scope.figures}

@@ -63,16 +63,30 @@ def build_theme_model(
             sample_size=TREE_SAMPLE_SIZE,
             random_state=seed,
         ),
-        representation=BERTopicRepresentation(
-            representation,
-            lexicon=models.theme_lexicon,
-            embedder=models.embedder,
-            pos_nlp=pos_nlp,
-            phrase_nlp=models.phrase_parser,
-            ngram_range=ngram_range,
-            random_state=seed,
+        representation=build_representation(
+            settings, models, representation, ngram_range=ngram_range, pos_nlp=pos_nlp
         ),
         min_theme_size=MIN_THEME_SIZE,
         duplicate_similarity=None if n_themes is not None else DUPLICATE_SIMILARITY,
         random_state=seed,
+    )
+
+
+def build_representation(
+    settings: Settings,
+    models: ModelStore,
+    representation: str = "ctfidf",
+    *,
+    ngram_range: tuple[int, int] = (1, 2),
+    pos_nlp: Language | None = None,
+) -> BERTopicRepresentation:
+    """The production representation (keywords and phrase labels), also for parent themes."""
+    return BERTopicRepresentation(
+        representation,
+        lexicon=models.theme_lexicon,
+        embedder=models.embedder,
+        pos_nlp=pos_nlp,
+        phrase_nlp=models.phrase_parser,
+        ngram_range=ngram_range,
+        random_state=settings.theme_seed,
     )

@@ -107,7 +107,7 @@ def result(analysed_once: Analysed) -> dict[str, Any]:
 def test_each_question_gets_its_own_themes_under_community_wide_parents(
     engine: Engine, result: dict[str, Any]
 ) -> None:
-    wide = {t["id"] for t in result["themes"] if t["question"] is None}
+    wide = {t["id"] for t in result["themes"] if t["question"] is None and t["level"] == "fine"}
     by_question: dict[str, list[dict[str, Any]]] = {}
     for theme in result["themes"]:
         if theme["question"] is not None:
@@ -156,15 +156,19 @@ def test_the_themes_list_is_community_wide_unless_a_question_is_asked(
         with db.transaction(analysed_once.engine) as session:
             night = session.scalars(select(Question.id).where(Question.text == NIGHT)).one()
         scoped = client.get(url, params={"question_id": night}, headers=headers).json()
+        parents = client.get(url, params={"level": "parent"}, headers=headers).json()
     db.engine_for.cache_clear()
-    wide = {t["id"] for t in found["themes"] if t["question"] is None}
+    wide = {t["id"] for t in found["themes"] if t["question"] is None and t["level"] == "fine"}
     assert {t["id"] for t in listed} == wide
+    assert {t["id"] for t in parents} == {
+        t["id"] for t in found["themes"] if t["level"] == "parent"
+    }
     assert scoped and {t["question"] for t in scoped} == {NIGHT}
     assert {t["id"] for t in scoped} == {t["id"] for t in found["themes"] if t["question"] == NIGHT}
 
 
 def test_worry_reads_only_community_wide_themes(result: dict[str, Any]) -> None:
-    wide = {t["id"] for t in result["themes"] if t["question"] is None}
+    wide = {t["id"] for t in result["themes"] if t["question"] is None and t["level"] == "fine"}
     assert result["concerns"] and {c["theme_id"] for c in result["concerns"]} <= wide
 
 
@@ -176,6 +180,11 @@ def test_a_second_analysis_keeps_the_question_themes(
 
     def scoped(found: dict[str, Any]) -> set[tuple[str, int]]:
         return {(t["question"], t["id"]) for t in found["themes"] if t["question"]}
+
+    def parents(found: dict[str, Any]) -> set[int]:
+        return {t["id"] for t in found["themes"] if t["level"] == "parent"}
+
+    assert parents(again) == parents(result)
 
     assert scoped(again) == scoped(result)
     with db.transaction(engine) as session:
@@ -223,3 +232,17 @@ def test_the_coded_answers_export_gives_each_answer_its_question_s_themes(
     for _, _, question, _, _, _, theme_ids, _ in rows:
         ids = {int(t) for t in theme_ids.split(" | ") if t}
         assert ids and ids <= own[question], (question, ids)
+
+
+def test_parent_themes_gather_the_community_wide_fine_themes(analysed_once: Analysed) -> None:
+    themes = analysed_once.result["themes"]
+    parents = {t["id"]: t for t in themes if t["level"] == "parent"}
+    fine = [t for t in themes if t["level"] == "fine" and t["question"] is None]
+    assert 1 <= len(parents) <= 12
+    assert all(t["question"] is None and t["parent_id"] is None for t in parents.values())
+    children = [t for t in fine if t["parent_id"] is not None]
+    assert children and {t["parent_id"] for t in children} == set(parents)
+    # a parent holds its children's units
+    for parent_id, parent in parents.items():
+        held = sum(t["units"] or 0 for t in children if t["parent_id"] == parent_id)
+        assert parent["units"] is None or parent["units"] >= held

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,10 +32,12 @@ def list_themes(
     session: SessionDep,
     principal: PrincipalDep,
     question_id: Annotated[int | None, Query(ge=1)] = None,
+    level: Literal["fine", "parent"] = "fine",
 ) -> list[dict[str, Any]]:
     """The community's current themes, largest first (quotes only for the committee and up);
-    ``?question_id=`` keeps one question's themes."""
-    listed = themes.listed(session, community, question_id=question_id)
+    ``?question_id=`` keeps one question's themes; ``?level=parent`` lists the parent themes
+    that gather the fine ones (at most about 12 per scope)."""
+    listed = themes.listed(session, community, question_id=question_id, level=level)
     return without_answer_text(listed, principal.role)
 
 

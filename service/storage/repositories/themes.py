@@ -26,14 +26,22 @@ from service.storage.tables import (
 )
 
 
-def active(session: Session, community_id: int, *, question_id: int | None = None) -> list[Theme]:
-    """The active themes of a scope, by id: the community-wide themes (what the weekly view,
-    worry, agenda, goals and digest read), or with ``question_id`` that question's own."""
+def active(
+    session: Session, community_id: int, *, question_id: int | None = None, level: str = "fine"
+) -> list[Theme]:
+    """The active themes of a scope and level, by id: the community-wide fine themes (what the
+    weekly view, worry, agenda, goals and digest read), or with ``question_id`` that question's
+    own; ``level="parent"``: the parents gathering the fine themes."""
     scope = Theme.question_id.is_(None) if question_id is None else Theme.question_id == question_id
     return list(
         session.scalars(
             select(Theme)
-            .where(Theme.community_id == community_id, Theme.status == "active", scope)
+            .where(
+                Theme.community_id == community_id,
+                Theme.status == "active",
+                Theme.level == level,
+                scope,
+            )
             .order_by(Theme.id)
         )
     )
@@ -53,7 +61,7 @@ def question_scopes(session: Session, community_id: int) -> set[int]:
 
 
 def current(
-    session: Session, community: Community, *, question_id: int | None = None
+    session: Session, community: Community, *, question_id: int | None = None, level: str = "fine"
 ) -> list[Theme]:
     """Active themes, largest first; themes of small groups last, by label (their order would
     otherwise tell their size). With ``question_id``, only that question's themes."""
@@ -62,7 +70,7 @@ def current(
         hidden = theme.suppressed
         return hidden, 0 if hidden else -theme.unit_count, theme.name or theme.label
 
-    return sorted(active(session, community.id, question_id=question_id), key=order)
+    return sorted(active(session, community.id, question_id=question_id, level=level), key=order)
 
 
 def store_figures(
@@ -271,13 +279,14 @@ def listed(
     limit: int | None = None,
     *,
     question_id: int | None = None,
+    level: str = "fine",
 ) -> list[dict[str, Any]]:
     """The current themes as :func:`as_dict` shows them, each counted as members or responses
-    (``question_id``: only that question's themes)."""
+    (``question_id``: only that question's themes; ``level``: fine themes or their parents)."""
     unidentified = unidentified_themes(session, community)
     return [
         as_dict(t, counted_as="responses" if t.id in unidentified else "members")
-        for t in current(session, community, question_id=question_id)[:limit]
+        for t in current(session, community, question_id=question_id, level=level)[:limit]
     ]
 
 
