@@ -257,11 +257,15 @@ def _concerns(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Con
 
 def _suggestion(suggestion: SuggestionRow) -> SuggestionItem:
     when = suggestion.session_date
+    evidence = getattr(suggestion, "evidence", None) or {}
     return SuggestionItem(
         title=suggestion.title.strip(),
         why=(suggestion.why or "").strip(),
         angles=tuple(str(a) for a in (suggestion.angles or [])[:3]),
-        format=(suggestion.format or "").replace("_", " "),
+        # a theme past its peak is a note to follow up, not a new topic
+        format="follow up?"
+        if evidence.get("follow_up")
+        else (suggestion.format or "").replace("_", " "),
         session_date=f"{when:%a} {when.day} {when:%B %Y}" if when else None,
     )
 

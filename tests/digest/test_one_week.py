@@ -4,13 +4,15 @@ reads the same number in the digest as on the overview."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
 
 from service.auth.roles import Role
 from service.digest import service
+from service.digest.content import build_content
+from service.privacy.thresholds import Confidentiality
 from service.storage import db
 from service.storage.repositories import communities
 from service.storage.repositories import digest as digest_rows
@@ -79,9 +81,27 @@ def test_a_follow_up_note_never_tops_the_digests_awaiting_list(engine: Engine) -
                     format="open_discussion",
                     score=score,
                     status="open",
-                    evidence={"priority": priority, "current": True},
+                    evidence={
+                        "priority": priority,
+                        "current": True,
+                        **({"follow_up": {"peak_week": "2026-W38"}} if priority == 0 else {}),
+                    },
                 )
             )
     with db.transaction(engine) as session:
         listed = digest_rows.suggestions(session, communities.get(session, "circle"), "open")
     assert [row.title for row in listed] == ["Rota", "Old offsite"]
+    content = build_content(
+        community_name="Circle",
+        slug="circle",
+        period="2026-W41",
+        role="facilitator",
+        dashboard_url="http://x/c/circle",
+        privacy=Confidentiality(min_group=5, min_quote_group=10),
+        themes=[],
+        awaiting=listed,
+        accepted=[],
+        metrics={},
+        today=date(2026, 10, 5),
+    )
+    assert [s.format for s in content.awaiting] == ["open discussion", "follow up?"]
