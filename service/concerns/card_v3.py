@@ -43,9 +43,13 @@ def _grid(metrics: dict[str, Any]) -> str:
 
 
 def _test_section(report: dict[str, Any] | None, version: str) -> str:
-    if report is None or report.get("model") != version:
+    rows = {
+        name: row
+        for name, row in (report or {}).get("blind", {}).get("test", {}).get("rows", {}).items()
+        if name.startswith(f"{version},")
+    }
+    if not rows or report is None:
         return "Not yet measured by `python -m evaluation concerns` with this model."
-    rows = report["blind"]["test"]["rows"]
     lines = [
         f"From `evaluation/reports/concerns.md` ({report['seconds']} s run; baselines in the "
         "same run):",
@@ -58,6 +62,11 @@ def _test_section(report: dict[str, Any] | None, version: str) -> str:
         f"as level >= 2: {name.split(',')[0]} {100 * row['f1']:.1f}"
         for name, row in report["dreaddit"]["results"].items()
         if "level >= 2" in name
+    ]
+    lines += [
+        "",
+        f"Production model of that run: `{report['model']}`; rows of every model measured are "
+        "in the report.",
     ]
     return "\n".join(lines)
 

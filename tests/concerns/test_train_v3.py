@@ -184,6 +184,9 @@ def test_card_states_licence_mapping_and_test_figures_of_its_own_version(tmp_pat
     card = write_card_v3(tmp_path / "card.md", _metrics(), report=report).read_text()
     assert "no licence stated" in card and "stressed -> 2, not stressed -> 0" in card
     assert "kappa 0.700" in card and "F1 of the stressed class" in card
-    other = write_card_v3(tmp_path / "c2.md", _metrics(), report={**report, "model": "v2"})
+    v2_only = {"concerns.logreg.v2, with answer keys": test_row}
+    other = write_card_v3(
+        tmp_path / "c2.md", _metrics(), report={**report, "blind": {"test": {"rows": v2_only}}}
+    )
     assert "Not yet measured" in other.read_text()
     assert json.dumps({"dreaddit": 0.3}) in card
