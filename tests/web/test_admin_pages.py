@@ -168,3 +168,35 @@ def test_digest_preview_shows_the_rendered_digest_per_role(app_client: TestClien
     assert "Job security" in page.split('id="digest-text">')[1]
     refused = app_client.get("/c/circle/digest?role=admin")
     assert refused.status_code == 422
+
+
+def test_overview_lists_one_question_s_own_themes_when_picked(app_client: TestClient) -> None:
+    from service.storage.tables import Question
+
+    wide = _theme(app_client)
+    with db.transaction(app_client.app.state.engine, write=True) as session:  # type: ignore[attr-defined]
+        community = communities.get(session, "circle")
+        question = Question(
+            community_id=community.id, text="What keeps you up?", text_hash="q", kind="free_text"
+        )
+        session.add(question)
+        session.flush()
+        own = theme_row(
+            community.id,
+            "month end close",
+            question_id=question.id,
+            parent_id=wide,
+            summary={"units": 9, "respondents": 6, "share": 0.4},
+        )
+        session.add(own)
+        session.flush()
+        question_id, own_id = question.id, own.id
+    sign_in(app_client, Role.VIEWER)
+    every = app_client.get("/c/circle").text.split('id="themes-h"')[1].split("</section>")[0]
+    assert f"/themes/{wide}" in every and f"/themes/{own_id}" not in every
+    assert f'<option value="{question_id}">What keeps you up?</option>' in every
+    picked = app_client.get(f"/c/circle?question={question_id}").text
+    top = picked.split('id="themes-h"')[1].split("</section>")[0]
+    assert f"/themes/{own_id}" in top and f"/themes/{wide}" not in top
+    assert app_client.get("/c/circle?question=").status_code == 200  # "every question"
+    assert app_client.get("/c/circle?question=abc").status_code == 200

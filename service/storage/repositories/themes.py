@@ -16,6 +16,7 @@ from service.storage.repositories.segments import respondent_segments
 from service.storage.tables import (
     AnswerTheme,
     Community,
+    Question,
     Respondent,
     Theme,
     ThemeQuote,
@@ -58,6 +59,14 @@ def question_scopes(session: Session, community_id: int) -> set[int]:
             )
         )
     )
+
+
+def question_texts(session: Session, community: Community) -> dict[int, str]:
+    """The questions with themes of their own: their text by id, in id order."""
+    ids = sorted(question_scopes(session, community.id))
+    rows = session.execute(select(Question.id, Question.text).where(Question.id.in_(ids)))
+    texts = {question_id: text for question_id, text in rows}
+    return {i: texts[i] for i in ids if i in texts}
 
 
 def current(

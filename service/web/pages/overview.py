@@ -76,8 +76,12 @@ def overview(
     session: SessionDep,
     principal: PagePrincipal,
     privacy: ConfidentialityDep,
+    question: str = "",
 ) -> HTMLResponse:
-    """What members talk about and worry about, and who takes part, week by week."""
+    """What members talk about and worry about, and who takes part, week by week; ``?question=``
+    lists that question's own themes instead of the community-wide ones."""
+    scopes = themes.question_texts(session, community)
+    picked = int(question) if question.isdigit() and int(question) in scopes else None
     stats = communities.summary(session, community, privacy)
     weeks = participation(session, community, privacy)
     counts = segments.segment_counts(session, community)
@@ -102,7 +106,9 @@ def overview(
         segments=cells,
         segment_titles=SEGMENT_TITLES,
         min_group=privacy.min_group,
-        themes=themes.listed(session, community, TOP_THEMES),
+        themes=themes.listed(session, community, TOP_THEMES, question_id=picked),
+        questions=scopes,
+        question=picked,
         concerns=[
             c
             for c in themes.concerns(session, community)
