@@ -145,19 +145,23 @@ def ends_in_a_common_noun(tokens: list[Token], english: frozenset[str]) -> bool:
 
 
 def hyphen_compound(tokens: list[Token], english: frozenset[str]) -> bool:
-    """``Rose-gold``, ``Mark-up``: a hyphen glued to a lower-case English word (``Min-jun`` is
-    no English word)."""
-    return any(
-        t.text in {"-", "‐"}
-        and t.i + 1 < len(t.doc)
-        and not t.whitespace_
-        and t.doc[t.i + 1].is_lower
-        and (
-            is_english(t.doc[t.i + 1].lower_, english)
-            or t.doc[t.i + 1].tag_ in {"VBN", "VBG", "VBD", "JJ"}
-        )
-        for t in tokens[:-1]
-    )
+    """``Rose-gold``, ``Mark-up``: a hyphen glued to a lower-case English word. Korean given
+    names are written the same way (``Ji-woo``, ``Hyun-woo``): a compound whose joined form is a
+    given name, or that stands next to a known surname or given name (``Kim Ji-woo``), is a
+    name."""
+    for t in tokens[:-1]:
+        if t.text not in {"-", "‐"} or t.i < 1 or t.i + 1 >= len(t.doc) or t.whitespace_:
+            continue
+        before, after = t.doc[t.i - 1], t.doc[t.i + 1]
+        if not after.is_lower or not (
+            is_english(after.lower_, english) or after.tag_ in {"VBN", "VBG", "VBD", "JJ"}
+        ):
+            continue
+        if is_given_name(before.text + after.text):
+            return False
+        others = [o for o in tokens if o.is_alpha and o.i not in {before.i, after.i}]
+        return not any(is_surname(o.text) or is_given_name(o.text) for o in others)
+    return False
 
 
 def holiday_possessive(doc: Doc, end: int) -> bool:

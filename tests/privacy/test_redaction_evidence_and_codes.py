@@ -127,6 +127,9 @@ STILL_A_PERSON = [
     ("Helena Marsh joined the board.", "[PERSON] joined the board."),
     # a hyphenated surname whose last part is also an English word
     ("Please book a taxi for Abdul-Rahman Al-Farsi.", "Please book a taxi for [PERSON]."),
+    # Korean given names written with a hyphen and an English-looking syllable
+    ("Kim Ji-woo will chair the session.", "[PERSON] will chair the session."),
+    ("Please ask Choi Hyun-woo about the budget.", "Please ask [PERSON] about the budget."),
 ]
 
 
