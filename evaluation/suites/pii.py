@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaluation import pii_report
+from evaluation import pii_previous, pii_report
 from evaluation.datasets import REPORTS, project_corpus
 from evaluation.pii_scoring import SPLITS, Example, load, score, split_of
 from service.privacy.patterns import Span, find_patterns
@@ -112,7 +112,6 @@ def run(args: argparse.Namespace) -> Path:
         dev2=dev2,
         clean=clean,
     )
-    out.write_text(report + pii_report.hand_written(out), encoding="utf-8")
     summary = {
         "split": "dev = even ids, test = odd ids",
         "sentences_per_second": {name: round(v, 1) for name, v in speeds.items()},
@@ -122,6 +121,9 @@ def run(args: argparse.Namespace) -> Path:
         "dev2": {k: v for k, v in (dev2 or {}).items() if k != "examples"} or None,
         "false_person": clean,
     }
+    previous = pii_previous.read_previous(out.with_suffix(".json"))
+    comparison = "\n".join(pii_previous.comparison_lines(previous, summary))
+    out.write_text(report + comparison + "\n" + pii_report.hand_written(out), encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return out
 
