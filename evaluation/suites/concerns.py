@@ -639,6 +639,10 @@ def render(results: dict) -> str:
         "grief and hardship) nor GoEmotions' single-label emotions. Sections 3 and 4 score "
         "every row; section 5 scores only rows that no training run may use, which matters for "
         "any corpus with a sample weight above 0.",
+        "- `concerns.logreg.v3` is v2's estimator trained with Dreaddit train (and GoEmotions) "
+        "rows, chosen on the blind dev split and a fifth of Dreaddit train; it is shipped beside "
+        "v2 and not the default: it raises Dreaddit F1 but loses kappa and exact agreement on "
+        "the blind check-ins, the check that matters (issue 23's report gives the figures).",
         "- Licences: RWWD GPL-3.0, GoEmotions Apache-2.0, Dreaddit none stated (cited); see "
         "`corpora/README.md` and the model card for what reached the shipped weights.",
         "",
