@@ -246,3 +246,15 @@ def test_parent_themes_gather_the_community_wide_fine_themes(analysed_once: Anal
     for parent_id, parent in parents.items():
         held = sum(t["units"] or 0 for t in children if t["parent_id"] == parent_id)
         assert parent["units"] is None or parent["units"] >= held
+
+
+def test_a_question_theme_s_segment_map_counts_the_members_coded_to_it(
+    analysed_once: Analysed,
+) -> None:
+    from service.storage.repositories.themes import raised_by
+
+    result = analysed_once.result
+    own = max((t for t in result["themes"] if t["question"] == TOP), key=lambda t: t["units"] or 0)
+    with db.transaction(analysed_once.engine) as session:
+        raised = raised_by(session, session.get_one(Theme, own["id"]))
+    assert len(raised) >= (own["respondents"] or 1)

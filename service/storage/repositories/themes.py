@@ -14,6 +14,7 @@ from service.ingest.schemas import SEGMENT_NAMES
 from service.privacy.thresholds import Confidentiality
 from service.storage.repositories.segments import respondent_segments
 from service.storage.tables import (
+    Answer,
     AnswerTheme,
     Community,
     Question,
@@ -65,7 +66,7 @@ def question_texts(session: Session, community: Community) -> dict[int, str]:
     """The questions with themes of their own: their text by id, in id order."""
     ids = sorted(question_scopes(session, community.id))
     rows = session.execute(select(Question.id, Question.text).where(Question.id.in_(ids)))
-    texts = {question_id: text for question_id, text in rows}
+    texts: dict[int, str] = dict(rows.tuples().all())
     return {i: texts[i] for i in ids if i in texts}
 
 
@@ -305,6 +306,20 @@ def shown(session: Session, community: Community, theme: Theme) -> dict[str, Any
     return as_dict(theme, counted_as="responses" if unidentified else "members")
 
 
+def raised_by(session: Session, theme: Theme) -> set[int]:
+    """The respondents who raised a theme: through their units' theme, or for a question's own
+    theme, through the answers coded to it."""
+    if theme.question_id is None:
+        return set(session.scalars(select(Unit.respondent_id).where(Unit.theme_id == theme.id)))
+    return set(
+        session.scalars(
+            select(Answer.respondent_id)
+            .join(AnswerTheme, AnswerTheme.answer_id == Answer.id)
+            .where(AnswerTheme.theme_id == theme.id)
+        )
+    )
+
+
 def heatmap(
     session: Session, community: Community, theme: Theme, privacy: Confidentiality
 ) -> dict[str, list[dict[str, Any]]]:
@@ -314,7 +329,7 @@ def heatmap(
     are each at least the minimum group size; otherwise it says so.
     """
     members = respondent_segments(session, community.id)
-    raised = set(session.scalars(select(Unit.respondent_id).where(Unit.theme_id == theme.id)))
+    raised = raised_by(session, theme)
     grid: dict[str, list[dict[str, Any]]] = {}
     for name in SEGMENT_NAMES:
         sizes: Counter[str] = Counter()
