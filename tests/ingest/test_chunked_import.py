@@ -92,3 +92,40 @@ def test_staging_holds_redacted_text_only_and_progress_reaches_the_end(
         assert session.scalars(select(StagedChunk)).all() == []  # swapped in and dropped
         stored = " ".join(t or "" for t in session.scalars(select(Answer.text)))
     assert not [raw for raw in RAW if raw in stored]
+
+
+def test_imports_in_progress_shows_rows_staged_while_reading(
+    export: bytes,
+    settings: Settings,
+    redactor: Redactor,
+    app_client,
+    facilitator_headers: dict[str, str],
+    monkeypatch,
+) -> None:
+    import service.intake as intake
+
+    monkeypatch.setattr(intake, "CHUNK_ROWS", 3)
+    engine = app_client.app.state.engine  # the app's database, where the token's community is
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        response = app_client.get(
+            "/api/v1/communities/circle/imports/in-progress", headers=facilitator_headers
+        )
+        assert response.status_code == 200, response.text
+        seen.extend((r["rows_staged"], r["rows_total"]) for r in response.json())
+
+    run_import(
+        engine,
+        settings,
+        slug="circle",
+        data=export,
+        filename="checkins.csv",
+        redactor=redactor,
+        progress=progress,
+    )
+    assert seen == [(3, 7), (6, 7), (7, 7)]
+    after = app_client.get(
+        "/api/v1/communities/circle/imports/in-progress", headers=facilitator_headers
+    )
+    assert after.json() == []

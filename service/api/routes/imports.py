@@ -14,7 +14,7 @@ from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
 from service.errors import TooLarge
 from service.ingest.service import parse_mapping
 from service.intake import run_import
-from service.storage.repositories import imports
+from service.storage.repositories import import_staging, imports
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/imports", tags=["imports"])
 _CHUNK = 1 << 20
@@ -107,6 +107,24 @@ async def upload(
         mapping=parse_mapping(mapping),
         redactor=models.redactor,
     )
+
+
+class ImportProgressOut(BaseModel):
+    """An import being read: rows read, redacted and staged so far, of the file's rows."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    token: str
+    rows_staged: int
+    rows_total: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@router.get("/in-progress", response_model=list[ImportProgressOut])
+def imports_in_progress(community: FacilitatorCommunity, session: SessionDep) -> list[Any]:
+    """The community's imports still being read (nothing of them is stored yet)."""
+    return import_staging.running(session, community.slug)
 
 
 @router.get("", response_model=list[ImportOut])

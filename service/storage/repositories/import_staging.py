@@ -52,6 +52,17 @@ def progress(session: Session, token: str) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def running(session: Session, slug: str) -> list[StagedImport]:
+    """A community's imports being read now (and killed ones not yet deleted), oldest first."""
+    return list(
+        session.scalars(
+            select(StagedImport)
+            .where(StagedImport.community_slug == slug)
+            .order_by(StagedImport.id)
+        )
+    )
+
+
 def drop(session: Session, staged_id: int) -> None:
     """Delete a run and its chunks."""
     session.execute(delete(StagedChunk).where(StagedChunk.staged_import_id == staged_id))
