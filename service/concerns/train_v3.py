@@ -147,7 +147,7 @@ def _key(row: dict[str, Any]) -> tuple[bool, float]:
 
 
 def _cut_grid() -> list[tuple[float, float, float]]:
-    return [c for c in itertools.product(GRID_CUTS, repeat=3) if c[2] >= c[1]]
+    return [(a, b, c) for a, b, c in itertools.product(GRID_CUTS, repeat=3) if c >= b]
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ class Validation:
             for cuts in _cut_grid():
                 model.set_params(thresholds=cuts)
                 units = model.levels_from_proba(probabilities)
-                levels = answer_levels(units, self.dev.owners, len(self.dev.ids))
+                levels = answer_levels(units.tolist(), self.dev.owners, len(self.dev.ids))
                 rows.append(
                     {
                         "context_weight": weight,
