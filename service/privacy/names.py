@@ -29,16 +29,20 @@ from service.privacy.lexicons import (
 )
 from service.privacy.things import (
     COPULAS,
+    DISH_NOUNS,
     NOT_NAME_TAGS,
+    PLACE_BEFORE,
     PLACE_ENTS,
     compound_thing,
     cue_before,
     holiday_possessive,
     lead_in,
+    listed_with_places,
     plain_word,
     possessive_is_a_venue,
     previous_word,
     reads_as_thing,
+    thing_context,
     venue_named,
     venue_possessive,
 )
@@ -60,25 +64,6 @@ _DATE_BEFORE = frozenset(
     """in from by until till since before after during through of early late mid next last this
     since end""".split()
 )
-# Words before a capitalised word that make it a place, time or thing rather than a person.
-PLACE_BEFORE = frozenset(
-    """in at near around across outside inside throughout during via within the a an this that
-    these those every each any some all our your their its 's ’s my his""".split()
-)
-# Nouns after a capitalised word that make it a place or an organisation (``the Jordan office``).
-_PLACE_NOUNS = frozenset(
-    """office offices team trip hotel site campus branch offsite hub airport region market
-    headquarters hq embassy consulate store warehouse plant factory time timezone summit
-    conference account restaurant restaurants cafe café bar bistro grill deli diner pizzeria
-    pizza trattoria steakhouse kitchen bakery pub shop salon gym clinic menu""".split()
-)
-# Nouns after a capitalised run that make it a dish (``the Tom Yum soup``, ``a Reuben sandwich``).
-_DISH_NOUNS = frozenset(
-    """roll rolls soup sandwich sandwiches salad sauce curry bisque burger burgers platter
-    noodles dumplings dessert cake pie special specials dish dishes""".split()
-)
-# Nouns before a capitalised word that make it the name of a thing (``Team Atlas``).
-_NAMED_THINGS = frozenset("team project squad room floor building level operation".split())
 _NON_PERSON_ENTS = frozenset(
     """ORG PRODUCT GPE LOC FAC NORP EVENT WORK_OF_ART DATE TIME LAW LANGUAGE""".split()
 )
@@ -184,7 +169,7 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
         return ctx.strong_cue  # the second word of a date such as ``Christmas Eve``
     if ctx.cue:
         return True
-    if _thing_context(doc, ctx.start, ctx.end):
+    if thing_context(doc, ctx.start, ctx.end):
         return False
     if len(ctx.words) > 1:
         return _evidence_for_full_name(doc, ctx)
@@ -216,10 +201,10 @@ def _given_name_in_context(doc: Doc, ctx: _Context) -> bool:
     word = token.lower_ in name_words() or fold(token.text) in name_words()
     if token.ent_type_ in _TIME_ENTS:
         return ctx.strong_cue or with_surname
-    if _thing_context(doc, ctx.start, ctx.end) or (place and ctx.previous in {"to", "from"}):
+    if thing_context(doc, ctx.start, ctx.end) or (place and ctx.previous in {"to", "from"}):
         return ctx.strong_cue or (with_surname and not place)
     if _inside_proper_noun(doc, ctx.start) or (
-        place and _listed_with_places(doc, ctx.start, ctx.end)
+        place and listed_with_places(doc, ctx.start, ctx.end)
     ):
         return False
     if token.ent_type_ == "PERSON":
@@ -255,7 +240,7 @@ def _unknown_word_is_name(doc: Doc, ctx: _Context) -> bool:
     token = doc[ctx.start]
     if token.ent_type_ in _NON_PERSON_ENTS - {"ORG", "NORP"} or not ctx.propn:
         return False
-    if _thing_context(doc, ctx.start, ctx.end) or _inside_proper_noun(doc, ctx.start):
+    if thing_context(doc, ctx.start, ctx.end) or _inside_proper_noun(doc, ctx.start):
         return False
     rest = ctx.words[1:]
     if rest and (
@@ -353,31 +338,6 @@ def _inside_proper_noun(doc: Doc, index: int) -> bool:
     )
 
 
-def _thing_context(doc: Doc, start: int, end: int) -> bool:
-    """``in Monterrey``, ``the Paris hotel``, ``Thiago's Instagram``, ``our Jordan office``,
-    ``Team Atlas``, ``Floor 3``."""
-    previous = doc[start - 1].lower_ if start else ""
-    after = doc[end] if end < len(doc) else None
-    following = after.lower_ if after is not None else ""
-    return (
-        previous in PLACE_BEFORE | _NAMED_THINGS
-        or following in _PLACE_NOUNS | _DISH_NOUNS
-        or (after is not None and after.is_digit)
-    )
-
-
-def _listed_with_places(doc: Doc, start: int, end: int) -> bool:
-    """``Sydney, Dubai and Toronto``: a list whose other items are places that are not names."""
-    neighbours = []
-    for step, edge in ((-1, start - 1), (1, end)):
-        index = edge
-        while 0 <= index < len(doc) and doc[index].lower_ in {",", "and", "or", "&"}:
-            index += step
-        if 0 <= index < len(doc) and index != edge:
-            neighbours.append(doc[index])
-    return any(t.ent_type_ in PLACE_ENTS and not is_given_name(t.text) for t in neighbours)
-
-
 def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = frozenset()) -> bool:
     """Whether the NER model's PERSON entity ``doc[start:end]`` survives the context rules.
 
@@ -407,7 +367,7 @@ def entity_is_name(doc: Doc, start: int, end: int, english: frozenset[str] = fro
         return True
     if doc[start].lower_ in AMBIGUOUS:
         return cue and not date_context(doc, start)
-    if _thing_context(doc, start, end) or _inside_proper_noun(doc, start):
+    if thing_context(doc, start, end) or _inside_proper_noun(doc, start):
         return cue and previous not in PLACE_BEFORE
     return True
 
@@ -423,7 +383,7 @@ def _entity_is_a_thing(
         doc, start, end, english
     ):
         return True
-    return not cue and end < len(doc) and doc[end].lower_ in _DISH_NOUNS
+    return not cue and end < len(doc) and doc[end].lower_ in DISH_NOUNS
 
 
 def name_span(doc: Doc, index: int) -> tuple[int, int]:

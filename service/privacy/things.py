@@ -19,6 +19,25 @@ from service.privacy.lexicons import (
 )
 
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+# Words before a capitalised word that make it a place, time or thing rather than a person.
+PLACE_BEFORE = frozenset(
+    """in at near around across outside inside throughout during via within the a an this that
+    these those every each any some all our your their its 's ’s my his""".split()
+)
+# Nouns after a capitalised word that make it a place or an organisation (``the Jordan office``).
+_PLACE_NOUNS = frozenset(
+    """office offices team trip hotel site campus branch offsite hub airport region market
+    headquarters hq embassy consulate store warehouse plant factory time timezone summit
+    conference account restaurant restaurants cafe café bar bistro grill deli diner pizzeria
+    pizza trattoria steakhouse kitchen bakery pub shop salon gym clinic menu""".split()
+)
+# Nouns after a capitalised run that make it a dish (``the Tom Yum soup``, ``a Reuben sandwich``).
+DISH_NOUNS = frozenset(
+    """roll rolls soup sandwich sandwiches salad sauce curry bisque burger burgers platter
+    noodles dumplings dessert cake pie special specials dish dishes""".split()
+)
+# Nouns before a capitalised word that make it the name of a thing (``Team Atlas``).
+_NAMED_THINGS = frozenset("team project squad room floor building level operation".split())
 # ``May was busy``, ``Hope is low``: a word that is also a name, before a copula, needs the NER
 # model's PERSON tag; before another verb (``June will run payroll``) it reads as a subject.
 COPULAS = frozenset("is was are were be been seems seemed looks looked feels felt 's".split())
@@ -52,6 +71,31 @@ _VENUE_SOURCE = frozenset(
     """from recommend recommended recommending try tried trying love loved review reviewed
     frequent frequented""".split()
 )
+
+
+def thing_context(doc: Doc, start: int, end: int) -> bool:
+    """``in Monterrey``, ``the Paris hotel``, ``Thiago's Instagram``, ``our Jordan office``,
+    ``Team Atlas``, ``Floor 3``."""
+    previous = doc[start - 1].lower_ if start else ""
+    after = doc[end] if end < len(doc) else None
+    following = after.lower_ if after is not None else ""
+    return (
+        previous in PLACE_BEFORE | _NAMED_THINGS
+        or following in _PLACE_NOUNS | DISH_NOUNS
+        or (after is not None and after.is_digit)
+    )
+
+
+def listed_with_places(doc: Doc, start: int, end: int) -> bool:
+    """``Sydney, Dubai and Toronto``: a list whose other items are places that are not names."""
+    neighbours = []
+    for step, edge in ((-1, start - 1), (1, end)):
+        index = edge
+        while 0 <= index < len(doc) and doc[index].lower_ in {",", "and", "or", "&"}:
+            index += step
+        if 0 <= index < len(doc) and index != edge:
+            neighbours.append(doc[index])
+    return any(t.ent_type_ in PLACE_ENTS and not is_given_name(t.text) for t in neighbours)
 
 
 def plain_word(token: Token, english: frozenset[str]) -> bool:
