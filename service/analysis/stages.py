@@ -70,11 +70,17 @@ def walk(context: Context, progress: Progress, stages: tuple[Stage, ...] = STAGE
     done = 0.0
     for stage in stages:
         start, width = done / total, stage.weight / total
+        end = (done + stage.weight) / total
 
         def within(
-            fraction: float, message: str, start: float = start, width: float = width
+            fraction: float,
+            message: str,
+            start: float = start,
+            width: float = width,
+            end: float = end,
         ) -> None:
-            progress(start + width * min(max(fraction, 0.0), 1.0), message)
+            # at most the next stage's start: a stage's end and the next start differ in float
+            progress(min(start + width * min(max(fraction, 0.0), 1.0), end), message)
 
         progress(start, stage.message)
         stage.run(context, analysis, within)
