@@ -50,8 +50,12 @@ def test_the_themes_list_filters_by_question(
     scoped = app_client.get(
         url, params={"question_id": question_id}, headers=facilitator_headers
     ).json()
-    assert [t["id"] for t in scoped] == [parent, fine]  # largest first
-    by_id = {t["id"]: t for t in scoped}
+    assert [t["id"] for t in scoped] == [fine]  # the fine level unless ?level=parent
+    parents = app_client.get(
+        url, params={"question_id": question_id, "level": "parent"}, headers=facilitator_headers
+    ).json()
+    assert [t["id"] for t in parents] == [parent]
+    by_id = {t["id"]: t for t in scoped + parents}
     assert by_id[fine]["question"] == "What keeps you up?"
     assert by_id[fine]["parent_id"] == parent and by_id[fine]["level"] == "fine"
     assert by_id[parent]["level"] == "parent" and by_id[parent]["parent_id"] is None
