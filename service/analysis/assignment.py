@@ -20,13 +20,14 @@ from service.themes.schemas import UNASSIGNED, ThemeResult
 
 
 def known_themes(
-    engine: Engine, community_id: int, question_id: int | None = None
+    engine: Engine, community_id: int, question_id: int | None = None, level: str = "fine"
 ) -> list[KnownTheme]:
-    """The active themes of a scope (the community, or one question) as the matcher reads them."""
+    """The active themes of a scope (the community, or one question) and level as the matcher
+    reads them."""
     with db.transaction(engine) as session:
         return [
             KnownTheme(str(t.id), np.frombuffer(t.centroid, dtype=np.float32), t.name)
-            for t in theme_rows.active(session, community_id, question_id=question_id)
+            for t in theme_rows.active(session, community_id, question_id=question_id, level=level)
         ]
 
 
@@ -63,6 +64,7 @@ def store_lineage(
     *,
     question_id: int | None = None,
     parents: dict[int, int] | None = None,
+    level: str = "fine",
 ) -> tuple[list[StoredTheme], dict[int, int]]:
     """Match a scope's themes to its stored ones and write them; themes of the scope no longer
     found are retired or marked merged. Returns the stored themes and their ids by index."""
@@ -88,6 +90,7 @@ def store_lineage(
         theme.centroid = found.centroid.astype(np.float32).tobytes()
         theme.status, theme.last_job_id = "active", job_id
         theme.parent_id = (parents or {}).get(found.index)
+        theme.level = level
         event = {
             "job": job_id,
             "status": entry.status,

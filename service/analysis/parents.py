@@ -12,25 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from service.analysis.assignment import store_lineage
+from service.analysis.assignment import known_themes, store_lineage
 from service.analysis.context import Analysis, Context, Progress
-from service.analysis.trends import theme_figures
+from service.analysis.trends import store_all, theme_figures
 from service.storage import db
-from service.storage.repositories import themes as theme_rows
 from service.storage.tables import Theme
 from service.themes.build import build_representation
 from service.themes.hierarchy import parent_level
-from service.themes.identity import KnownTheme
 from service.themes.schemas import ThemeResult
-
-
-def known_parents(context: Context) -> list[KnownTheme]:
-    """The community's active parent themes as the matcher reads them."""
-    with db.transaction(context.engine) as session:
-        return [
-            KnownTheme(str(t.id), np.frombuffer(t.centroid, dtype=np.float32), t.name)
-            for t in theme_rows.active(session, context.community_id, level="parent")
-        ]
 
 
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:
@@ -47,25 +36,13 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     )
     parents = ThemeResult(level.assignments, level.parents)
     figures = theme_figures(embedded, parents, context.privacy, seed=context.settings.theme_seed)
-    known = known_parents(context)
+    known = known_themes(context.engine, context.community_id, level="parent")
     fine_ids = {stored.index: stored.id for stored in analysis.stored}
     with db.transaction(context.engine, write=True) as session:
-        stored, ids = store_lineage(session, context.community_id, context.job_id, parents, known)
-        for found in figures:
-            theme = session.get_one(Theme, ids[found.index])
-            theme.level = "parent"
-            theme_rows.store_figures(
-                session,
-                ids[found.index],
-                units=found.units,
-                respondents=found.respondents,
-                share=found.share,
-                trend=found.trend,
-                suppressed=found.suppressed,
-                weekly=found.weekly,
-                quotes=found.quotes,
-                summary=found.summary,
-            )
+        stored, ids = store_lineage(
+            session, context.community_id, context.job_id, parents, known, level="parent"
+        )
+        store_all(session, ids, figures)
         for index, theme_id in fine_ids.items():
             parent = int(level.parent_of[index])
             session.get_one(Theme, theme_id).parent_id = ids.get(parent) if parent >= 0 else None

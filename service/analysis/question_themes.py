@@ -31,11 +31,10 @@ from service.analysis.context import (
     QuestionThemes,
 )
 from service.analysis.themes import fit_scope
-from service.analysis.trends import theme_figures
+from service.analysis.trends import store_all, theme_figures
 from service.storage import db
 from service.storage.repositories import themes as theme_rows
 from service.storage.repositories import units as unit_rows
-from service.storage.tables import Theme
 from service.themes.schemas import UNASSIGNED, ThemeResult
 
 MIN_UNITS = 30  # a question with fewer units is read in the community-wide themes only
@@ -178,20 +177,7 @@ def fit_question(
             question_id=question_id,
             parents=parents,
         )
-        for found in figures:
-            theme_rows.store_figures(
-                session,
-                ids[found.index],
-                units=found.units,
-                respondents=found.respondents,
-                share=found.share,
-                trend=found.trend,
-                suppressed=found.suppressed,
-                weekly=found.weekly,
-                quotes=found.quotes,
-                summary=found.summary,
-            )
-            session.get_one(Theme, ids[found.index]).level = "fine"
+        store_all(session, ids, figures)
         theme_rows.add_answer_themes(
             session,
             context.community_id,

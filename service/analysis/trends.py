@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from service.agenda.timing import classify
 from service.analysis.context import Analysis, Context, Embedded, Progress, ThemeFigures
@@ -90,6 +91,23 @@ def theme_figures(
     return figures
 
 
+def store_all(session: Session, ids: dict[int, int], figures: list[ThemeFigures]) -> None:
+    """Store each theme's figures of this run on its stored theme (``ids``: theme id by index)."""
+    for found in figures:
+        theme_rows.store_figures(
+            session,
+            ids[found.index],
+            units=found.units,
+            respondents=found.respondents,
+            share=found.share,
+            trend=found.trend,
+            suppressed=found.suppressed,
+            weekly=found.weekly,
+            quotes=found.quotes,
+            summary=found.summary,
+        )
+
+
 def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     """The stage: sets ``analysis.figures`` and stores them on the stored themes."""
     analysis.figures = theme_figures(
@@ -100,16 +118,4 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     )
     ids = {stored.index: stored.id for stored in analysis.stored}
     with db.transaction(context.engine, write=True) as session:
-        for figures in analysis.figures:
-            theme_rows.store_figures(
-                session,
-                ids[figures.index],
-                units=figures.units,
-                respondents=figures.respondents,
-                share=figures.share,
-                trend=figures.trend,
-                suppressed=figures.suppressed,
-                weekly=figures.weekly,
-                quotes=figures.quotes,
-                summary=figures.summary,
-            )
+        store_all(session, ids, analysis.figures)
