@@ -63,9 +63,7 @@ def answer_themes(session: Session, community_id: int) -> dict[int, list[int]]:
         .where(AnswerTheme.community_id == community_id, Theme.status == "active")
         .order_by(AnswerTheme.answer_id, AnswerTheme.score.desc(), AnswerTheme.theme_id)
     ):
-        found.setdefault(answer_id, {True: [], False: []})[question_id is not None].append(
-            theme_id
-        )
+        found.setdefault(answer_id, {True: [], False: []})[question_id is not None].append(theme_id)
     return {answer: scoped[True] or scoped[False] for answer, scoped in found.items()}
 
 
