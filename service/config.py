@@ -89,6 +89,46 @@ class LlmSettings(BaseModel):
     timeout_seconds: float = 20.0
 
 
+OidcRole = Literal["viewer", "committee", "facilitator", "admin"]
+
+
+class OidcMapping(BaseModel):
+    """One claim value's community and role (``{"claim_value": ..., "community": ..., ...}``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    claim_value: str = Field(min_length=1)
+    community: str = Field(min_length=1)  # a community's slug
+    role: OidcRole
+
+
+class OidcSettings(BaseModel):
+    """Sign-in with the organisation's OpenID Connect provider (``PEERPULSE_OIDC__ISSUER``...).
+
+    Off until both the issuer and the client ID are set. ``mappings`` is a JSON list of
+    :class:`OidcMapping`; ``peerpulse sso map`` adds more in the database.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    issuer: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    scopes: str = "openid profile email"
+    display_name: str = "your organisation's account"
+    role_claim: str = "groups"
+    mappings: tuple[OidcMapping, ...] = ()
+    token_auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    clock_skew_seconds: int = Field(default=60, ge=0, le=300)
+    contact: str = "your PeerPulse administrator"  # whom a person with no access should ask
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+    @property
+    def enabled(self) -> bool:
+        """True when an issuer and a client ID are configured."""
+        return bool(self.issuer and self.client_id)
+
+
 # Letter prefixes of business codes about no person (``PO-12345``, ``INV-2024-001``): an ID-shaped
 # code with one of these prefixes is never redacted as ``[ID]``.
 DEFAULT_ID_ALLOW_PREFIXES = (
@@ -150,6 +190,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     llm: LlmSettings = LlmSettings()
     privacy: PrivacySettings = PrivacySettings()
+    oidc: OidcSettings = OidcSettings()
     digest_scheduler: bool = True
 
     @model_validator(mode="after")

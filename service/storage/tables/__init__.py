@@ -25,6 +25,7 @@ from service.storage.tables.members import (
     Respondent,
     Submission,
 )
+from service.storage.tables.sso import SsoIdentity, SsoLogin, SsoMapping, SsoSession
 from service.storage.tables.staging import StagedChunk, StagedImport
 
 __all__ = [
@@ -60,4 +61,8 @@ __all__ = [
     "Goal",
     "Recipient",
     "DigestSend",
+    "SsoIdentity",
+    "SsoMapping",
+    "SsoLogin",
+    "SsoSession",
 ]
