@@ -25,6 +25,13 @@ from service.storage.tables.members import (
     Respondent,
     Submission,
 )
+from service.storage.tables.polls import (
+    Poll,
+    PollBallot,
+    PollInvite,
+    PollVolunteer,
+    SessionOutcome,
+)
 from service.storage.tables.sso import SsoIdentity, SsoLogin, SsoMapping, SsoSession
 from service.storage.tables.staging import StagedChunk, StagedImport
 
@@ -65,4 +72,9 @@ __all__ = [
     "SsoMapping",
     "SsoLogin",
     "SsoSession",
+    "SessionOutcome",
+    "Poll",
+    "PollInvite",
+    "PollBallot",
+    "PollVolunteer",
 ]
