@@ -4,6 +4,8 @@ unit's theme; themes no longer found are retired or marked merged."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +17,7 @@ from service.storage import db
 from service.storage.repositories import themes as theme_rows
 from service.storage.repositories import units as unit_rows
 from service.storage.tables import Theme, utcnow
-from service.themes.identity import KnownTheme, match_themes
+from service.themes.identity import KnownTheme, ThemeLineage, match_themes
 from service.themes.schemas import UNASSIGNED, ThemeResult
 
 
@@ -65,10 +67,14 @@ def store_lineage(
     question_id: int | None = None,
     parents: dict[int, int] | None = None,
     level: str = "fine",
+    fixed: Mapping[int, int] | None = None,
 ) -> tuple[list[StoredTheme], dict[int, int]]:
     """Match a scope's themes to its stored ones and write them; themes of the scope no longer
-    found are retired or marked merged. Returns the stored themes and their ids by index."""
-    lineage = match_themes(known, result.centroids)
+    found are retired or marked merged. Returns the stored themes and their ids by index.
+
+    ``fixed``: theme ids by index that are not matched (the codebook's codes keep their theme).
+    """
+    lineage = lineage_of(known, result, fixed or {})
     by_index = {entry.index: entry for entry in lineage if entry.index is not None}
     ended = [entry for entry in lineage if entry.index is None]
     stored: list[StoredTheme] = []
@@ -113,6 +119,27 @@ def store_lineage(
     return stored, ids
 
 
+def lineage_of(
+    known: list[KnownTheme], result: ThemeResult, fixed: Mapping[int, int]
+) -> list[ThemeLineage]:
+    """What became of each theme: the ``fixed`` ones continue as their theme; the others are
+    matched to the known themes that are not fixed (:func:`match_themes`)."""
+    if not fixed:
+        return match_themes(known, result.centroids)
+    kept = {str(theme_id) for theme_id in fixed.values()}
+    free = [theme for theme in result.themes if theme.index not in fixed]
+    centroids = np.stack([t.centroid for t in free]) if free else np.zeros((0, 0), dtype=np.float32)
+    matched = match_themes([k for k in known if k.id not in kept], centroids)
+    lineage = [
+        replace(entry, index=free[entry.index].index) if entry.index is not None else entry
+        for entry in matched
+    ]
+    return lineage + [
+        ThemeLineage(str(theme_id), "continued", index=index, similarity=1.0)
+        for index, theme_id in fixed.items()
+    ]
+
+
 def store_themes(
     engine: Engine,
     community_id: int,
@@ -120,11 +147,12 @@ def store_themes(
     units: list[UnitRow],
     result: ThemeResult,
     vectors: np.ndarray | None = None,
+    fixed: Mapping[int, int] | None = None,
 ) -> list[StoredTheme]:
     """Match to existing themes, then write themes and unit assignments in one transaction."""
     known = known_themes(engine, community_id)
     with db.transaction(engine, write=True) as session:
-        stored, ids = store_lineage(session, community_id, job_id, result, known)
+        stored, ids = store_lineage(session, community_id, job_id, result, known, fixed=fixed)
         by_theme: dict[int | None, list[int]] = defaultdict(list)
         for position, assignment in enumerate(result.assignments):
             theme_id = ids.get(int(assignment)) if assignment != UNASSIGNED else None
@@ -147,4 +175,5 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
         analysis.need_embedded().units,
         analysis.need_fit(),
         analysis.need_embedded().vectors,
+        fixed=dict(enumerate(analysis.coded.theme_ids)) if analysis.coded is not None else None,
     )

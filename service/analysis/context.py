@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from service.codebook.coding import Coded
 from service.config import Settings
 from service.modelstore import ModelStore
 from service.privacy.thresholds import Confidentiality
@@ -111,6 +112,7 @@ class Analysis:
 
     units_added: int = 0
     embedded: Embedded | None = None
+    coded: Coded | None = None  # units coded against the codebook (None: no codebook)
     fit: ThemeResult | None = None
     figures: list[ThemeFigures] = field(default_factory=list)
     stored: list[StoredTheme] = field(default_factory=list)

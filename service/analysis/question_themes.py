@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from service.analysis import codebook
 from service.analysis.assignment import known_themes, store_lineage
 from service.analysis.context import (
     Analysis,
@@ -30,7 +31,7 @@ from service.analysis.context import (
     Progress,
     QuestionThemes,
 )
-from service.analysis.themes import fit_scope
+from service.analysis.themes import fit_rest
 from service.analysis.trends import store_all, theme_figures
 from service.storage import db
 from service.storage.repositories import themes as theme_rows
@@ -159,7 +160,8 @@ def fit_question(
     embedded = analysis.need_embedded()
     units = [embedded.units[i] for i in positions]
     vectors = embedded.vectors[positions]
-    result = fit_scope(context, [u.response_id for u in units], [u.text for u in units], vectors)
+    coded = codebook.coded_scope(context, units, vectors, question_id)
+    result = fit_rest(context, units, vectors, coded)
     community_ids = {stored.index: stored.id for stored in analysis.stored}
     parents = parents_of(positions, result, analysis.need_fit(), community_ids)
     figures = theme_figures(
@@ -176,6 +178,7 @@ def fit_question(
             known,
             question_id=question_id,
             parents=parents,
+            fixed=dict(enumerate(coded.theme_ids)) if coded is not None else None,
         )
         store_all(session, ids, figures)
         theme_rows.add_answer_themes(

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from service.analysis import (
     assignment,
+    codebook,
     embeddings,
     goals,
     metrics,
@@ -51,8 +52,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("units", 0.08, "splitting answers into sentence units", units.run),
     Stage("embeddings", 0.47, "embedding new texts", embeddings.run),
     Stage("worry", 0.03, "scoring worries", worry.run),
+    Stage("codebook", 0.02, "coding answers against the codebook", codebook.run),
     Stage("themes", 0.22, "finding themes", themes.run),
     Stage("assignment", 0.04, "matching themes to earlier runs", assignment.run),
+    Stage("codebook review", 0.01, "remembering the committee's decisions", codebook.review),
     Stage("trends", 0.03, "counting weeks and choosing quotes", trends.run),
     Stage("parent themes", 0.03, "gathering themes under parents", parents.run),
     Stage("question themes", 0.06, "finding each question's themes", question_themes.run),

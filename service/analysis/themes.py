@@ -8,13 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from service.analysis.context import Analysis, Context, Progress
+from service.analysis import codebook
+from service.analysis.context import Analysis, Context, Progress, UnitRow
+from service.codebook.coding import Coded, combine, nothing_found
 from service.config import Settings
 from service.modelstore import ModelStore
 from service.storage import db
 from service.storage.repositories import languages
 from service.themes import fragments
 from service.themes.schemas import ThemeResult
+
+MIN_DISCOVERY = 2  # least units left for discovery, in minimum groups
 
 
 def fit_themes(
@@ -67,9 +71,25 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     analysis.other_languages = other_languages(context)
     embedded = analysis.need_embedded()
     progress(0.0, f"finding themes in {len(embedded.units)} units")
-    analysis.fit = fit_scope(
-        context,
-        [u.response_id for u in embedded.units],
-        [u.text for u in embedded.units],
-        embedded.vectors,
+    analysis.fit = fit_rest(context, embedded.units, embedded.vectors, analysis.coded)
+
+
+def fit_rest(
+    context: Context, units: Sequence[UnitRow], vectors: np.ndarray, coded: Coded | None
+) -> ThemeResult:
+    """The scope's themes: with a codebook, its codes first, then the themes discovered among
+    the units that fit no code (:func:`service.codebook.coding.combine`)."""
+    if coded is None:
+        return fit_scope(context, [u.response_id for u in units], [u.text for u in units], vectors)
+    free = coded.free
+    found = (
+        fit_scope(
+            context,
+            [units[int(i)].response_id for i in free],
+            [units[int(i)].text for i in free],
+            vectors[free],
+        )
+        if len(free) >= MIN_DISCOVERY * max(1, context.settings.min_group_size)
+        else nothing_found(len(free))
     )
+    return combine(coded, found, vectors, codebook.fallbacks(context, coded))

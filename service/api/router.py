@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from service.api.routes import (
     analyses,
     answers,
+    codebook,
     communities,
     digest,
     goals,
@@ -35,6 +36,7 @@ for module in (
     analyses,
     goals,
     themes,
+    codebook,
     digest,
     suggestions,
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, analyze, export, goals, ingest, server
+from service.cli import admin, analyze, codebook, export, goals, ingest, server
 from service.cli.common import fail
 from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
@@ -40,3 +40,4 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(goals.goals_app, name="goals")
 app.add_typer(ingest.roster_app, name="roster")
 app.add_typer(export.export_app, name="export")
+app.add_typer(codebook.codebook_app, name="codebook")

@@ -132,7 +132,7 @@ def active_themes(session: Session, community: Community) -> list[ThemeRow]:
             trend=t.trend,
             weekly=tuple((w.week, w.count) for w in t.weeks),
             quotes=tuple((q.text, q.week) for q in t.quotes),
-            concern=theme_rows.worry_entry(t.worry) if t.worry is not None else None,
+            concern=theme_rows.theme_worry(t),
             goal_gap=theme_rows.goal_gap(t),
         )
         for t in theme_rows.active(session, community.id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from service.errors import InvalidInput, NotFound
 from service.storage.repositories import themes as theme_rows
 from service.storage.tables import Community, Goal, Theme, ThemeGoal, ThemeGoalGap, Unit, utcnow
+from service.themes.naming import renamed_in
 
 OWNERS = ("sponsor", "staff", "members", "partner")
 
@@ -144,11 +145,28 @@ def alignment_of(goal: Goal) -> dict[str, Any] | None:
     """The goal's latest alignment, with when it was computed."""
     if goal.alignment is None:
         return None
+    session = Session.object_session(goal)
+    names = theme_rows.display_names(session, goal.community_id) if session else {}
     return {
-        **goal.alignment,
+        **named(goal.alignment, names),
         "aligned_at": goal.aligned_at.isoformat() if goal.aligned_at else None,
         "job_id": goal.aligned_job_id,
     }
+
+
+def named(alignment: Mapping[str, Any], names: Mapping[int, str]) -> dict[str, Any]:
+    """An alignment with its themes under their names today (``names``: by theme id), in its
+    list and in its reason (:func:`~service.themes.naming.renamed_in`)."""
+    reason = str(alignment.get("reason") or "")
+    themes = []
+    for link in alignment.get("themes") or ():
+        name = names.get(int(link.get("id") or 0)) or link.get("label")
+        reason = renamed_in(reason, str(link.get("label") or ""), str(name))
+        themes.append({**link, "label": name})
+    renamed = {**alignment, "themes": themes}
+    if "reason" in alignment:
+        renamed["reason"] = reason
+    return renamed
 
 
 def gaps(session: Session, community: Community) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from service.storage.tables import (
     ThemeWorry,
     Unit,
 )
+from service.themes.naming import display_name, renamed_in
 
 
 def active(
@@ -78,7 +79,7 @@ def current(
 
     def order(theme: Theme) -> tuple[bool, int, str]:
         hidden = theme.suppressed
-        return hidden, 0 if hidden else -theme.unit_count, theme.name or theme.label
+        return hidden, 0 if hidden else -theme.unit_count, display_name(theme)
 
     return sorted(active(session, community.id, question_id=question_id, level=level), key=order)
 
@@ -152,6 +153,24 @@ def worry_entry(worry: ThemeWorry) -> dict[str, Any]:
     }
 
 
+def theme_worry(theme: Theme) -> dict[str, Any] | None:
+    """The theme's worry under its name today: the reason an analysis wrote quotes the name the
+    theme had then (:func:`~service.themes.naming.renamed_in`)."""
+    if theme.worry is None:
+        return None
+    entry = worry_entry(theme.worry)
+    name = display_name(theme)
+    return {**entry, "label": name, "reason": renamed_in(entry["reason"], entry["label"], name)}
+
+
+def display_names(session: Session, community_id: int) -> dict[int, str]:
+    """Every theme of the community by id, named as :func:`display_name` names it."""
+    rows = session.execute(
+        select(Theme.id, Theme.name, Theme.label).where(Theme.community_id == community_id)
+    )
+    return {id_: (name or label or "").strip() for id_, name, label in rows}
+
+
 def store_worries(
     session: Session, community_id: int, entries: Mapping[int, Mapping[str, Any]]
 ) -> None:
@@ -181,9 +200,9 @@ def unidentified_themes(session: Session, community: Community) -> set[int]:
 def concerns(session: Session, community: Community) -> list[dict[str, Any]]:
     """The themes that carry worry, best first ("what keeps them up at night")."""
     ranked = [
-        {"theme_id": theme.id, **worry_entry(theme.worry), "label": theme.name or theme.label}
+        {"theme_id": theme.id, **worry}
         for theme in current(session, community)
-        if theme.worry is not None
+        if (worry := theme_worry(theme)) is not None
     ]
     return sorted(ranked, key=lambda c: c.get("rank") or 10**6)
 
@@ -228,14 +247,15 @@ def goal_gap(theme: Theme) -> dict[str, Any] | None:
     gap = theme.goal_gap
     if gap is None:
         return None
+    name = display_name(theme)
     return {
         "theme_id": theme.id,
-        "label": gap.label,
+        "label": name,
         "members": gap.members,
         "share_of_members": gap.share_of_members,
         "trend": gap.trend,
         "gap": "uncovered_theme",
-        "reason": gap.reason,
+        "reason": renamed_in(gap.reason, gap.label, name),
         "keywords": list(gap.keywords or ()),
         "quotes": list(gap.quotes or ()),
         "closest_goal": gap.closest_goal,
@@ -251,10 +271,10 @@ def as_dict(theme: Theme, *, counted_as: str = "members") -> dict[str, Any]:
     ``responses`` when some of its units come from responses without a respondent identifier.
     """
     hidden = theme.suppressed
-    worry = worry_entry(theme.worry) if theme.worry is not None else None
+    worry = theme_worry(theme)
     return {
         "id": theme.id,
-        "label": theme.name or theme.label,
+        "label": display_name(theme),
         "generated_label": theme.label,
         "keywords": theme.keywords,
         "units": None if hidden else theme.unit_count,

@@ -16,6 +16,7 @@ from service.storage.tables.analysis import (
     Unit,
 )
 from service.storage.tables.base import Base, utcnow
+from service.storage.tables.codebook import AnswerPin, Code, CodebookDecision
 from service.storage.tables.digest import DigestSend, Recipient
 from service.storage.tables.members import (
     Answer,
@@ -77,4 +78,7 @@ __all__ = [
     "PollInvite",
     "PollBallot",
     "PollVolunteer",
+    "Code",
+    "CodebookDecision",
+    "AnswerPin",
 ]
