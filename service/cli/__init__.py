@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, analyze, codebook, export, goals, ingest, server
+from service.cli import admin, analyze, codebook, export, goals, ingest, server, sso
+from service.cli import report as report_cli
 from service.cli.common import fail
 from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
@@ -30,6 +31,7 @@ app.command()(ingest.ingest)
 app.command()(analyze.analyze)
 app.command()(server.worker)
 app.command()(server.serve)
+app.command()(report_cli.report)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.communities_app, name="communities")
 app.add_typer(admin.users_app, name="users")
@@ -40,4 +42,5 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(goals.goals_app, name="goals")
 app.add_typer(ingest.roster_app, name="roster")
 app.add_typer(export.export_app, name="export")
+app.add_typer(sso.sso_app, name="sso")
 app.add_typer(codebook.codebook_app, name="codebook")

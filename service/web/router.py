@@ -24,7 +24,8 @@ from service.errors import NotFound, PeerPulseError, RateLimited, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.tables import Community
 from service.web.common import PagePrincipal, PageRoute, SignInRequired, render
-from service.web.pages import admin, agenda, board, goals, overview, theme
+from service.web.pages import admin, agenda, board, goals, oidc, overview, theme
+from service.web.pages import report as report_page
 
 __all__ = ["SignInRequired", "router", "signin_redirect"]
 
@@ -133,11 +134,12 @@ def _refused(
 
 @router.post("/signout")
 def signout(request: Request, session: SessionDep) -> Response:
-    """End the web session."""
+    """End the web session (and the provider's, for a session it opened and where it can)."""
     token = request.cookies.get(SESSION_COOKIE)
+    provider = oidc.provider_signout(request, session, token) if token else None
     if token:
         auth.revoke(session, token)
-    response = RedirectResponse("/signin", status_code=303)
+    response = provider or RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
@@ -155,7 +157,7 @@ def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Res
     return render(request, "communities.html", communities=reachable, principal=principal)
 
 
-for _module in (overview, theme, board, agenda, goals, admin):
+for _module in (overview, theme, board, agenda, goals, admin, oidc, report_page):
     router.include_router(_module.router)
 
 
