@@ -4,10 +4,12 @@ to several codes and remember which candidates the committee ignored.
 Before theme discovery (:func:`run`), every unit of a scope (the community, or one question)
 is coded against the scope's active codes (:mod:`service.codebook.coding`, with
 :class:`~service.themes.seeded.SeededCoder` seeded by each code's name, description and
-examples), and the committee's moves of single answers are applied; only the units that fit no
-code are left to the themes stage. Each code keeps its theme (and the theme its id and name):
-the assignment stage stores the codes' themes under their ids (``fixed``) and matches only the
-discovered themes to the stored ones.
+examples) and the candidates the committee ignored (seeded by their label and answers, so that
+what was ignored goes back to its theme and never comes back as new), and the committee's
+moves of single answers are applied; only the units that fit none are left to the themes
+stage. Each code keeps its theme (and the theme its id and name): the assignment stage stores
+the codes' themes under their ids (``fixed``) and matches only the discovered themes to the
+stored ones.
 
 After the assignment stage (:func:`review`), an answer is also coded to every further code it
 speaks to as a whole, and a discovered theme that is a candidate the committee ignored once
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from service.analysis.context import Analysis, Context, Progress, UnitRow
 from service.codebook.coding import Coded, Move, apply_moves, code_units
@@ -28,6 +31,7 @@ from service.storage import db
 from service.storage.repositories import codebook as rows
 from service.storage.tables import Code, Theme
 from service.themes.identity import MATCH_THRESHOLD
+from service.themes.schemas import UNASSIGNED
 from service.themes.seeded import CodeSeed, SeededCoder
 
 MAX_EXAMPLES = 5  # examples per code the coder is seeded with
@@ -46,21 +50,12 @@ def coded_scope(
     """The scope's units coded against its codebook, the committee's moves applied; None when
     the scope has no code."""
     attach_themes(context, question_id)
-    with db.transaction(context.engine, write=True) as session:
-        codes = [
-            code
-            for code in rows.codes(session, context.community_id, question_id=question_id)
-            if code.theme_id is not None
-        ]
-        themes = {code.theme_id: session.get(Theme, code.theme_id) for code in codes}
-        codes = [c for c in codes if (t := themes[c.theme_id]) is not None and t.status == "active"]
-        if not codes:
+    with db.transaction(context.engine) as session:
+        seeded = seeds_of(session, context.community_id, question_id)
+        if not seeded:
             return None
-        seeds = [
-            CodeSeed(c.name, c.description or "", tuple(c.examples or ())[:MAX_EXAMPLES])
-            for c in codes
-        ]
-        index = {code.theme_id: i for i, code in enumerate(codes)}
+        seeds = [seed for _, seed, _ in seeded]
+        index = {theme_id: i for i, (theme_id, _, _) in enumerate(seeded)}
         moves = [
             Move(
                 pin.answer_id,
@@ -70,15 +65,63 @@ def coded_scope(
             for pin in rows.pins(session, context.community_id)
             if pin.to_theme_id is None or pin.to_theme_id in index
         ]
-        theme_ids = tuple(int(c.theme_id or 0) for c in codes)
-        names = tuple(c.name for c in codes)
+        theme_ids = tuple(theme_id for theme_id, _, _ in seeded)
+        names = tuple(seed.name for seed in seeds)
     answer_ids = [u.response_id for u in units]
     if not len(units):
         return Coded(np.zeros(0, dtype=int), {}, theme_ids, names)
     coder = SeededCoder().fit(seeds, context.models.embedder)
     coded = code_units(coder, vectors, answer_ids)
-    coded = Coded(coded.assignments, coded.answer_codes, theme_ids, names, coded.scores)
+    sinks = [i for i, (_, _, ignored) in enumerate(seeded) if ignored]
+    assignments = keep_ignored(coded.assignments, units, [theme_ids[i] for i in sinks], sinks)
+    coded = Coded(assignments, coded.answer_codes, theme_ids, names, coded.scores)
     return apply_moves(coded, answer_ids, moves)
+
+
+def keep_ignored(
+    assignments: np.ndarray,
+    units: Sequence[UnitRow],
+    theme_ids: Sequence[int],
+    indices: Sequence[int],
+) -> np.ndarray:
+    """Units that fit no code and whose text sat in an ignored candidate last time go back to it
+    (``theme_ids``: the ignored themes, ``indices``: their code indices)."""
+    out = assignments.copy()
+    for theme_id, index in zip(theme_ids, indices, strict=True):
+        hashes = {u.text_hash for u in units if u.theme_id == theme_id}
+        for position, unit in enumerate(units):
+            if out[position] == UNASSIGNED and unit.text_hash in hashes:
+                out[position] = index
+    return out
+
+
+def seeds_of(
+    session: Session, community_id: int, question_id: int | None
+) -> list[tuple[int, CodeSeed, bool]]:
+    """The scope's seeds by the theme that carries each: its active codes, then the candidates
+    the committee ignored (their units go back to them, so they never come back as new; the
+    flag says which)."""
+    seeded: list[tuple[int, CodeSeed, bool]] = []
+    for code in rows.codes(session, community_id, question_id=question_id):
+        theme = session.get(Theme, code.theme_id) if code.theme_id is not None else None
+        if theme is not None and theme.status == "active":
+            examples = tuple(code.examples or ())[:MAX_EXAMPLES]
+            seeded.append((theme.id, CodeSeed(code.name, code.description or "", examples), False))
+    taken = {theme_id for theme_id, _, _ in seeded}
+    for decision in rows.decisions(session, community_id):
+        theme = session.get(Theme, decision.theme_id) if decision.theme_id is not None else None
+        if (
+            decision.decision != "ignored"
+            or theme is None
+            or theme.status != "active"
+            or theme.question_id != question_id
+            or theme.id in taken
+        ):
+            continue
+        examples = tuple(a["text"] for a in rows.answers_of(session, theme.id, limit=MAX_EXAMPLES))
+        seeded.append((theme.id, CodeSeed(theme.label, "", examples), True))
+        taken.add(theme.id)
+    return seeded
 
 
 def attach_themes(context: Context, question_id: int | None) -> int:
