@@ -91,7 +91,7 @@ def oidc_login(
 
 
 @router.get(CALLBACK_PATH, response_class=HTMLResponse)
-def oidc_callback(  # noqa: PLR0913 - the provider's query parameters
+def oidc_callback(
     request: Request,
     session: SessionDep,
     engine: EngineDep,
