@@ -18,6 +18,7 @@ from service.storage.tables.analysis import (
 from service.storage.tables.base import Base, utcnow
 from service.storage.tables.codebook import AnswerPin, Code, CodebookDecision
 from service.storage.tables.digest import DigestSend, Recipient
+from service.storage.tables.integrations import WebhookSecret
 from service.storage.tables.members import (
     Answer,
     Community,
@@ -69,6 +70,7 @@ __all__ = [
     "Goal",
     "Recipient",
     "DigestSend",
+    "WebhookSecret",
     "SsoIdentity",
     "SsoMapping",
     "SsoLogin",

@@ -30,6 +30,9 @@ class Recipient(Base):
     weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     hour: Mapped[int] = mapped_column(Integer, default=8)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # "email", or a chat channel ("slack", "teams") posted to through its incoming webhook
+    channel: Mapped[str] = mapped_column(String(16), default="email", server_default="email")
+    webhook_url: Mapped[str | None] = mapped_column(Text)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -1,0 +1,95 @@
+"""What the program value report says, per reader, under the confidentiality rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from service.config import Settings
+from service.report.content import Period
+from service.report.render import render_html
+from service.storage import db
+from service.storage.repositories import communities
+from service.storage.tables import SessionOutcome
+from tests.digest.conftest import NARROWING_QUOTE, QUOTE, SECRET_QUOTE
+from tests.report.conftest import report_of
+
+
+def test_a_week_under_the_minimum_is_withheld_in_figures_and_charts(
+    sample: Engine, settings: Settings
+) -> None:
+    report = report_of(sample, settings, role="facilitator")
+    satisfaction = next(m for m in report.measures if m.key == "satisfaction")
+    # 2026-W39 had three raters (under 5): no value, a gap in the line
+    assert (satisfaction.weeks_shown, satisfaction.weeks_withheld) == (2, 1)
+    assert (satisfaction.first, satisfaction.last) == ("4.0", "4.5")
+    assert satisfaction.chart.count("<circle") == 2
+    assert "withheld" in satisfaction.chart
+    assert report.participation is not None
+    assert report.participation.weeks_withheld == 1
+    assert report.participation.peak == "6"
+
+
+def test_viewer_copy_has_no_quotes_and_a_small_theme_is_not_named(
+    sample: Engine, settings: Settings
+) -> None:
+    html = render_html(report_of(sample, settings, role="viewer"))
+    assert "Calendar conflicts" in html
+    assert QUOTE not in html
+    assert "This copy carries no quotes" in html
+    # "Parental leave cover" has fewer than 5 members: no figure, no quote, no reason
+    assert SECRET_QUOTE not in html
+    assert "Absences go uncovered" not in html
+    assert "1 smaller theme(s) are not named" in html
+
+
+def test_facilitator_copy_quotes_but_never_a_narrowing_quote(
+    sample: Engine, settings: Settings
+) -> None:
+    report = report_of(sample, settings, role="facilitator")
+    quoted = {t.name: t.quote for t in report.themes}
+    assert quoted["Calendar conflicts"] == QUOTE
+    html = render_html(report)
+    assert QUOTE in html
+    assert NARROWING_QUOTE not in html
+    assert "Old printer woes" not in html  # retired
+
+
+def test_worries_show_their_movement_and_withhold_a_small_group(
+    sample: Engine, settings: Settings
+) -> None:
+    worries = {w.name: w for w in report_of(sample, settings, role="viewer").worries}
+    assert worries["Calendar conflicts"].worried == "7 members worried"
+    assert worries["Expense approvals"].movement == "rising"
+    assert worries["Parental leave cover"].worried == "fewer than 5 responses"
+    assert worries["Parental leave cover"].movement == "withheld"
+
+
+def test_you_said_we_did_appears_only_when_recorded(sample: Engine, settings: Settings) -> None:
+    assert "You said, we did" not in render_html(report_of(sample, settings, role="viewer"))
+    with db.transaction(sample, write=True) as session:
+        session.add(
+            SessionOutcome(
+                community_id=communities.get(session, "circle").id,
+                session_date=datetime(2026, 10, 8),
+                said="Calendar conflicts",
+                discussed="Scripts for declining meetings",
+                action="Shared a template for calendar rules",
+                author="facilitator",
+            )
+        )
+    html = render_html(report_of(sample, settings, role="viewer"))
+    assert "You said, we did" in html
+    assert "Shared a template for calendar rules" in html
+
+
+def test_sessions_held_are_those_accepted_inside_the_period(
+    sample: Engine, settings: Settings
+) -> None:
+    today = datetime.now(UTC).date()
+    report = report_of(
+        sample, settings, role="viewer", period=Period(today - timedelta(days=60), today)
+    )
+    titles = [s.title for s in report.sessions]
+    assert titles == ["Retrospective on the spring retreat"]  # the other is still to come
