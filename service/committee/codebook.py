@@ -182,3 +182,21 @@ def _theme_named(session: Session, community_id: int, scope: int | None, name: s
         if display_name(theme).casefold() == wanted and theme.id not in taken:
             return theme
     return None
+
+
+def with_state(
+    session: Session, community: Community, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Themes with their place in the codebook (``codebook``: ``code``, ``new`` (not in the
+    codebook), ``adopted``, ``merged``, ``ignored`` or null without a codebook) and the
+    committee's description."""
+    state = codebook_state(session, community.id)
+    codes = rows.codes_by_theme(session, community.id)
+    return [
+        {
+            **item,
+            "codebook": state.get(item["id"]),
+            "description": codes[item["id"]].description if item["id"] in codes else "",
+        }
+        for item in items
+    ]

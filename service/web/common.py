@@ -31,6 +31,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("suggestions", "Suggestions", Role.VIEWER),
     ("agenda", "Agenda", Role.VIEWER),
     ("goals", "Goals", Role.VIEWER),
+    ("codebook", "Codebook", Role.VIEWER),
     ("imports", "Imports", Role.FACILITATOR),
     ("digest", "Digest", Role.FACILITATOR),
     ("settings", "Settings", Role.FACILITATOR),

@@ -52,24 +52,6 @@ def editing(
 Editing = Annotated[theme_edits.Editing, Depends(editing)]
 
 
-def with_codebook(
-    session: Session, community: Community, items: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Themes with their place in the codebook (``codebook``: ``code``, ``new`` (not in the
-    codebook), ``adopted``, ``merged``, ``ignored`` or null without a codebook) and the
-    committee's description."""
-    state = codebook.codebook_state(session, community.id)
-    codes = codebook_rows.codes_by_theme(session, community.id)
-    return [
-        {
-            **item,
-            "codebook": state.get(item["id"]),
-            "description": codes[item["id"]].description if item["id"] in codes else "",
-        }
-        for item in items
-    ]
-
-
 @router.get("")
 def list_themes(
     community: ViewerCommunity,
@@ -82,7 +64,7 @@ def list_themes(
     ``?question_id=`` keeps one question's themes; ``?level=parent`` lists the parent themes
     that gather the fine ones (at most about 12 per scope)."""
     listed = themes.listed(session, community, question_id=question_id, level=level)
-    return without_answer_text(with_codebook(session, community, listed), principal.role)
+    return without_answer_text(codebook.with_state(session, community, listed), principal.role)
 
 
 @concerns_router.get("/concerns")
@@ -102,7 +84,7 @@ def get_theme(
     """One theme, with how it differs across segments (small groups suppressed)."""
     theme = themes.get(session, community, theme_id)
     shown = {
-        **with_codebook(session, community, [themes.shown(session, community, theme)])[0],
+        **codebook.with_state(session, community, [themes.shown(session, community, theme)])[0],
         "segments": themes.heatmap(session, community, theme, privacy),
     }
     return without_answer_text(shown, principal.role)
@@ -111,7 +93,7 @@ def get_theme(
 def _shown(session: Session, community: Community, theme_id: int) -> dict[str, Any]:
     """A theme as an edit answers it (read after the edit committed)."""
     theme = themes.get(session, community, theme_id)
-    return with_codebook(session, community, [themes.shown(session, community, theme)])[0]
+    return codebook.with_state(session, community, [themes.shown(session, community, theme)])[0]
 
 
 @router.patch("/{theme_id}")
