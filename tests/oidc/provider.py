@@ -274,7 +274,7 @@ class _OpenIDCode(OpenIDCode):
         return "RS256"
 
     def get_encode_header(self, client: Client) -> dict[str, str]:
-        return {"alg": "RS256", "kid": "test-key-1"}
+        return {"alg": "RS256", "kid": str(self.provider.key.kid)}
 
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(time.time())

@@ -7,15 +7,18 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from service.api.security import SESSION_COOKIE
 from service.auth.roles import Role
+from service.config import Settings
+from service.main import create_app
 from service.sso.accounts import NO_PASSWORD
 from service.storage import db
 from service.storage.repositories import auth
 from service.storage.tables import ApiToken, Community, Membership, SsoIdentity, User
-from tests.oidc.conftest import through_provider
+from tests.oidc.conftest import oidc_settings, through_provider
 from tests.oidc.provider import TestProvider, decode_unverified
 
 
@@ -237,3 +240,59 @@ def test_logout_without_end_session_endpoint_just_signs_out(
         "/signout", headers={"origin": "http://testserver"}, follow_redirects=False
     )
     assert out.status_code == 303 and out.headers["location"] == "/signin"
+
+
+def test_session_cookie_follows_the_password_form_rules(sso_client: TestClient) -> None:
+    answer = _signed_in(sso_client)
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "Max-Age=43200" in cookie  # PEERPULSE_SESSION_HOURS (12)
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_a_rotated_provider_key_is_fetched_again(
+    sso_client: TestClient, provider: TestProvider
+) -> None:
+    _signed_in(sso_client)  # the first key set is cached now
+    original = provider.key
+    provider.key = RSAKey.generate_key(2048, parameters={"kid": "test-key-2", "use": "sig"})
+    try:
+        sso_client.cookies.clear()
+        answer = _signed_in(sso_client)
+        assert 'content="0;url=/c/circle"' in answer.text
+    finally:
+        provider.key = original
+
+
+def test_an_issuer_that_discovery_does_not_confirm_is_refused(
+    settings: Settings, provider: TestProvider
+) -> None:
+    wrong = oidc_settings(provider, issuer=provider.issuer.replace("127.0.0.1", "localhost"))
+    changed = settings.model_copy(update={"oidc": wrong, "public_url": "http://testserver"})
+    with TestClient(create_app(changed)) as client:
+        answer = client.get("/auth/oidc/login", follow_redirects=False)
+    assert answer.status_code == 502
+    assert "names the issuer" in answer.text and "PEERPULSE_OIDC__ISSUER" in answer.text
+
+
+def test_sign_on_is_off_without_an_issuer(app_client: TestClient) -> None:
+    assert "sso-sign-in" not in app_client.get("/signin").text
+    assert app_client.get("/auth/oidc/login", follow_redirects=False).status_code == 404
+
+
+def test_sign_in_and_replay_on_postgresql(
+    sso_settings: Settings, provider: TestProvider, postgres_url: str
+) -> None:
+    """The state is taken ``FOR UPDATE`` and deleted there: once, on PostgreSQL too."""
+    db.engine_for.cache_clear()
+    on_postgres = sso_settings.model_copy(update={"database_url": postgres_url})
+    with TestClient(create_app(on_postgres)) as client:
+        with db.transaction(_engine(client), write=True) as session:
+            session.add(Community(slug="circle", name="Circle"))
+        callback, first = through_provider(client, "/c/circle")
+        assert first.status_code == 200
+        assert client.get("/c/circle").status_code == 200
+        assert _memberships(client, "Jane Doe") == {"circle": "committee"}
+        client.cookies.delete(SESSION_COOKIE)
+        assert client.get(callback, follow_redirects=False).status_code == 401
+    db.engine_for.cache_clear()
