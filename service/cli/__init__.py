@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, analyze, codebook, export, goals, ingest, server, sso
+from service.cli import admin, agenda, analyze, codebook, export, goals, ingest, server, sso
 from service.cli import report as report_cli
+from service.cli import webhooks as webhooks_cli
 from service.cli.common import fail
 from service.config import get_settings
 from service.digest.cli import digest_app, recipients_app
@@ -42,5 +43,7 @@ app.add_typer(digest_app, name="digest")
 app.add_typer(goals.goals_app, name="goals")
 app.add_typer(ingest.roster_app, name="roster")
 app.add_typer(export.export_app, name="export")
+app.add_typer(webhooks_cli.webhooks_app, name="webhooks")
+app.add_typer(agenda.agenda_app, name="agenda")
 app.add_typer(sso.sso_app, name="sso")
 app.add_typer(codebook.codebook_app, name="codebook")

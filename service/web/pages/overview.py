@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from service.analysis import metrics
+from service.committee import brief as briefs
 from service.deps import ConfidentialityDep, EngineDep, SessionDep
 from service.jobs import store
 from service.privacy.thresholds import Confidentiality
@@ -117,6 +119,7 @@ def overview(
         job=store.as_dict(job) if job is not None else None,
         signals=signal_rows(figures),
         drivers=figures.get("drivers", [])[:TOP_DRIVERS],
+        next_up=briefs.next_session(session, community, principal.role, today=date.today()),
     )
 
 

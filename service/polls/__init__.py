@@ -1,0 +1,1 @@
+"""Member polls of the shortlist: members rank topics, suggest angles and volunteer."""
