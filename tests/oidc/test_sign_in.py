@@ -79,7 +79,16 @@ def test_returns_to_the_page_asked_for(sso_client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"]
+    "target",
+    [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/ /evil.example",
+        "javascript:x",
+    ],
 )
 def test_no_open_redirect(sso_client: TestClient, target: str) -> None:
     answer = _signed_in(sso_client, target)

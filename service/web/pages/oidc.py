@@ -189,6 +189,12 @@ def _take_login(engine: EngineDep, request: Request, state: str) -> tuple[str, s
 
 
 def safe_next(target: str) -> str:
-    """A path on this site only (no scheme, no host, no ``//`` or ``/\\``): no open redirect."""
-    safe = target.startswith("/") and not target.startswith(("//", "/\\"))
-    return target if safe and "\\" not in target and "\n" not in target else "/"
+    """A path on this site only: no open redirect.
+
+    Stricter than a ``Location`` header needs, because the target ends up in a page's refresh
+    URL, where browsers drop tabs and newlines (``/<TAB>/evil.example`` would become
+    ``//evil.example``): no whitespace or control character, no backslash, no ``//`` start.
+    """
+    plain = all(ch > " " and ch not in "\\\x7f" for ch in target)
+    safe = plain and target.startswith("/") and not target.startswith("//")
+    return target if safe else "/"
