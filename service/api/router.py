@@ -14,6 +14,7 @@ from service.api.routes import (
     health,
     imports,
     metrics,
+    outcomes,
     questions,
     respondents,
     segments,
@@ -39,6 +40,7 @@ for module in (
     codebook,
     digest,
     suggestions,
+    outcomes,
 ):
     api_router.include_router(module.router)
 api_router.include_router(themes.concerns_router)

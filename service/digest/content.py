@@ -27,6 +27,7 @@ from service.digest.schemas import (
     Measure,
     ParticipationItem,
     QuoteItem,
+    SaidDidItem,
     SuggestionItem,
     SuggestionRow,
     ThemeItem,
@@ -100,13 +101,15 @@ def build_content(
     goals: Sequence[Mapping[str, Any]] = (),
     unidentified: Collection[int] = (),
     counted_as: str = "members",
+    said_did: Sequence[Mapping[str, Any]] = (),
 ) -> DigestContent:
     """Shape one digest for ``role`` from a community's themes, suggestions and metrics.
 
     ``goals`` are the goals' stored alignments (``repositories.goals.digest_goals``); the
     themes no goal covers come from the themes' summaries. ``unidentified`` are the ids of themes
     with units from responses without a respondent identifier: their counts say "responses";
-    ``counted_as`` says the same of the community's weekly participation.
+    ``counted_as`` says the same of the community's weekly participation. ``said_did`` are the
+    outcomes a facilitator recorded for the latest session (``repositories.outcomes.recent``).
     """
     quoting = may_read_answers(role)
     items = [
@@ -144,7 +147,24 @@ def build_content(
         participation=_participation(privacy, metrics.get("participation") or [], noun=counted_as),
         goals=_goals(goals),
         uncovered=_uncovered(themes) if goals else (),
+        said_did=_said_did(said_did),
     )
+
+
+def _said_did(rows: Sequence[Mapping[str, Any]]) -> tuple[SaidDidItem, ...]:
+    """ "You said -> we did": each outcome with its session's date as people read it."""
+    items = []
+    for row in rows:
+        day = date.fromisoformat(str(row["session_date"]))
+        items.append(
+            SaidDidItem(
+                said=str(row.get("said") or "").strip(),
+                did=str(row.get("discussed") or "").strip(),
+                next_step=str(row.get("action") or "").strip(),
+                session_date=f"{day:%a} {day.day} {day:%B %Y}",
+            )
+        )
+    return tuple(items[:MAX_SUGGESTIONS])
 
 
 def _goals(goals: Sequence[Mapping[str, Any]]) -> tuple[GoalItem, ...]:

@@ -145,6 +145,16 @@ class UncoveredItem:
     reason: str
 
 
+@dataclass(frozen=True)
+class SaidDidItem:
+    """What a session did with a topic members raised: "you said" -> "we did"."""
+
+    said: str
+    did: str
+    next_step: str
+    session_date: str
+
+
 GOAL_STATUS = {
     "ahead_of_members": "Ahead of members' reality: start from where they are",
     "barely_raised": "Members barely raise it",
@@ -178,6 +188,8 @@ class DigestContent:
     participation: ParticipationItem | None
     goals: tuple[GoalItem, ...] = ()
     uncovered: tuple[UncoveredItem, ...] = ()
+    said_did: tuple[SaidDidItem, ...] = ()
+    """The latest session's outcomes ("you said, we did"), when it was held lately."""
     data_week: str | None = None
     """The latest week with answers up to ``period``: the week the digest describes and names
     (``period``, the week it is sent in, only keys the send log)."""

@@ -34,6 +34,7 @@ from service.storage import db
 from service.storage.repositories import communities as communities_repo
 from service.storage.repositories import digest as repo
 from service.storage.repositories import goals as goals_repo
+from service.storage.repositories import outcomes as outcomes_repo
 from service.storage.repositories import themes as themes_repo
 from service.storage.tables import Community, Recipient
 
@@ -85,6 +86,7 @@ def digest_content(
 ) -> DigestContent:
     """Read a community's themes, suggestions and metrics into one role's digest."""
     privacy = privacy_for(settings)
+    today = today or datetime.now(UTC).date()
     return build_content(
         community_name=community.name,
         slug=community.slug,
@@ -99,7 +101,8 @@ def digest_content(
         goals=goals_repo.digest_goals(session, community),
         unidentified=themes_repo.unidentified_themes(session, community),
         counted_as=communities_repo.headcount(session, community, privacy).noun,
-        today=today or datetime.now(UTC).date(),
+        said_did=outcomes_repo.recent(session, community, today),
+        today=today,
     )
 
 

@@ -90,7 +90,8 @@ def record_outcome(
     session_date: Annotated[date, Form()],
     discussed: Annotated[str, Form()],
     action: Annotated[str, Form()] = "",
-    suggestion_id: Annotated[int | None, Form()] = None,
+    suggestion_id: Annotated[str, Form()] = "",
+    said: Annotated[str, Form()] = "",
 ) -> Response:
     """After a session: what was discussed of a topic and what will happen (facilitator)."""
     recording.record(
@@ -98,7 +99,8 @@ def record_outcome(
         community,
         recording.OutcomeIn(
             session_date=session_date,
-            suggestion_id=suggestion_id,
+            suggestion_id=int(suggestion_id) if suggestion_id.isdigit() else None,
+            said=said,
             discussed=discussed,
             action=action,
         ),
