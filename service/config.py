@@ -80,6 +80,20 @@ class SmtpSettings(BaseModel):
     timeout_seconds: float = 20.0
 
 
+class IntegrationSettings(BaseModel):
+    """Survey webhooks in and chat digests out (``PEERPULSE_INTEGRATIONS__...``).
+
+    SurveyMonkey signs its callbacks with the app's client ID and secret and sends no answers:
+    PeerPulse reads the response from its API with the access token.
+    """
+
+    surveymonkey_client_id: str | None = None
+    surveymonkey_client_secret: str | None = None
+    surveymonkey_access_token: str | None = None
+    surveymonkey_api_url: str = "https://api.surveymonkey.com"
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+
 class LlmSettings(BaseModel):
     """An optional OpenAI-compatible endpoint for agenda angles (``PEERPULSE_LLM__BASE_URL``...)."""
 
@@ -191,6 +205,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = LlmSettings()
     privacy: PrivacySettings = PrivacySettings()
     oidc: OidcSettings = OidcSettings()
+    integrations: IntegrationSettings = IntegrationSettings()
     digest_scheduler: bool = True
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from service.api.routes import (
     suggestions,
     themes,
     tokens,
+    webhooks,
 )
 
 api_router = APIRouter()
@@ -41,6 +42,7 @@ for module in (
     digest,
     suggestions,
     outcomes,
+    webhooks,
 ):
     api_router.include_router(module.router)
 api_router.include_router(themes.concerns_router)

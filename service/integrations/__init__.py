@@ -1,0 +1,1 @@
+"""What plugs into PeerPulse: survey webhooks in, chat digests out."""
