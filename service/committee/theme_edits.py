@@ -1,13 +1,13 @@
 """The committee's theme editor: rename, describe, merge, split, move, create, retire, undo.
 
 Each action is written once, here, and called by the API (``service/api/routes/codebook.py``,
-``service/api/routes/themes.py``), the dashboard (``service/web/pages/codebook.py``) and the CLI
-with the same typed input (:mod:`service.codebook.schemas`) and the same actor, so the audit log
+``service/api/routes/themes.py``) and the dashboard (``service/web/pages/codebook.py``) with
+the same typed input (:mod:`service.codebook.schemas`) and the same actor, so the audit log
 cannot tell them apart. Each action is one all-or-nothing write unit
 (:func:`service.storage.db.write_with_retries`) and leaves one audit entry per theme it touches
 (``theme.rename``, ``theme.merge``...) with who, when, the theme before and after, and what undo
-needs (``detail["undo"]``, see :class:`Journal`). :func:`undo` reverses the last edit of a theme
-that was not undone yet.
+needs (``detail["undo"]``, see :mod:`~service.committee.theme_journal`);
+:func:`service.committee.theme_undo.undo` reverses the last edit of a theme not undone yet.
 
 How a theme becomes a code of the codebook: every theme the committee edits (renames,
 describes, merges into, splits, moves answers into or out of, creates, adopts) carries a code
@@ -19,12 +19,10 @@ best-coded answers). A merged-away or retired theme's code retires with it.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -37,14 +35,14 @@ from service.codebook.schemas import (
     RenameIn,
     SplitIn,
 )
+from service.committee import theme_journal as journal_rows
 from service.committee.actions import actor_of
 from service.errors import Conflict, InvalidInput, NotFound
 from service.storage import db
 from service.storage.repositories import codebook as rows
 from service.storage.repositories import themes as theme_rows
-from service.storage.repositories import units as unit_rows
 from service.storage.repositories.auth import Principal
-from service.storage.tables import AnswerTheme, Code, Community, Theme, utcnow
+from service.storage.tables import Code, Community, Theme, utcnow
 from service.themes.naming import display_name
 
 EXAMPLES = 5  # example answers a code keeps
@@ -65,58 +63,6 @@ def editing_as(engine: Engine, community: Community, principal: Principal) -> Ed
     return Editing(engine=engine, community=community, actor=actor_of(principal))
 
 
-@dataclass
-class Journal:
-    """What an edit changed, so that :func:`undo` can put it back."""
-
-    themes: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> snapshot before
-    units: list[tuple[list[int], int | None]] = field(default_factory=list)  # (ids, theme before)
-    removed: list[tuple[int, list[dict[str, Any]]]] = field(default_factory=list)  # codes dropped
-    added: list[tuple[int, list[int]]] = field(default_factory=list)  # (theme, answers coded)
-    created_codes: list[int] = field(default_factory=list)
-    created_themes: list[int] = field(default_factory=list)
-    pins: list[int] = field(default_factory=list)
-    decided: list[int] = field(default_factory=list)  # themes with a new decision
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON form (stored in the audit entry)."""
-        return {
-            "themes": self.themes,
-            "units": [[ids, theme] for ids, theme in self.units],
-            "removed": [[theme, codes] for theme, codes in self.removed],
-            "added": [[theme, answers] for theme, answers in self.added],
-            "created_codes": self.created_codes,
-            "created_themes": self.created_themes,
-            "pins": self.pins,
-            "decided": self.decided,
-        }
-
-
-def _code_state(code: Code | None) -> dict[str, Any] | None:
-    if code is None:
-        return None
-    return {
-        "id": code.id,
-        "name": code.name,
-        "description": code.description,
-        "examples": list(code.examples or ()),
-        "parent": code.parent,
-        "status": code.status,
-        "theme_id": code.theme_id,
-    }
-
-
-def snapshot(session: Session, theme: Theme) -> dict[str, Any]:
-    """A theme as the audit log shows it before or after an edit."""
-    return {
-        "name": theme.name,
-        "label": theme.label,
-        "shown_as": display_name(theme),
-        "status": theme.status,
-        "code": _code_state(rows.code_of(session, theme.id)),
-    }
-
-
 def _theme(session: Session, editing: Editing, theme_id: int, *, active: bool = True) -> Theme:
     theme = theme_rows.get(session, editing.community, theme_id)
     if active and theme.status != "active":
@@ -132,7 +78,7 @@ def _theme(session: Session, editing: Editing, theme_id: int, *, active: bool = 
     return theme
 
 
-def ensure_code(session: Session, theme: Theme, journal: Journal) -> Code:
+def ensure_code(session: Session, theme: Theme, journal: journal_rows.Journal) -> Code:
     """The theme's code, made now if it has none (see the module)."""
     code = rows.code_of(session, theme.id)
     if code is not None:
@@ -153,22 +99,22 @@ def ensure_code(session: Session, theme: Theme, journal: Journal) -> Code:
     return code
 
 
-def _before(session: Session, journal: Journal, *themes: Theme) -> None:
+def _before(session: Session, journal: journal_rows.Journal, *themes: Theme) -> None:
     for theme in themes:
-        journal.themes.setdefault(str(theme.id), snapshot(session, theme))
+        journal.themes.setdefault(str(theme.id), journal_rows.snapshot(session, theme))
 
 
 def _log(
     session: Session,
     editing: Editing,
     action: str,
-    journal: Journal,
+    journal: journal_rows.Journal,
     themes: Sequence[Theme],
     extra: dict[str, Any] | None = None,
 ) -> str:
     """One audit entry per theme touched, with the same edit key; the key."""
     edit = uuid.uuid4().hex
-    after = {str(t.id): snapshot(session, t) for t in themes}
+    after = {str(t.id): journal_rows.snapshot(session, t) for t in themes}
     for theme in themes:
         rows.audit_theme(
             session,
@@ -197,7 +143,7 @@ def rename(editing: Editing, theme_id: int, body: RenameIn) -> None:
 
     def work(session: Session) -> None:
         theme = _theme(session, editing, theme_id)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, theme)
         theme.name = body.name
         rows.touch(ensure_code(session, theme, journal), name=display_name(theme))
@@ -211,53 +157,12 @@ def describe(editing: Editing, theme_id: int, body: DescribeIn) -> None:
 
     def work(session: Session) -> None:
         theme = _theme(session, editing, theme_id)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, theme)
         rows.touch(ensure_code(session, theme, journal), description=body.description)
         _log(session, editing, "describe", journal, [theme])
 
     _write(editing, work)
-
-
-def _move_codes(
-    session: Session,
-    journal: Journal,
-    source: Theme,
-    target: Theme | None,
-    answer_ids: Sequence[int] | None = None,
-) -> list[int]:
-    """Answers (all of ``source``'s, or some) leave ``source`` for ``target`` (None: no theme),
-    units and codes; the answers moved."""
-    codes = (
-        rows.answer_codes(session, source.id)
-        if answer_ids is None
-        else rows.code_rows(session, source.id, answer_ids)
-    )
-    moved = sorted({c.answer_id for c in codes})
-    units = rows.units_of(session, source.id, moved)
-    journal.units.append((units, source.id))
-    rows.set_unit_theme(session, units, target.id if target is not None else None)
-    journal.removed.append((source.id, [_code_row(c) for c in codes]))
-    rows.drop_codes(session, source.id, moved)
-    if target is not None:
-        already = rows.coded_answers(session, target.id)
-        new = [c for c in codes if c.answer_id not in already]
-        rows.put_codes(
-            session,
-            source.community_id,
-            [{**_code_row(c), "theme_id": target.id} for c in new],
-        )
-        journal.added.append((target.id, sorted({c.answer_id for c in new})))
-    return moved
-
-
-def _code_row(code: AnswerTheme) -> dict[str, Any]:
-    return {
-        "answer_id": code.answer_id,
-        "theme_id": code.theme_id,
-        "score": code.score,
-        "evidence_unit_id": code.evidence_unit_id,
-    }
 
 
 def _same_scope(first: Theme, second: Theme) -> None:
@@ -278,10 +183,10 @@ def merge(editing: Editing, theme_id: int, body: MergeIn) -> int:
         kept = _theme(session, editing, theme_id)
         other = _theme(session, editing, body.other)
         _same_scope(kept, other)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, kept, other)
         ensure_code(session, kept, journal)
-        _move_codes(session, journal, other, kept)
+        journal_rows.move_codes(session, journal, other, kept)
         _end(session, other, "merged", merged_into=kept.id)
         _decide(session, editing, journal, other, "merged")
         _log(session, editing, "merge", journal, [kept, other], {"merged": other.id})
@@ -302,7 +207,7 @@ def _end(session: Session, theme: Theme, status: str, **event: Any) -> None:
 
 
 def _decide(
-    session: Session, editing: Editing, journal: Journal, theme: Theme, decision: str
+    session: Session, editing: Editing, journal: journal_rows.Journal, theme: Theme, decision: str
 ) -> None:
     rows.add_decision(
         session,
@@ -315,20 +220,6 @@ def _decide(
         actor=editing.actor,
     )
     journal.decided.append(theme.id)
-
-
-def _centroid(session: Session, answer_ids: Sequence[int], like: bytes | None) -> bytes:
-    """The mean of the answers' cached unit embeddings (the model most of them have)."""
-    hashes = rows.unit_hashes(session, answer_ids)
-    models = Counter(rows.embedding_models(session, hashes))
-    size = len(like) if like else 0
-    for model, _ in models.most_common():
-        blobs = list(unit_rows.vectors(session, model, hashes).values())
-        if blobs and (not size or len(blobs[0]) == size):
-            vectors = np.stack([np.frombuffer(b, dtype=np.float32) for b in blobs])
-            mean = vectors.mean(axis=0)
-            return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32).tobytes()
-    return like or np.zeros(384, dtype=np.float32).tobytes()
 
 
 def _new_theme(
@@ -376,13 +267,13 @@ def split(editing: Editing, theme_id: int, body: SplitIn) -> int:
                 f"Answer {outside[0]} is not coded to theme {theme_id}",
                 hint="Split off answers of the theme itself.",
             )
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, source)
-        centroid = _centroid(session, body.answer_ids, source.centroid)
+        centroid = journal_rows.centroid_of(session, body.answer_ids, source.centroid)
         new = _new_theme(session, editing, body.name, source.question_id, centroid)
         journal.created_themes.append(new.id)
         ensure_code(session, source, journal)
-        _move_codes(session, journal, source, new, body.answer_ids)
+        journal_rows.move_codes(session, journal, source, new, body.answer_ids)
         code = ensure_code(session, new, journal)
         rows.touch(code, description=body.description, examples=_examples(texts, body.answer_ids))
         _log(session, editing, "split", journal, [source, new], {"new_theme": new.id})
@@ -401,8 +292,8 @@ def create(editing: Editing, body: CreateIn) -> int:
 
     def work(session: Session) -> int:
         texts = _picked(session, editing, body.answer_ids)
-        centroid = _centroid(session, body.answer_ids, None)
-        journal = Journal()
+        centroid = journal_rows.centroid_of(session, body.answer_ids, None)
+        journal = journal_rows.Journal()
         new = _new_theme(session, editing, body.name, body.question_id, centroid)
         journal.created_themes.append(new.id)
         code = ensure_code(session, new, journal)
@@ -437,12 +328,12 @@ def move(editing: Editing, theme_id: int, body: MoveIn) -> None:
         if body.to_theme_id is not None:
             target = _theme(session, editing, body.to_theme_id)
             _same_scope(source, target)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, *(t for t in (source, target) if t is not None))
         ensure_code(session, source, journal)
         if target is not None:
             ensure_code(session, target, journal)
-        _move_codes(session, journal, source, target, [body.answer_id])
+        journal_rows.move_codes(session, journal, source, target, [body.answer_id])
         pin = rows.add_pin(
             session,
             editing.community.id,
@@ -463,7 +354,7 @@ def retire(editing: Editing, theme_id: int) -> None:
 
     def work(session: Session) -> None:
         theme = _theme(session, editing, theme_id)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, theme)
         _end(session, theme, "retired")
         _log(session, editing, "retire", journal, [theme])
@@ -476,7 +367,7 @@ def decide(editing: Editing, theme_id: int, body: DecisionIn) -> None:
 
     def work(session: Session) -> None:
         theme = _theme(session, editing, theme_id)
-        journal = Journal()
+        journal = journal_rows.Journal()
         _before(session, journal, theme)
         if body.decision == "adopt":
             ensure_code(session, theme, journal)
@@ -491,109 +382,3 @@ def decide(editing: Editing, theme_id: int, body: DecisionIn) -> None:
         _log(session, editing, body.decision, journal, [theme])
 
     _write(editing, work)
-
-
-def _last_edit(session: Session, editing: Editing, theme_id: int) -> str | None:
-    undone = rows.undone_edits(session, editing.community.id)
-    for entry in reversed(rows.history(session, editing.community.id, theme_id)):
-        key = str((entry.detail or {}).get("edit"))
-        if entry.action != "theme.undo" and key not in undone:
-            return key
-    return None
-
-
-def undo(editing: Editing, theme_id: int) -> dict[str, Any]:
-    """Undo the last edit of the theme not undone yet; what was undone (``action``, ``themes``).
-
-    An edit that touched two themes is undone only while it is the last edit of both.
-    """
-
-    def work(session: Session) -> dict[str, Any]:
-        theme_rows.get(session, editing.community, theme_id)
-        key = _last_edit(session, editing, theme_id)
-        if key is None:
-            raise Conflict(f"Theme {theme_id} has no edit to undo", hint="Nothing to undo.")
-        entries = rows.edits_of(session, editing.community.id, key)
-        themes = sorted({e.target for e in entries})
-        for target in themes:
-            other = int(target.split(":", 1)[1])
-            if _last_edit(session, editing, other) != key:
-                raise Conflict(
-                    f"Theme {other} was edited after this edit",
-                    hint=f"Undo the later edit of theme {other} first.",
-                )
-        _reverse(session, entries[0].detail["undo"])
-        action = entries[0].action.removeprefix("theme.")
-        for entry in entries:
-            rows.audit_theme(
-                session,
-                editing.community.id,
-                actor=editing.actor,
-                action="theme.undo",
-                theme_id=int(entry.target.split(":", 1)[1]),
-                detail={"undid": key, "action": action, "entry": entry.id},
-            )
-        return {"undid": action, "themes": [int(t.split(":", 1)[1]) for t in themes]}
-
-    return _write(editing, work)
-
-
-def _reverse(session: Session, undo: dict[str, Any]) -> None:
-    """Put back what an edit changed (its :class:`Journal`), last change first."""
-    for ids, theme in reversed(undo.get("units", [])):
-        rows.set_unit_theme(session, ids, theme)
-    for theme, answers in undo.get("added", []):
-        rows.drop_codes(session, theme, answers)
-    for theme, codes in undo.get("removed", []):
-        rows.put_codes(session, session.get_one(Theme, theme).community_id, codes)
-    for pin in undo.get("pins", []):
-        rows.delete_pin(session, pin)
-    for theme in undo.get("decided", []):
-        rows.delete_decisions(session, theme)
-    for code_id in undo.get("created_codes", []):
-        code = session.get(Code, code_id)
-        if code is not None:
-            session.delete(code)
-    for theme_id, before in undo.get("themes", {}).items():
-        _restore(session, int(theme_id), before)
-    session.flush()
-    for theme_id in undo.get("created_themes", []):
-        theme = session.get(Theme, theme_id)
-        if theme is not None:
-            session.delete(theme)
-    session.flush()
-
-
-def _restore(session: Session, theme_id: int, before: dict[str, Any]) -> None:
-    theme = session.get_one(Theme, theme_id)
-    theme.name = before.get("name")
-    if theme.status != before.get("status"):
-        theme.status = str(before.get("status"))
-        theme.lineage = [*(theme.lineage or []), {"job": None, "status": "restored"}]
-    state = before.get("code")
-    if state is not None:
-        code = session.get(Code, state["id"])
-        if code is not None:
-            fields = {k: v for k, v in state.items() if k != "id"}
-            rows.touch(code, **fields)
-
-
-def history(session: Session, community: Community, theme_id: int) -> list[dict[str, Any]]:
-    """A theme's edits, newest first: who, when, what, before and after, and whether undone."""
-    theme_rows.get(session, community, theme_id)
-    entries = rows.history(session, community.id, theme_id)
-    undone = rows.undone_edits(session, community.id)
-    return [
-        {
-            "id": entry.id,
-            "action": entry.action.removeprefix("theme."),
-            "actor": entry.actor,
-            "at": entry.created_at.isoformat(),
-            "before": (entry.detail or {}).get("before"),
-            "after": (entry.detail or {}).get("after"),
-            "themes": (entry.detail or {}).get("themes", [theme_id]),
-            "undone": str((entry.detail or {}).get("edit")) in undone,
-            **({"undid": entry.detail.get("action")} if entry.action == "theme.undo" else {}),
-        }
-        for entry in reversed(entries)
-    ]

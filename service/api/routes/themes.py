@@ -21,7 +21,7 @@ from service.codebook.schemas import (
     RenameIn,
     SplitIn,
 )
-from service.committee import codebook, theme_edits
+from service.committee import codebook, theme_edits, theme_journal, theme_undo
 from service.deps import ConfidentialityDep, EngineDep, SessionDep
 from service.errors import InvalidInput
 from service.privacy.thresholds import without_answer_text
@@ -169,7 +169,7 @@ def decide_candidate(
 def undo_edit(theme_id: RowId, edit: Editing) -> dict[str, Any]:
     """Undo the last edit of this theme (committee): what was undone and the themes it
     touched."""
-    return theme_edits.undo(edit, theme_id)
+    return theme_undo.undo(edit, theme_id)
 
 
 @router.get("/{theme_id}/history")
@@ -178,7 +178,7 @@ def theme_history(
 ) -> list[dict[str, Any]]:
     """The theme's edits, newest first: who, when, what, before and after (viewer; example
     answers only for the committee and up)."""
-    return without_answer_text(theme_edits.history(session, community, theme_id), principal.role)
+    return without_answer_text(theme_journal.history(session, community, theme_id), principal.role)
 
 
 @router.get("/{theme_id}/answers")

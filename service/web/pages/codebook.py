@@ -22,7 +22,7 @@ from service.codebook.schemas import (
     RenameIn,
     SplitIn,
 )
-from service.committee import codebook, theme_edits
+from service.committee import codebook, theme_edits, theme_undo
 from service.deps import EngineDep, SessionDep
 from service.errors import InvalidInput
 from service.privacy.thresholds import may_read_answers, without_answer_text
@@ -153,7 +153,7 @@ def decide(
 @router.post("/c/{slug}/themes/{theme_id}/undo")
 def undo(theme_id: ThemeId, edit: PageEditing, session: SessionDep) -> Response:
     """Undo the theme's last edit; a theme the edit created is gone, so back to the codebook."""
-    theme_edits.undo(edit, theme_id)
+    theme_undo.undo(edit, theme_id)
     if session.get(Theme, theme_id) is None:  # an undone split or create
         slug = edit.community.slug
         return RedirectResponse(f"/c/{slug}/codebook?done=undo", status_code=303)

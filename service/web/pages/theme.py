@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
-from service.committee import codebook, theme_edits
+from service.committee import codebook, theme_journal
 from service.deps import ConfidentialityDep, SessionDep
 from service.privacy.thresholds import may_read_answers, without_answer_text
 from service.storage.repositories import codebook as codebook_rows
@@ -39,7 +39,9 @@ def theme_page(
         principal.role,
     )
     reader = may_read_answers(principal.role)
-    history = without_answer_text(theme_edits.history(session, community, theme_id), principal.role)
+    history = without_answer_text(
+        theme_journal.history(session, community, theme_id), principal.role
+    )
     weekly = shown["weekly"] or []
     chart = {
         "x": [w["week"] for w in weekly if w.get("count") is not None],
