@@ -246,7 +246,9 @@ def _worries(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[Worr
             concern.get("suppressed") or concern.get("concerned_respondents")
         ):
             continue
-        visible = _visible(privacy, theme) and not concern.get("suppressed")
+        if not _visible(privacy, theme):
+            continue  # a theme under the minimum is not named anywhere in the report
+        visible = not concern.get("suppressed")
         worried = count_figure(
             privacy, concern.get("concerned_respondents") if visible else None, "members worried"
         )

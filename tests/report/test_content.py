@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
 from service.config import Settings
-from service.report.content import Period
+from service.digest.schemas import ThemeRow
+from service.privacy.thresholds import Confidentiality
+from service.report.content import Period, build_report
 from service.report.render import render_html
 from service.storage import db
 from service.storage.repositories import communities
 from service.storage.tables import SessionOutcome
 from tests.digest.conftest import NARROWING_QUOTE, QUOTE, SECRET_QUOTE
-from tests.report.conftest import report_of
+from tests.report.conftest import PERIOD, report_of
 
 
 def test_a_week_under_the_minimum_is_withheld_in_figures_and_charts(
@@ -56,14 +58,13 @@ def test_facilitator_copy_quotes_but_never_a_narrowing_quote(
     assert "Old printer woes" not in html  # retired
 
 
-def test_worries_show_their_movement_and_withhold_a_small_group(
+def test_worries_show_their_movement_and_never_name_a_small_theme(
     sample: Engine, settings: Settings
 ) -> None:
     worries = {w.name: w for w in report_of(sample, settings, role="viewer").worries}
     assert worries["Calendar conflicts"].worried == "7 members worried"
     assert worries["Expense approvals"].movement == "rising"
-    assert worries["Parental leave cover"].worried == "fewer than 5 responses"
-    assert worries["Parental leave cover"].movement == "withheld"
+    assert "Parental leave cover" not in worries  # a theme under the minimum is never named
 
 
 def test_you_said_we_did_appears_only_when_recorded(sample: Engine, settings: Settings) -> None:
@@ -93,3 +94,33 @@ def test_sessions_held_are_those_accepted_inside_the_period(
     )
     titles = [s.title for s in report.sessions]
     assert titles == ["Retrospective on the spring retreat"]  # the other is still to come
+
+
+def test_a_worry_too_small_to_count_on_a_named_theme_is_withheld() -> None:
+    themes = [
+        ThemeRow(
+            label="Rota swaps",
+            respondents=9,
+            weekly=(("2026-W40", 9),),
+            concern={"suppressed": True, "rank": 1, "reason": "Two members dread the rota."},
+        )
+    ]
+    report = build_report(
+        community_name="Circle",
+        slug="circle",
+        period=PERIOD,
+        role="facilitator",
+        privacy=Confidentiality(min_group=5, min_quote_group=10),
+        metrics={},
+        themes=themes,
+        generated=date(2026, 11, 2),
+    )
+    (worry,) = report.worries
+    assert (worry.name, worry.worried, worry.movement, worry.reason) == (
+        "Rota swaps",
+        "fewer than 5 responses",
+        "withheld",
+        "",
+    )
+    assert report.participation is None
+    assert report.measures == ()
