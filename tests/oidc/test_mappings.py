@@ -36,7 +36,7 @@ MAPPINGS = [
         (["circle-committee"], {"circle": Role.COMMITTEE}),
         (["circle-committee", "circle-facilitators"], {"circle": Role.FACILITATOR}),
         (["circle-facilitators", "circle-committee"], {"circle": Role.FACILITATOR}),
-        (["garden-viewers", "circle-committee"], {"circle": Role.COMMITTEE, "garden": "viewer"}),
+        (["garden-viewers", "circle-committee"], {"circle": Role.COMMITTEE, "garden": Role.VIEWER}),
         (["it-admins"], {"*": Role.ADMIN}),
         (["everyone"], {}),
         (["Circle-Committee"], {}),  # claim values match exactly
