@@ -113,7 +113,7 @@ class OidcClient:
                 token_endpoint=str(found["token_endpoint"]),
                 jwks_uri=str(found["jwks_uri"]),
                 end_session_endpoint=found.get("end_session_endpoint"),
-                algorithms=tuple(found.get("id_token_signing_alg_values_supported") or ["RS256"]),
+                algorithms=_signing_algorithms(found.get("id_token_signing_alg_values_supported")),
             )
         except KeyError as exc:
             raise ProviderUnavailable(
@@ -300,6 +300,13 @@ def grants(values: Iterable[str], mappings: Iterable[tuple[str, str, Role]]) -> 
         if community not in found or role.allows(found[community]):
             found[community] = role
     return found
+
+
+def _signing_algorithms(listed: object) -> tuple[str, ...]:
+    """The provider's ID-token algorithms, without ``none`` and the shared-secret HS family."""
+    names = [str(a) for a in listed] if isinstance(listed, list) else []
+    kept = tuple(a for a in names if a != "none" and not a.startswith("HS"))
+    return kept or ("RS256",)
 
 
 def _header_kid(id_token: str) -> str | None:

@@ -164,7 +164,8 @@ class TestProvider:
             "email": "jane@example.org",
             "groups": ["circle-committee"],
         }
-        self.misbehave: str | None = None  # None | tampered | wrong_audience | expired
+        # None | tampered | wrong_audience | expired | unsigned
+        self.misbehave: str | None = None
         self.expired_seconds = 3600
         self.auto_approve = True
         self.end_session = end_session
@@ -191,7 +192,8 @@ class TestProvider:
             "jwks_uri": f"{self.issuer}/jwks",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
+            "id_token_signing_alg_values_supported": ["RS256"]
+            + (["none"] if self.misbehave == "unsigned" else []),
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "profile", "email", "groups"],
         }
@@ -291,6 +293,10 @@ class _OpenIDCode(OpenIDCode):
 
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
         encoded = super().encode_id_token(token, request)
+        if self.provider.misbehave == "unsigned":  # alg "none", the payload as issued
+            payload = str(encoded).split(".")[1]
+            header = base64.urlsafe_b64encode(b'{"alg":"none"}').rstrip(b"=").decode()
+            return f"{header}.{payload}."
         if self.provider.misbehave != "tampered":
             return str(encoded)
         header, payload, signature = str(encoded).split(".")

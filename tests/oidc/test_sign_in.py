@@ -115,6 +115,15 @@ def test_tampered_id_token_is_refused(sso_client: TestClient, provider: TestProv
         assert session.scalar(select(User.id)) is None
 
 
+def test_unsigned_id_token_is_refused(sso_client: TestClient, provider: TestProvider) -> None:
+    """Even when the provider's discovery lists ``none`` among its algorithms."""
+    provider.misbehave = "unsigned"
+    _, answer = through_provider(sso_client)
+    assert answer.status_code == 401
+    assert "ID token was refused" in answer.text
+    assert SESSION_COOKIE not in sso_client.cookies
+
+
 def test_wrong_audience_is_refused(sso_client: TestClient, provider: TestProvider) -> None:
     provider.misbehave = "wrong_audience"
     _, answer = through_provider(sso_client)
