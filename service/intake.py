@@ -6,7 +6,6 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,11 +15,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service.config import Settings
-from service.errors import Conflict, TooLarge
+from service.errors import Conflict, ModelUnavailable, TooLarge
 from service.ingest.schemas import ParsedRecord, record_from_json, record_to_json
 from service.ingest.service import ExportPlan, plan_export
+from service.intake_fanout import ChunkFanOut, Staged, pseudonymise, stage_for_workers
 from service.intake_redaction import ChunkRedactor
-from service.privacy.pseudonyms import respondent_key, submission_key
 from service.privacy.redactor import Redactor, gazetteer_from
 from service.storage import db
 from service.storage.repositories import communities, import_staging, imports
@@ -44,16 +43,6 @@ def _parsing_slot(limit: int) -> threading.BoundedSemaphore:
         return _SLOTS.setdefault(limit, threading.BoundedSemaphore(limit))
 
 
-@dataclass
-class _Staged:
-    """What staging learnt of the file: the counts the summary needs."""
-
-    staged_id: int
-    identified: int = 0
-    unfinished: list[int] = field(default_factory=list)
-    replaced: int = 0
-
-
 def run_import(
     engine: Engine,
     settings: Settings,
@@ -64,8 +53,10 @@ def run_import(
     format_name: str = "auto",
     mapping: dict[str, Any] | None = None,
     create_community: bool = False,
-    redactor: Redactor,
+    redactor: Redactor | None,
     progress: Progress | None = None,
+    token: str | None = None,
+    fan_out: ChunkFanOut | None = None,
 ) -> dict[str, Any]:
     """Read, redact and stage one file a chunk at a time, then store it all in one transaction.
 
@@ -74,7 +65,9 @@ def run_import(
     transaction moves every staged chunk into the community's tables and deletes the staging
     rows, so a process killed at any moment leaves no response stored (only staged, redacted
     chunks that a later import deletes), and running the import again stores each response once.
-    ``progress(rows_done, rows_total)`` is called after each chunk.
+    ``progress(rows_done, rows_total)`` is called as chunks are redacted. ``token`` names the run
+    for ``GET .../imports/{token}`` (one is made when None). With ``fan_out`` the chunks are
+    redacted by workers (:mod:`service.intake_fanout`) and this process waits for them.
     """
     if len(data) > settings.max_upload_bytes:
         raise TooLarge(
@@ -94,10 +87,25 @@ def run_import(
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
     }
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     staged_id = db.write_with_retries(engine, partial(_open_staging, token, slug, plan.rows))
     try:
-        staged = _stage(engine, settings, plan, redactor, staged_id, progress)
+        if fan_out is None:
+            if redactor is None:
+                raise ModelUnavailable("An import without workers needs the redactor loaded")
+            staged = _stage(engine, settings, plan, redactor, staged_id, progress)
+        else:
+            staged = Staged(staged_id)
+            stage_for_workers(
+                engine,
+                plan,
+                staged,
+                secret_key=settings.secret_key,
+                gazetteer=gazetteer_from(plan.personal_values()),
+                fan_out=fan_out,
+                progress=progress,
+            )
+        db.write_with_retries(engine, partial(_storing, staged_id))
         warnings = plan.warnings_with(staged.unfinished)
         if staged.replaced:
             warnings.append(f"{staged.replaced} piece(s) of personal data redacted from free text")
@@ -110,6 +118,7 @@ def run_import(
             create_community=create_community,
             warnings=warnings,
             file_info=file_info,
+            token=token,
         )
     except BaseException:
         db.write_with_retries(engine, partial(import_staging.drop, staged_id=staged_id))
@@ -121,6 +130,10 @@ def _open_staging(token: str, slug: str, rows: int, session: Session) -> int:
     return import_staging.start(session, token, slug=slug, rows_total=rows)
 
 
+def _storing(staged_id: int, session: Session) -> None:
+    import_staging.set_status(session, staged_id, "storing")
+
+
 def _stage(
     engine: Engine,
     settings: Settings,
@@ -128,9 +141,9 @@ def _stage(
     redactor: Redactor,
     staged_id: int,
     progress: Progress | None,
-) -> _Staged:
+) -> Staged:
     """Build, redact and stage the records chunk by chunk; nothing raw is written."""
-    staged = _Staged(staged_id)
+    staged = Staged(staged_id)
     texts = ChunkRedactor(
         redactor, questions=plan.questions, gazetteer=gazetteer_from(plan.personal_values())
     )
@@ -140,7 +153,7 @@ def _stage(
             texts.redact(records)
         staged.identified += sum(1 for r in records if r.identified)
         staged.unfinished.extend(r.row for r in records if not r.finished)
-        _pseudonymise(records, settings.secret_key)  # no e-mail address is staged
+        pseudonymise(records, settings.secret_key)  # no e-mail address is staged
         payload = [record_to_json(r) for r in records]
         db.write_with_retries(
             engine, partial(_add_chunk, staged_id=staged_id, number=number, payload=payload)
@@ -150,13 +163,6 @@ def _stage(
             progress(done, plan.rows)
     staged.replaced = texts.replaced
     return staged
-
-
-def _pseudonymise(records: list[ParsedRecord], secret_key: str) -> None:
-    """Replace each record's identifiers by the keys stored for them."""
-    for record in records:
-        record.respondent_ref = respondent_key(secret_key, record.respondent_ref)
-        record.source_key = submission_key(secret_key, record.source_key)
 
 
 def _add_chunk(
@@ -169,14 +175,16 @@ def _swap_in(
     engine: Engine,
     settings: Settings,
     plan: ExportPlan,
-    staged: _Staged,
+    staged: Staged,
     *,
     slug: str,
     create_community: bool,
     warnings: list[str],
     file_info: dict[str, object],
+    token: str,
 ) -> dict[str, Any]:
-    """Store every staged chunk and drop the staging rows, in one transaction."""
+    """Store every staged chunk and delete the staged chunks, in one transaction; the run's
+    summary is kept for ``GET .../imports/{token}``."""
 
     def store(session: Session) -> dict[str, Any]:
         if create_community:
@@ -198,8 +206,8 @@ def _swap_in(
             file_info=file_info,
             keyed=True,
         )
-        import_staging.drop(session, staged.staged_id)
-        return {
+        result = {
+            "id": token,
             "community": slug,
             "format": plan.format,
             "responses_added": batch.responses_added,
@@ -209,6 +217,8 @@ def _swap_in(
             "questions": [q.summary() for q in plan.questions],
             "warnings": list(warnings),
         }
+        import_staging.finish(session, staged.staged_id, result)
+        return result
 
     # Reading and redaction are done: the one long write is this one, of stored rows only.
     try:

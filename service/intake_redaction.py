@@ -24,17 +24,29 @@ class ChunkRedactor:
     """Redacts the records of one import, chunk by chunk, with the import's gazetteer."""
 
     def __init__(
-        self, redactor: Redactor, *, questions: list[QuestionSpec], gazetteer: frozenset[str]
+        self,
+        redactor: Redactor,
+        *,
+        questions: list[QuestionSpec] | None = None,
+        free_text: set[str] | None = None,
+        gazetteer: frozenset[str],
     ) -> None:
-        """Hold the redactor, the import's free-text questions and its gazetteer."""
+        """Hold the redactor, the import's free-text questions (or their texts) and gazetteer."""
         self.redactor = redactor
         self.gazetteer = gazetteer
-        self.free_text = {q.text for q in questions if q.kind == QuestionKind.FREE_TEXT}
-        self.replaced = 0  # spans replaced so far, counted as the whole-file pass counts them
+        self.free_text = set(free_text or ()) | {
+            q.text for q in questions or () if q.kind == QuestionKind.FREE_TEXT
+        }
+        self.free_replaced = 0  # spans replaced in free-text answers so far
+        self.short_spans: dict[str, int] = {}  # each redacted short value's spans, counted once
         self.texts_seen = 0  # texts in the chunks so far
         self.texts_redacted = 0  # distinct texts sent through the pipeline
         self._cache: dict[str, tuple[str, int]] = {}
-        self._short_counted: set[str] = set()
+
+    @property
+    def replaced(self) -> int:
+        """Spans replaced so far, counted as the whole-file pass counts them."""
+        return self.free_replaced + sum(self.short_spans.values())
 
     def redact(self, records: list[ParsedRecord]) -> None:
         """Replace personal data in ``records`` in place; personal values are dropped."""
@@ -46,12 +58,10 @@ class ChunkRedactor:
         results = self._results([a.text or "" for a in free] + sorted(v or "" for v in short))
         for answer in free:
             answer.text, spans = results[answer.text or ""]
-            self.replaced += spans
+            self.free_replaced += spans
         changed = {v: results[v][0] for v in short if v and results[v][1]}
         for value in changed:
-            if value not in self._short_counted:
-                self._short_counted.add(value)
-                self.replaced += results[value][1]
+            self.short_spans.setdefault(value, results[value][1])
         for record in records:
             record.personal_values.clear()
             if not changed:

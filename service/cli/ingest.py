@@ -30,6 +30,7 @@ def ingest(
     """Import one export file into a community (created on first use)."""
     from service.ingest.service import parse_mapping
     from service.intake import run_import
+    from service.jobs.celery_app import redaction_fan_out
     from service.modelstore import ModelStore
 
     try:
@@ -38,6 +39,7 @@ def ingest(
         mapping_doc = parse_mapping(mapping.read_text(encoding="utf-8")) if mapping else None
         settings = get_settings()
         data = path.read_bytes()
+        fan_out = redaction_fan_out(settings)  # with a broker, workers redact the chunks
         with _progress_bar(path.name) as progress:
             result = run_import(
                 migrated_engine(),
@@ -48,8 +50,9 @@ def ingest(
                 format_name=format,
                 mapping=mapping_doc,
                 create_community=True,
-                redactor=ModelStore(settings).redactor,
+                redactor=None if fan_out else ModelStore(settings).redactor,
                 progress=progress,
+                fan_out=fan_out,
             )
     except PeerPulseError as error:
         fail(error)
@@ -67,7 +70,7 @@ def ingest(
 
 @contextmanager
 def _progress_bar(name: str) -> Iterator[Callable[[int, int], None]]:
-    """A bar on stderr of the rows read, redacted and staged (stdout keeps the one result)."""
+    """A bar on stderr of the rows redacted and staged (stdout keeps the one result)."""
     bar: Any = None
     shown = 0
 

@@ -128,3 +128,27 @@ class CeleryRunner:
     def submit(self, job_id: str) -> None:
         """Queue the job's task."""
         self.app.send_task("peerpulse.run_job", args=[job_id], task_id=job_id)
+
+
+class CeleryRedaction:
+    """Queues an import's staged chunks for redaction on the workers, by chunk id only."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.app = make_celery(settings)
+        self.results: list[Any] = []
+
+    def submit(self, chunk_id: int) -> None:
+        """Queue ``peerpulse.redact_chunk`` for the chunk."""
+        self.results.append(self.app.send_task("peerpulse.redact_chunk", args=[chunk_id]))
+
+    def failure(self) -> str | None:
+        """The first failed chunk task's error, if any (the tasks return row counts only)."""
+        for result in self.results:
+            if result.failed():
+                return repr(result.result)
+        return None
+
+
+def redaction_fan_out(settings: Settings) -> CeleryRedaction | None:
+    """The workers' redaction of import chunks when a broker is set; None runs it in-process."""
+    return CeleryRedaction(settings) if settings.broker_url else None

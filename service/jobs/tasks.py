@@ -42,6 +42,16 @@ def embed_chunk(text_hashes: list[str]) -> int:
     return embed_missing(context["engine"], context["models"], text_hashes)
 
 
+@celery_app.task(name="peerpulse.redact_chunk", acks_late=True, reject_on_worker_lost=True)
+def redact_chunk(chunk_id: int) -> int:
+    """Redact one staged chunk of an import in place (its text never passes through the broker);
+    returns the rows redacted (0 when another delivery had done it)."""
+    from service.intake_fanout import redact_staged_chunk
+
+    context = worker_context()
+    return redact_staged_chunk(context["engine"], context["models"].redactor, chunk_id)
+
+
 @celery_app.task(name="peerpulse.send_due_digests")
 def send_due_digests() -> Any:
     """Celery beat's weekly digest check (the embedded mode uses APScheduler instead)."""

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from service.config import DEFAULT_ID_ALLOW_PREFIXES, PrivacySettings
-from service.privacy import cues, identifiers
+from service.privacy import cues, identifiers, precheck
 from service.privacy import names as name_rules
 from service.privacy.lexicons import MONTHS, english_words
 from service.privacy.patterns import Span, find_patterns
@@ -229,24 +229,61 @@ class Redactor:
     """Redacts batches of texts with an English pipeline that carries ``pii_redactor``."""
 
     def __init__(
-        self, nlp: Language, *, use_lexicon: bool = True, privacy: PrivacySettings | None = None
+        self,
+        nlp: Language,
+        *,
+        use_lexicon: bool = True,
+        privacy: PrivacySettings | None = None,
+        precheck: bool = True,
     ) -> None:
         if "pii_redactor" not in nlp.pipe_names:
             prefixes = (privacy or PrivacySettings()).id_allow_prefixes
             config = {"use_lexicon": use_lexicon, "id_allow_prefixes": list(prefixes)}
             nlp.add_pipe("pii_redactor", last=True, config=config)
         self.nlp = nlp
+        self.precheck = precheck and use_lexicon
+        self.skipped = 0  # texts that the pre-check let skip the pipeline
+        self._safe: frozenset[str] | None = None
+        self._names: frozenset[str] = frozenset()
+        self._capitals: frozenset[str] = frozenset()
 
     def redact(
         self, texts: Sequence[str], gazetteer: frozenset[str] = frozenset()
     ) -> list[RedactionResult]:
-        """Redact every text; the gazetteer adds names known from the same import."""
-        docs = (self.nlp.make_doc(t) for t in texts)
+        """Redact every text; the gazetteer adds names known from the same import.
+
+        Plain English text that no rule can match (``service.privacy.precheck``) skips the
+        pipeline, with the same result.
+        """
+        plain = [self._plain(t, gazetteer) for t in texts]
+        self.skipped += sum(plain)
+        docs = (self.nlp.make_doc(t) for t, skip in zip(texts, plain, strict=True) if not skip)
+        piped = iter(self.nlp.pipe(_with_gazetteer(docs, gazetteer), batch_size=256))
         results = []
-        for doc in self.nlp.pipe(_with_gazetteer(docs, gazetteer), batch_size=256):
+        for text, skip in zip(texts, plain, strict=True):
+            if skip:
+                results.append(RedactionResult(text))
+                continue
+            doc = next(piped)
             spans = doc._.pii_spans or []
             results.append(RedactionResult(apply(doc.text, spans), list(spans)))
         return results
+
+    def _plain(self, text: str, gazetteer: frozenset[str]) -> bool:
+        if not self.precheck:
+            return False
+        if self._safe is None:
+            english = english_words(self.nlp)  # the component's own list
+            self._safe = precheck.safe_words(english, self.nlp.Defaults.stop_words)
+            self._names = precheck.lower_names()
+            self._capitals = precheck.capital_names()
+        return precheck.cannot_hold_pii(
+            text,
+            safe=self._safe,
+            names=self._names,
+            capitals=self._capitals,
+            gazetteer=gazetteer,
+        )
 
 
 def _with_gazetteer(docs: Iterable[Doc], gazetteer: frozenset[str]) -> Iterable[Doc]:

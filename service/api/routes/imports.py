@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,13 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.security import FacilitatorCommunity
 from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
-from service.errors import TooLarge
+from service.errors import InvalidInput, NotFound, TooLarge
 from service.ingest.service import parse_mapping
 from service.intake import run_import
+from service.jobs.celery_app import redaction_fan_out
 from service.storage.repositories import import_staging, imports
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/imports", tags=["imports"])
 _CHUNK = 1 << 20
+_IMPORT_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class QuestionOut(BaseModel):
@@ -30,6 +33,7 @@ class QuestionOut(BaseModel):
 class ImportSummary(BaseModel):
     """What an import added (the CLI's ``--json`` prints the same object)."""
 
+    id: str  # the run's id, for GET .../imports/{id}
     community: str
     format: str
     responses_added: int
@@ -90,12 +94,23 @@ async def upload(
     file: Annotated[UploadFile, File(description="The export, as the survey tool wrote it")],
     format: Annotated[str, Form()] = "auto",  # noqa: A002 - the form field's public name
     mapping: Annotated[str | None, Form(description="A mapping JSON document")] = None,
+    import_id: Annotated[
+        str | None,
+        Form(description="32 hex digits chosen by the client, to follow GET .../imports/{id}"),
+    ] = None,
 ) -> dict[str, Any]:
-    """Import one file (all or nothing); re-importing stores no response twice."""
+    """Import one file (all or nothing); re-importing stores no response twice.
+
+    The request returns when the import is stored; meanwhile ``GET .../imports/{import_id}``
+    tells its progress. With a broker set, the file's chunks are redacted by the workers.
+    """
+    if import_id is not None and not _IMPORT_ID.fullmatch(import_id):
+        raise InvalidInput("import_id must be 32 lower-case hex digits")
     # The request's session only checked the token: end it now, so that no connection is held
     # while the file is read, parsed and redacted; the import opens one short write of its own.
     await run_in_threadpool(session.commit)
     data = await _read_limited(file, settings.max_upload_bytes, request)
+    fan_out = redaction_fan_out(settings)
     return await run_in_threadpool(
         run_import,
         engine,
@@ -105,7 +120,9 @@ async def upload(
         filename=file.filename or "upload",
         format_name=format,
         mapping=parse_mapping(mapping),
-        redactor=models.redactor,
+        redactor=None if fan_out else models.redactor,
+        token=import_id,
+        fan_out=fan_out,
     )
 
 
@@ -125,6 +142,38 @@ class ImportProgressOut(BaseModel):
 def imports_in_progress(community: FacilitatorCommunity, session: SessionDep) -> list[Any]:
     """The community's imports still being read (nothing of them is stored yet)."""
     return import_staging.running(session, community.slug)
+
+
+class ImportRunOut(BaseModel):
+    """One import run: its progress while it runs, its summary once stored."""
+
+    id: str
+    status: str  # reading, redacting, storing, done
+    rows_done: int  # rows redacted and staged
+    rows_total: int
+    created_at: datetime
+    updated_at: datetime
+    result: ImportSummary | None = None
+
+
+@router.get("/{import_id}", response_model=ImportRunOut)
+def import_run(import_id: str, community: FacilitatorCommunity, session: SessionDep) -> Any:
+    """An import's progress (rows redacted of the file's rows), then its result once stored.
+
+    A run's summary is kept a day; a run that failed is gone (its error was the upload's answer).
+    """
+    run = import_staging.find(session, community.slug, import_id)
+    if run is None:
+        raise NotFound(f"No import {import_id} in this community")
+    return {
+        "id": run.token,
+        "status": run.status,
+        "rows_done": run.rows_total if run.status == "done" else run.rows_redacted,
+        "rows_total": run.rows_total,
+        "created_at": run.created_at,
+        "updated_at": run.updated_at,
+        "result": run.result,
+    }
 
 
 @router.get("", response_model=list[ImportOut])
