@@ -38,7 +38,7 @@ def _engine() -> Any:
 @recipients_app.command("add")
 def recipients_add(
     community: Community,
-    email: Annotated[str, typer.Option("--email", help="Where the digest goes")],
+    email: Annotated[str | None, typer.Option("--email", help="Where the digest goes")] = None,
     role: Annotated[str, typer.Option("--role", help="facilitator|committee|viewer")] = (
         "facilitator"
     ),
@@ -50,18 +50,33 @@ def recipients_add(
     resubscribe: Annotated[
         bool, typer.Option("--resubscribe", help="Add back someone who unsubscribed")
     ] = False,
+    slack_webhook: Annotated[
+        str | None, typer.Option("--slack-webhook", help="A Slack incoming webhook URL")
+    ] = None,
+    teams_webhook: Annotated[
+        str | None, typer.Option("--teams-webhook", help="A Teams incoming webhook URL")
+    ] = None,
 ) -> None:
-    """Add a digest recipient with their role and weekly schedule."""
+    """Add a digest recipient (an address, or a Slack or Teams channel) with role and schedule."""
     from service.digest.render import schedule_line
     from service.storage.repositories import communities
     from service.storage.repositories import digest as repo
 
     try:
+        given = [(k, v) for k, v in (("slack", slack_webhook), ("teams", teams_webhook)) if v]
+        if len(given) + (email is not None) != 1:
+            raise InvalidInput(
+                "Give exactly one of --email, --slack-webhook and --teams-webhook",
+                hint=f"e.g. `peerpulse recipients add --community {community} --email ADDRESS`",
+            )
+        if given:
+            _add_channel(community, *given[0], role=role, when=(weekday, hour, timezone))
+            return
         with db.transaction(_engine(), write=True) as session:
             recipient = repo.add_recipient(
                 session,
                 communities.get(session, community),
-                email,
+                email or "",
                 role=role,
                 weekday=weekday,
                 hour=hour,
@@ -72,6 +87,29 @@ def recipients_add(
             typer.echo(f"added {recipient.email} ({recipient.role}) to {community}: {line}")
     except PeerPulseError as error:
         _fail(error)
+
+
+def _add_channel(
+    slug: str, channel: str, url: str, *, role: str, when: tuple[int, int, str]
+) -> None:
+    """Add a Slack or Teams channel; its URL is never printed back (it is a secret)."""
+    from service.digest.render import schedule_line
+    from service.storage.repositories import communities, integrations
+
+    weekday, hour, timezone = when
+    with db.transaction(_engine(), write=True) as session:
+        recipient = integrations.add_channel(
+            session,
+            communities.get(session, slug),
+            channel=channel,
+            url=url,
+            role=role,
+            weekday=weekday,
+            hour=hour,
+            timezone=timezone,
+        )
+        line = schedule_line(weekday=weekday, hour=hour, timezone=timezone)
+        typer.echo(f"added {recipient.email} ({recipient.role}) to {slug}: {line}")
 
 
 @recipients_app.command("list")

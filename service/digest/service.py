@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from service.analysis.metrics import community_metrics
 from service.config import Settings
+from service.digest import chat
 from service.digest import render as rendering
 from service.digest import send as sending
 from service.digest.content import DigestContent, build_content
@@ -157,6 +158,22 @@ def compose(
     )
 
 
+def compose_chat(
+    settings: Settings, recipient: Recipient, content: DigestContent
+) -> chat.ChatMessage:
+    """A Slack or Teams channel's post of the digest, with its own stop (unsubscribe) link."""
+    token = sending.unsubscribe_token(settings.secret_key, recipient.id, recipient.email)
+    return chat.build_message(
+        rendering.render(content),
+        channel=recipient.channel,
+        url=recipient.webhook_url or "",
+        message_id=sending.message_id(
+            settings.secret_key, recipient.id, content.period, settings.smtp.sender
+        ),
+        stop_url=sending.unsubscribe_url(settings.public_url, token),
+    )
+
+
 def deliver(
     engine: Engine,
     settings: Settings,
@@ -165,17 +182,27 @@ def deliver(
     period: str,
     mailer: sending.Mailer,
     cache: ContentCache | None = None,
+    poster: chat.ChatPoster | None = None,
 ) -> Outcome:
-    """Send one recipient's digest of ``period`` unless the send log says it already went."""
+    """Send one recipient's digest of ``period`` unless the send log says it already went.
+
+    A Slack or Teams recipient's digest is posted by ``poster`` under the same send log."""
     prepared = _prepare(engine, settings, recipient_id, period=period, cache=cache)
     if isinstance(prepared, Outcome):
         return prepared
     email, message = prepared
-    send_id = _claim(engine, recipient_id, period, str(message["Message-ID"]))
+    if isinstance(message, chat.ChatMessage):
+        msg_id = message.message_id
+    else:
+        msg_id = str(message["Message-ID"])
+    send_id = _claim(engine, recipient_id, period, msg_id)
     if send_id is None:
         return Outcome(email, period, "skipped", f"already claimed for {period}")
     try:
-        mailer.send(message)
+        if isinstance(message, chat.ChatMessage):
+            (poster or chat.HttpPoster(timeout=settings.integrations.timeout_seconds)).post(message)
+        else:
+            mailer.send(message)
     except sending.DeliveryFailed as exc:
         status = "claimed" if exc.uncertain else "failed"
         _mark(engine, send_id, status=status, error=f"{exc.message}: {exc.detail}")
@@ -192,7 +219,7 @@ def _prepare(
     *,
     period: str,
     cache: ContentCache | None,
-) -> Outcome | tuple[str, EmailMessage]:
+) -> Outcome | tuple[str, EmailMessage | chat.ChatMessage]:
     cache = cache if cache is not None else ContentCache()
     with db.transaction(engine) as session:
         recipient = session.get(Recipient, recipient_id)
@@ -208,6 +235,8 @@ def _prepare(
             cache.items[key] = digest_content(
                 session, community, role=recipient.role, settings=settings, period=period
             )
+        if recipient.channel in chat.CHANNELS:
+            return recipient.email, compose_chat(settings, recipient, cache.items[key])
         return recipient.email, compose(settings, recipient, community, cache.items[key])
 
 

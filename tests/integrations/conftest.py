@@ -52,6 +52,10 @@ class _Handler(BaseHTTPRequestHandler):
                 f"{self.command} {self.path}", (404, {"error": "no route"})
             )
         )
+        if status == 0:  # drop the connection after reading the request: no answer at all
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header(
