@@ -15,6 +15,7 @@ from service.api.routes import (
     imports,
     metrics,
     outcomes,
+    polls,
     questions,
     respondents,
     segments,
@@ -42,6 +43,7 @@ for module in (
     digest,
     suggestions,
     outcomes,
+    polls,
     webhooks,
 ):
     api_router.include_router(module.router)

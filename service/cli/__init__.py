@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from service.cli import admin, agenda, analyze, codebook, export, goals, ingest, server, sso
+from service.cli import (
+    admin,
+    agenda,
+    analyze,
+    codebook,
+    export,
+    goals,
+    ingest,
+    polls,
+    server,
+    sso,
+)
 from service.cli import report as report_cli
 from service.cli import webhooks as webhooks_cli
 from service.cli.common import fail
@@ -45,5 +56,6 @@ app.add_typer(ingest.roster_app, name="roster")
 app.add_typer(export.export_app, name="export")
 app.add_typer(webhooks_cli.webhooks_app, name="webhooks")
 app.add_typer(agenda.agenda_app, name="agenda")
+app.add_typer(polls.poll_app, name="poll")
 app.add_typer(sso.sso_app, name="sso")
 app.add_typer(codebook.codebook_app, name="codebook")

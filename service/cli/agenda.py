@@ -32,6 +32,7 @@ def agenda_brief(
 ) -> None:
     """Write the one-page facilitator brief of a session (PDF or HTML by the file's suffix)."""
     from service.committee import brief as briefs
+    from service.config import get_settings
     from service.polls import service as polls
     from service.storage.repositories import communities
 
@@ -44,9 +45,8 @@ def agenda_brief(
             )
         with db.transaction(migrated_engine()) as session:
             target = communities.get(session, community)
-            made = briefs.session_brief(
-                session, target, day, polls=polls.brief_lines(session, target)
-            )
+            lines = polls.brief_lines(session, target, min_group=get_settings().min_group_size)
+            made = briefs.session_brief(session, target, day, polls=lines)
         if out.suffix.lower() == ".pdf":
             out.write_bytes(briefs.brief_pdf(made))
         else:

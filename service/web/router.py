@@ -24,7 +24,7 @@ from service.errors import NotFound, PeerPulseError, RateLimited, Unauthorized
 from service.storage.repositories import auth, communities
 from service.storage.tables import Community
 from service.web.common import PagePrincipal, PageRoute, SignInRequired, render
-from service.web.pages import admin, agenda, board, codebook, goals, oidc, overview, theme
+from service.web.pages import admin, agenda, board, codebook, goals, oidc, overview, poll, theme
 from service.web.pages import report as report_page
 
 __all__ = ["SignInRequired", "router", "signin_redirect"]
@@ -157,7 +157,7 @@ def home(request: Request, session: SessionDep, principal: PagePrincipal) -> Res
     return render(request, "communities.html", communities=reachable, principal=principal)
 
 
-for _module in (overview, theme, codebook, board, agenda, goals, admin, oidc, report_page):
+for _module in (overview, theme, codebook, board, agenda, goals, admin, oidc, report_page, poll):
     router.include_router(_module.router)
 
 

@@ -15,12 +15,14 @@ from tests.agenda.builders import segments, worry_and_size
 SLUG = "next-session"
 
 
-def _community_with_suggestions(live_server: dict[str, str]) -> tuple[str, list[dict]]:
+def _community_with_suggestions(
+    live_server: dict[str, str], slug: str = SLUG
+) -> tuple[str, list[dict]]:
     """Suggestions stored in the live server's database, and a committee token for them."""
     url = f"sqlite:///{live_server['env_db']}"
     engine = db.make_engine(url)
     with db.transaction(engine, write=True) as session:
-        community = communities.get_or_create(session, SLUG)
+        community = communities.get_or_create(session, slug)
         community_id = community.id
         token = auth.create_token(session, role=Role.COMMITTEE, community=community)
     themes, units = worry_and_size()

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from service.committee import brief as briefs
 from service.committee import outcomes as recording
 from service.committee.actions import actor_of
-from service.deps import EngineDep, SessionDep
+from service.deps import EngineDep, SessionDep, SettingsDep
 from service.polls import service as polls
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import outcomes, reviews, suggestions
@@ -65,12 +65,16 @@ def agenda_page(
 def brief(
     community: FacilitatorPage,
     session: SessionDep,
+    settings: SettingsDep,
     session_date: date,
     format: Literal["html", "pdf"] = "html",  # noqa: A002 - the query parameter's name
 ) -> Response:
     """The session's one-page facilitator brief: HTML to print, or a PDF (facilitator)."""
     made = briefs.session_brief(
-        session, community, session_date, polls=polls.brief_lines(session, community)
+        session,
+        community,
+        session_date,
+        polls=polls.brief_lines(session, community, min_group=settings.min_group_size),
     )
     if format == "pdf":
         name = f"brief-{community.slug}-{session_date.isoformat()}.pdf"

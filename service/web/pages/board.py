@@ -19,6 +19,7 @@ from service.committee import actions
 from service.committee.actions import actor_of
 from service.deps import EngineDep, SessionDep, SettingsDep
 from service.errors import InvalidInput
+from service.polls import service as polls
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import reviews, suggestions
 from service.web.common import (
@@ -42,6 +43,7 @@ DONE = {
     "reopen": "Reopened: it is open again for votes and a decision.",
     "rename": "Renamed.",
     "merge": "Merged.",
+    "poll": "Poll opened: share its address with members.",
 }
 STATUSES = ("open", "deferred", "accepted", "rejected")
 
@@ -81,6 +83,15 @@ def board(
         quorum=settings.accept_min_votes,
         is_admin=principal.role == Role.ADMIN,
         today=date.today().isoformat(),
+        poll=polls.board_view(
+            session,
+            community,
+            role=principal.role,
+            min_group=settings.min_group_size,
+            min_quote_group=settings.min_quote_group_size,
+            facilitator=principal.role.allows(Role.FACILITATOR),
+        ),
+        public_url=settings.public_url.rstrip("/"),
     )
 
 
