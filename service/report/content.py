@@ -9,6 +9,7 @@ read members' words, never from a withheld theme, and never when they narrow to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from service.privacy.thresholds import NARROWING, Confidentiality, iso_week, may
 from service.report.charts import Point, bar_chart, line_chart
 from service.report.schemas import (
     GoalProgress,
+    ImpactQuestion,
     Loop,
     MeasureSeries,
     Participation,
@@ -31,6 +33,12 @@ from service.report.schemas import (
 )
 
 MAX_THEMES = 8
+# A question that asks what members valued or what changed in their work.
+IMPACT_QUESTION = re.compile(
+    r"\b(?:valu|useful|helpful|helped|impact|chang|differen|appl(?:y|ied)|learn|took away|"
+    r"takeaway|benefit|gain|improv)",
+    re.IGNORECASE,
+)
 MAX_WORRIES = 6
 _MEASURES = (
     ("satisfaction", "Satisfaction (average rating)", None, None, "{:.1f}"),
@@ -83,9 +91,15 @@ def build_report(
     outcomes: Sequence[Mapping[str, Any]] = (),
     generated: date,
     counted_as: str = "members",
+    question_themes: Mapping[str, Sequence[ThemeRow]] | None = None,
 ) -> ReportContent:
-    """The report for ``role`` over ``period`` (every argument is already read from storage)."""
-    valued, withheld = _valued_themes(privacy, themes, period, quoting=may_read_answers(role))
+    """The report for ``role`` over ``period`` (every argument is already read from storage).
+
+    ``question_themes`` are the themes of each question with its own, by question text: those
+    of questions about value or impact (:data:`IMPACT_QUESTION`) make "What changed in members'
+    work"."""
+    quoting = may_read_answers(role)
+    valued, withheld = _valued_themes(privacy, themes, period, quoting=quoting)
     return ReportContent(
         community_name=community_name,
         slug=slug,
@@ -99,6 +113,7 @@ def build_report(
         measures=_measures(metrics.get("weekly") or {}, period),
         themes=valued,
         withheld_themes=withheld,
+        impact=_impact(privacy, question_themes or {}, period, quoting=quoting),
         worries=_worries(privacy, themes),
         goals=_goals(goals),
         sessions=tuple(
@@ -236,6 +251,23 @@ def _valued_themes(
         )
     ranked.sort(key=lambda item: (item[0], item[1], item[2].name))
     return tuple(item for *_, item in ranked[:MAX_THEMES]), withheld
+
+
+def _impact(
+    privacy: Confidentiality,
+    question_themes: Mapping[str, Sequence[ThemeRow]],
+    period: Period,
+    *,
+    quoting: bool,
+) -> tuple[ImpactQuestion, ...]:
+    out = []
+    for question, rows in question_themes.items():
+        if not IMPACT_QUESTION.search(question):
+            continue
+        shown, withheld = _valued_themes(privacy, rows, period, quoting=quoting)
+        if shown or withheld:
+            out.append(ImpactQuestion(question.strip(), shown, withheld))
+    return tuple(out)
 
 
 def _worries(privacy: Confidentiality, themes: Sequence[ThemeRow]) -> tuple[WorryItem, ...]:

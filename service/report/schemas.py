@@ -47,6 +47,15 @@ class ValuedTheme:
 
 
 @dataclass(frozen=True)
+class ImpactQuestion:
+    """A question about value or impact, and the themes of members' answers to it."""
+
+    question: str
+    themes: tuple[ValuedTheme, ...]
+    withheld: int
+
+
+@dataclass(frozen=True)
 class WorryItem:
     """A theme members sounded worried about, and how it moved."""
 
@@ -105,6 +114,7 @@ class ReportContent:
     sessions: tuple[SessionHeld, ...]
     loops: tuple[Loop, ...]
     withheld_themes: int = 0
+    impact: tuple[ImpactQuestion, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

@@ -60,4 +60,5 @@ def build(
         outcomes=repo.outcomes_between(session, community, period.start, period.end),
         generated=today or datetime.now(UTC).date(),
         counted_as=communities_repo.headcount(session, community, privacy).noun,
+        question_themes=repo.question_themes(session, community),
     )

@@ -13,8 +13,9 @@ from service.report.content import Period, build_report
 from service.report.render import render_html
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.tables import SessionOutcome
+from service.storage.tables import Question, SessionOutcome
 from tests.digest.conftest import NARROWING_QUOTE, QUOTE, SECRET_QUOTE
+from tests.factories import theme_row
 from tests.report.conftest import PERIOD, report_of
 
 
@@ -124,3 +125,67 @@ def test_a_worry_too_small_to_count_on_a_named_theme_is_withheld() -> None:
     )
     assert report.participation is None
     assert report.measures == ()
+
+
+def _question(engine: Engine, text: str) -> int:
+    with db.transaction(engine, write=True) as session:
+        community = communities.get(session, "circle")
+        question = Question(
+            community_id=community.id, text=text, text_hash=str(len(text)) * 64, kind="text"
+        )
+        session.add(question)
+        session.flush()
+        return question.id
+
+
+def test_what_changed_comes_from_the_themes_of_value_and_impact_questions(
+    sample: Engine, settings: Settings
+) -> None:
+    impact = _question(sample, "What changed in your work since the last session?")
+    other = _question(sample, "Which room do you prefer?")
+    with db.transaction(sample, write=True) as session:
+        community_id = communities.get(session, "circle").id
+        weekly = [{"week": "2026-W40", "count": 7}]
+        session.add_all(
+            [
+                theme_row(
+                    community_id,
+                    "calendar rules",
+                    name="Set calendar rules with my exec",
+                    question_id=impact,
+                    summary={"respondents": 7, "weekly": weekly, "quotes": [{"text": QUOTE}]},
+                ),
+                theme_row(
+                    community_id,
+                    "tiny",
+                    question_id=impact,
+                    summary={"respondents": 2, "suppressed": True},
+                ),
+                theme_row(
+                    community_id,
+                    "big room",
+                    question_id=other,
+                    summary={"respondents": 9, "weekly": weekly},
+                ),
+            ]
+        )
+    report = report_of(sample, settings, role="facilitator")
+    (question,) = report.impact  # the room question is not about value or impact
+    assert question.question == "What changed in your work since the last session?"
+    assert [(t.name, t.members, t.quote) for t in question.themes] == [
+        ("Set calendar rules with my exec", "7 members", QUOTE)
+    ]
+    assert question.withheld == 1
+    html = render_html(report_of(sample, settings, role="viewer"))
+    assert "What changed in members' work" in html
+    assert "Set calendar rules with my exec" in html
+    assert QUOTE not in html
+    assert "big room" not in html
+
+
+def test_without_such_a_question_the_section_is_left_out(
+    sample: Engine, settings: Settings
+) -> None:
+    report = report_of(sample, settings, role="facilitator")
+    assert report.impact == ()
+    assert "What changed in members" not in render_html(report)
