@@ -7,8 +7,13 @@ child process on a fresh SQLite database, the way ``peerpulse ingest`` runs it: 
 loaded first (timed apart), then ``service.intake.run_import`` reads, redacts and stores the
 file. Peak memory is the child's peak resident set (``ru_maxrss``, the spaCy pipeline included).
 
-Three runs per size, in the same invocation:
-- **new**: the working tree's code (streaming ingest);
+Runs per size, in the same invocation:
+- **new**: the working tree's code (streaming ingest), embedded: this process redacts;
+- **workers**: the working tree's code with a broker: two ``peerpulse worker`` processes (one
+  thread each) redact the chunks (``evaluation/ingest_workers.py``), on a fresh PostgreSQL
+  database (workers refuse SQLite); peak memory is the import's process plus both workers;
+- **prev**: the code of ``--prev-ref`` (streaming ingest before this pass's redaction speed-up),
+  embedded;
 - **old**: the code of ``--baseline-ref`` (the last commit before streaming ingest), extracted
   with ``git archive`` and put first on the child's path; skipped above ``--baseline-max`` rows
   (at 90,000 rows it ran past 15 minutes and 3 GB);
@@ -30,11 +35,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evaluation import ingest_workers
 from evaluation.datasets import REPORTS, ROOT
 from evaluation.ingest_data import QUESTIONS, write_export
 
 NAME = "ingest"
 BASELINE_REF = "b3ba613"  # main before streaming ingest (issue 21)
+PREV_REF = "bed8ffa"  # streaming ingest, before the pre-check and the fan-out (issue 21)
 CACHE = ROOT / "data" / "eval-cache" / "ingest"
 FREE_TEXT_COLUMNS = (3, 4, 7)  # went well, got in the way, anything to raise
 
@@ -50,7 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--plain-max", type=int, default=10_000, help="largest size the plain pipeline runs on"
     )
     parser.add_argument("--baseline-ref", default=BASELINE_REF)
-    parser.add_argument("--runs", default="new,old,plain", help="which runs, comma-separated")
+    parser.add_argument("--prev-ref", default=PREV_REF)
+    parser.add_argument(
+        "--new-ref",
+        default=None,
+        help="run new and workers on this commit's code (default: the working tree)",
+    )
+    parser.add_argument(
+        "--runs", default="new,workers,prev,old,plain", help="which runs, comma-separated"
+    )
     parser.add_argument("--out", default=str(REPORTS / "ingest"), help="report path, no suffix")
 
 
@@ -60,7 +75,19 @@ def run(args: argparse.Namespace) -> Path:
     if args.with_90k and 90_000 not in sizes:
         sizes.append(90_000)
     runs = [r for r in args.runs.split(",") if r]
-    baseline = _baseline_code(args.baseline_ref) if "old" in runs else None
+    codes = {
+        "old": _baseline_code(args.baseline_ref) if "old" in runs else None,
+        "prev": _baseline_code(args.prev_ref) if "prev" in runs else None,
+    }
+    if args.new_ref:  # a snapshot: other edits of the working tree do not reach the runs
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", args.new_ref],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        codes["new"] = codes["workers"] = _baseline_code(commit)
     rows: list[dict[str, Any]] = []
     for size in sizes:
         path = CACHE / f"google_forms_{size}.csv"
@@ -71,7 +98,7 @@ def run(args: argparse.Namespace) -> Path:
                 name == "plain" and size > args.plain_max
             ):
                 continue
-            result = _run_child(name, path, size, baseline)
+            result = _run_child(name, path, size, codes.get(name))
             print(json.dumps(result), flush=True)
             rows.append(result)
     out = Path(args.out)
@@ -89,29 +116,50 @@ def _baseline_code(ref: str) -> Path:
             ["git", "archive", ref, "service"], cwd=ROOT, check=True, capture_output=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    if not (target / "models").exists():  # trained artifacts the workers load, found by path
+        (target / "models").symlink_to(ROOT / "models")
     return target
 
 
-def _run_child(name: str, path: Path, size: int, baseline: Path | None) -> dict[str, Any]:
+def _run_child(name: str, path: Path, size: int, code: Path | None) -> dict[str, Any]:
     spec = {"run": name, "path": str(path), "rows": size}
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as work:
-        code = baseline if name == "old" and baseline else ROOT
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PEERPULSE_")}
         env.update(
-            PYTHONPATH=os.pathsep.join([str(code), str(ROOT)]),
+            PYTHONPATH=os.pathsep.join([str(code or ROOT), str(ROOT)]),
             PEERPULSE_DATABASE_URL=f"sqlite:///{work}/bench.db",
             PEERPULSE_DATA_DIR=work,
             HF_HUB_OFFLINE="1",
         )
-        # Run this module alone: the other suites import today's service package.
-        command = [sys.executable, "-m", "evaluation.suites.ingest", json.dumps(spec)]
-        started = time.perf_counter()
-        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - started
+        if name != "workers":
+            return spec | _timed_child(spec, env, work)
+        with ingest_workers.database() as url:
+            env.update(
+                PEERPULSE_DATABASE_URL=url,
+                PEERPULSE_BROKER_URL=ingest_workers.REDIS,
+                PEERPULSE_ENVIRONMENT="test",
+                PEERPULSE_SECRET_KEY="ingest-benchmark-secret-key-0123456789-abcdef",
+            )
+            workers = ingest_workers.Workers(env, Path(work), cwd=code or ROOT)
+            try:
+                started = workers.start()
+                result = _timed_child(spec, env, work)
+                worker_mb = workers.peak_rss_mb()
+            finally:
+                workers.stop()
+        return spec | result | {"workers_start_seconds": round(started, 1), "workers_mb": worker_mb}
+
+
+def _timed_child(spec: dict[str, Any], env: dict[str, str], work: str) -> dict[str, Any]:
+    # Run this module alone: the other suites import today's service package.
+    command = [sys.executable, "-m", "evaluation.suites.ingest", json.dumps(spec)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
     if done.returncode != 0:
-        raise SystemExit(f"{name} on {path.name} failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"{spec['run']} on {spec['path']} failed:\n{done.stderr[-3000:]}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return spec | result | {"process_seconds": round(wall, 1)}
+    return result | {"process_seconds": round(wall, 1)}
 
 
 def _child(spec: dict[str, Any]) -> None:
@@ -124,19 +172,25 @@ def _child(spec: dict[str, Any]) -> None:
     if spec["run"] == "plain":
         result = _plain_pipe(path, settings.spacy_model, started)
     else:
-        result = _import(path, settings, started)
+        result = _import(path, settings, started, workers=spec["run"] == "workers")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result | {"peak_rss_mb": round(peak)}))
 
 
-def _import(path: Path, settings: Any, started: float) -> dict[str, Any]:
+def _import(path: Path, settings: Any, started: float, *, workers: bool) -> dict[str, Any]:
     from service.intake import run_import
     from service.modelstore import ModelStore
     from service.storage import db
 
     engine = db.engine_for(settings.database_url)
     db.upgrade(engine)
-    redactor = ModelStore(settings).redactor
+    extra: dict[str, Any] = {}
+    if workers:  # the workers redact; this process loads no model
+        from service.jobs.celery_app import redaction_fan_out
+
+        extra = {"redactor": None, "fan_out": redaction_fan_out(settings)}
+    else:
+        extra = {"redactor": ModelStore(settings).redactor}
     loaded = time.perf_counter()
     summary = run_import(
         engine,
@@ -145,7 +199,7 @@ def _import(path: Path, settings: Any, started: float) -> dict[str, Any]:
         data=path.read_bytes(),
         filename=path.name,
         create_community=True,
-        redactor=redactor,
+        **extra,
     )
     seconds = time.perf_counter() - loaded
     return {
@@ -180,7 +234,9 @@ def _plain_pipe(path: Path, model: str, started: float) -> dict[str, Any]:
 
 def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     names = {
-        "new": "new (streaming)",
+        "new": "new, embedded",
+        "workers": "new, two workers",
+        "prev": f"previous ({args.prev_ref})",
         "old": f"old ({args.baseline_ref})",
         "plain": "plain nlp.pipe, full pipeline",
     }
@@ -192,18 +248,21 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores (shared).",
         "Generated Google Forms exports of weekly check-ins (8 columns: timestamp, e-mail, a 1-5 "
         "rating, three free-text questions, a checkbox question, a role); about 3 answers in 100 "
-        "carry personal data. Each run is a fresh process on a fresh SQLite database; the model "
-        "load is timed apart. Responses/s is responses stored over import time (reading, "
-        "redaction, storage); peak memory is the process's peak resident set, model included.",
+        "carry personal data. Each run is a fresh process on a fresh SQLite database (the "
+        "workers run: PostgreSQL, which workers need); the model load (the workers' start) is "
+        "timed apart. Responses/s is responses stored over import time (reading, redaction, "
+        "storage); peak memory is the process's peak resident set, model included, and for the "
+        "workers run the two workers' peaks (each loads every model a worker uses).",
         "",
-        "| rows | MiB | run | import s | responses/s | load s | peak RSS MB |",
-        "|---:|---:|---|---:|---:|---:|---:|",
+        "| rows | MiB | run | import s | responses/s | load s | peak RSS MB | workers MB |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         size_mib = Path(row["path"]).stat().st_size / 2**20
         lines.append(
             f"| {row['rows']:,} | {size_mib:.1f} | {names[row['run']]} | {row['import_seconds']} | "
-            f"{row['responses_per_s']:,} | {row['load_seconds']} | {row['peak_rss_mb']:,} |"
+            f"{row['responses_per_s']:,} | {row.get('workers_start_seconds', row['load_seconds'])} "
+            f"| {row['peak_rss_mb']:,} | {row.get('workers_mb', '')} |"
         )
     plain = [r for r in rows if r["run"] == "plain"]
     if plain:
