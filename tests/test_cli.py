@@ -255,6 +255,7 @@ COMMAND_TREE = [
         + ["--beat"],
     ),
     ("serve", ["--host", "--port"]),
+    ("report", ["--community", "--from", "--to", "--out", "--role"]),
     ("db upgrade", []),
     ("communities create", ["--name"]),
     ("communities list", []),
@@ -266,7 +267,7 @@ COMMAND_TREE = [
     (
         "recipients add",
         ["--community", "--email", "--role", "--weekday", "--hour", "--timezone"]
-        + ["--resubscribe"],
+        + ["--resubscribe", "--slack-webhook", "--teams-webhook"],
     ),
     ("recipients list", ["--community"]),
     ("digest", ["--community", "--preview", "--send", "--out", "--role"]),
@@ -275,6 +276,9 @@ COMMAND_TREE = [
     ("goals list", ["--community"]),
     ("roster import", ["--community", "--json"]),
     ("export answers", ["--community", "--out"]),
+    ("export themes", ["--community", "--out"]),
+    ("export agenda", ["--community", "--session", "--out", "--start", "--minutes", "--role"]),
+    ("webhooks secret", ["--community", "--tool"]),
 ]
 
 
