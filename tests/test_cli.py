@@ -279,6 +279,11 @@ COMMAND_TREE = [
     ("export themes", ["--community", "--out"]),
     ("export agenda", ["--community", "--session", "--out", "--start", "--minutes", "--role"]),
     ("webhooks secret", ["--community", "--tool"]),
+    ("agenda brief", ["--community", "--session", "--out"]),
+    ("agenda outcome", ["--community", "--session", "--discussed", "--action", "--suggestion"])
+    + ["--said"],
+    ("poll create", ["--community", "--closes"]),
+    ("poll send", ["--roster"]),
 ]
 
 

@@ -74,6 +74,7 @@ class QuestionSpec:
     kind: QuestionKind
     choices: list[str] = field(default_factory=list)
     segment: str | None = None
+    codes: dict[str, str] = field(default_factory=dict)  # a cell's code -> the choice it means
 
     def summary(self) -> dict[str, str]:
         """The shape used in the import summary."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from service.config import LimitSettings
 from service.errors import InvalidInput, Location
-from service.ingest import formats
+from service.ingest import codes, formats
 from service.ingest.decode import Table, read_table
 from service.ingest.formats.base import (
     Layout,
@@ -137,6 +137,7 @@ def plan_export(
         apply_mapping(layout, mapping, filename)
     numbers = check_rows(table, layout, filename, limits)
     questions = build_questions(table, layout)
+    codes.read_choice_codes(table, layout, questions, mapping)
     extra = {"encoding": table.encoding, "container": table.container}
     return ExportPlan(table, layout, numbers, questions, extra)
 
@@ -154,6 +155,12 @@ def parse_mapping(raw: str | bytes | None) -> dict[str, Any] | None:
             location=Location(row=exc.lineno, column=exc.colno),
             hint='Write it as {"columns": {"<header>": "free_text"}}.',
         ) from exc
+    if (
+        isinstance(mapping, dict)
+        and "columns" not in mapping
+        and isinstance(mapping.get("codes"), dict)
+    ):
+        mapping["columns"] = {}
     if not isinstance(mapping, dict) or not isinstance(mapping.get("columns"), dict):
         raise InvalidInput(
             'The mapping has no "columns" object',

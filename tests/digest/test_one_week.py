@@ -12,6 +12,7 @@ from sqlalchemy import Engine, update
 from service.auth.roles import Role
 from service.digest import service
 from service.digest.content import build_content
+from service.digest.figures import shown
 from service.privacy.thresholds import Confidentiality
 from service.storage import db
 from service.storage.repositories import communities
@@ -105,3 +106,24 @@ def test_a_follow_up_note_never_tops_the_digests_awaiting_list(engine: Engine) -
         today=date(2026, 10, 5),
     )
     assert [s.format for s in content.awaiting] == ["open discussion", "follow up?"]
+
+
+def test_the_api_gives_the_figure_the_overview_and_the_digest_show(
+    app_client: TestClient,
+) -> None:
+    """One function computes a week's figure: the API's number is the one the overview and the
+    digest format (37.5 -> +38 in both)."""
+    token = sign_in(app_client, Role.FACILITATOR)
+    _nps_week(app_client.app.state.engine)  # type: ignore[attr-defined]
+    body = app_client.get(
+        "/api/v1/communities/circle/metrics", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    week = next(c for c in body["weekly"]["nps"] if c["week"] == "2026-W41")
+    assert week["value"] == 37.5
+    _, text = _digest_text(app_client, "2026-W41")
+    digest_nps = re.search(r"Net Promoter Score: ([+-]\d+) \(2026-W41", text)
+    page = app_client.get("/c/circle").text
+    row = re.search(r"<td>2026-W41</td>(.*?)</tr>", page, re.DOTALL)
+    assert digest_nps is not None and row is not None
+    overview_nps = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))[1]
+    assert shown(week["value"], "nps") == digest_nps.group(1) == overview_nps == "+38"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from service.config import LimitSettings
 from service.errors import InvalidInput, Location, TooLarge
-from service.ingest import classify
+from service.ingest import classify, codes
 from service.ingest.dates import parse_datetime
 from service.ingest.decode import Table
 from service.ingest.schemas import (
@@ -289,7 +289,7 @@ def _answers(
             spec = questions[plan.question]
             record.answers.append(typed_answer(spec, cell))
             if spec.segment:
-                record.segments[spec.segment] = cell
+                record.segments[spec.segment] = codes.decode(spec, cell)
     ticks: dict[str, list[str]] = {}
     for plan, cell in cells.get(ColumnRole.CHOICE_FLAG, []):
         if plan.question and cell and cell != "0":
@@ -323,13 +323,12 @@ def channel_of(value: str) -> Channel:
 
 def typed_answer(spec: QuestionSpec, cell: str) -> Answer:
     """Store a cell as text and, where the kind has one, as a typed value."""
+    cell = codes.decode(spec, cell)
     answer = Answer(question=spec.text, text=cell)
     if spec.kind in (QuestionKind.NUMERIC, QuestionKind.LIKERT, QuestionKind.NPS):
         answer.number = classify.parse_number(cell)
     elif spec.kind == QuestionKind.YES_NO:
-        flag = classify.yes_no_value(cell)
-        number = classify.parse_number(cell)
-        answer.number = float(flag) if flag is not None else number
+        answer.number = codes.yes_no_number(cell)
     elif spec.kind == QuestionKind.MULTI_CHOICE:
         separator = ";" if cell.endswith(";") or ";" in cell else ", "
         answer.choices = classify.split_multi(cell.rstrip(";"), separator, set(spec.choices))
