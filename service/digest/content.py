@@ -26,6 +26,7 @@ from service.digest.schemas import (
     GoalItem,
     Measure,
     ParticipationItem,
+    PollItem,
     QuoteItem,
     SaidDidItem,
     SuggestionItem,
@@ -102,6 +103,7 @@ def build_content(
     unidentified: Collection[int] = (),
     counted_as: str = "members",
     said_did: Sequence[Mapping[str, Any]] = (),
+    poll: PollItem | None = None,
 ) -> DigestContent:
     """Shape one digest for ``role`` from a community's themes, suggestions and metrics.
 
@@ -148,6 +150,7 @@ def build_content(
         goals=_goals(goals),
         uncovered=_uncovered(themes) if goals else (),
         said_did=_said_did(said_did),
+        poll=poll,
     )
 
 

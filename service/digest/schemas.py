@@ -155,6 +155,18 @@ class SaidDidItem:
     session_date: str
 
 
+@dataclass(frozen=True)
+class PollItem:
+    """The latest members' poll: where members answer, how many did, what they rank first."""
+
+    url: str
+    open: bool
+    answered: int | None  # None under the minimum group
+    closes: str | None
+    top: tuple[str, ...] = ()
+    """Topics by members' ranking, best first: only from the minimum group of answers."""
+
+
 GOAL_STATUS = {
     "ahead_of_members": "Ahead of members' reality: start from where they are",
     "barely_raised": "Members barely raise it",
@@ -189,6 +201,7 @@ class DigestContent:
     goals: tuple[GoalItem, ...] = ()
     uncovered: tuple[UncoveredItem, ...] = ()
     said_did: tuple[SaidDidItem, ...] = ()
+    poll: PollItem | None = None
     """The latest session's outcomes ("you said, we did"), when it was held lately."""
     data_week: str | None = None
     """The latest week with answers up to ``period``: the week the digest describes and names

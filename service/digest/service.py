@@ -30,6 +30,7 @@ from service.digest import chat
 from service.digest import render as rendering
 from service.digest import send as sending
 from service.digest.content import DigestContent, build_content
+from service.polls import service as polls
 from service.privacy.thresholds import Confidentiality, iso_week
 from service.storage import db
 from service.storage.repositories import communities as communities_repo
@@ -103,6 +104,7 @@ def digest_content(
         unidentified=themes_repo.unidentified_themes(session, community),
         counted_as=communities_repo.headcount(session, community, privacy).noun,
         said_did=outcomes_repo.recent(session, community, today),
+        poll=polls.digest_item(session, community, settings),
         today=today,
     )
 

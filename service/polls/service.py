@@ -30,6 +30,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from service.config import Settings
+from service.digest.schemas import PollItem
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ingest.schemas import Answer, ParsedRecord, QuestionKind, QuestionSpec
 from service.intake_redaction import ChunkRedactor
@@ -379,4 +380,28 @@ def parse_ballot(form: Mapping[str, Any], topic_ids: Iterable[int]) -> BallotIn:
             "volunteer": volunteer,
             "contact": str(form.get("contact") or "") if volunteer else "",
         }
+    )
+
+
+def digest_item(session: Session, community: Community, settings: Settings) -> PollItem | None:
+    """The latest poll as the digest tells it; its count of answers and the members' ranking
+    only from the minimum group of answers."""
+    poll = polls.latest(session, community)
+    if poll is None:
+        return None
+    rankings = polls.rankings(session, poll.id)
+    titles = {int(t["suggestion_id"]): str(t["title"]) for t in poll.topics}
+    counts = tally(list(titles), rankings, min_group=settings.min_group_size)
+    ranked = sorted(
+        (t for t in titles if not counts[t]["suppressed"] and counts[t]["points"]),
+        key=lambda t: (-counts[t]["points"], t),
+    )
+    return PollItem(
+        url=poll_url(settings, poll.token),
+        open=is_open(poll),
+        answered=len(rankings) if len(rankings) >= settings.min_group_size else None,
+        closes=f"{poll.closes_at:%a} {poll.closes_at.day} {poll.closes_at:%B}"
+        if poll.closes_at
+        else None,
+        top=tuple(titles[t] for t in ranked[:3]),
     )

@@ -213,3 +213,26 @@ def test_poll_create_and_send_mail_personal_one_answer_links(
         )
     secret = app_client.app.state.settings.secret_key  # type: ignore[attr-defined]
     assert keys == [respondent_key(secret, "email:ana@example.org")]  # the roster's member
+
+
+def test_the_digest_tells_the_poll_and_its_ranking_from_the_minimum_group(
+    app_client: TestClient, made: list
+) -> None:
+    poll = _open(app_client)
+    preview = "/api/v1/communities/circle/digest/preview"
+    facilitator = {"Authorization": f"Bearer {sign_in(app_client, Role.FACILITATOR)}"}
+    _answer(app_client, poll["token"], {f"rank-{made[1]['id']}": "1"})
+    text = app_client.get(preview, headers=facilitator).json()["text"]
+    section = text[text.index("MEMBERS' POLL") :]
+    assert f"/p/{poll['token']}" in section
+    assert "Open: fewer than 5" in section and "rank first" not in section
+    for _ in range(4):
+        _answer(
+            app_client,
+            poll["token"],
+            {f"rank-{made[1]['id']}": "1", f"rank-{made[0]['id']}": "2"},
+        )
+    text = app_client.get(preview, headers=facilitator).json()["text"]
+    section = text[text.index("MEMBERS' POLL") :]
+    assert "Open: 5 answers." in section
+    assert f"Members rank first: {made[1]['title']}; {made[0]['title']}" in section
