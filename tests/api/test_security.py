@@ -12,6 +12,8 @@ from service.main import create_app
 from tests.conftest import make_token
 
 _PUBLIC = {"/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# Survey tools sign the body instead of sending a token (tests/integrations checks them all).
+_SIGNED = {"/api/v1/communities/{slug}/webhooks/{tool}"}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -20,7 +22,7 @@ def _routes() -> list[tuple[str, str]]:
     return [
         (method.upper(), path)
         for path, operations in schema["paths"].items()
-        if path not in _PUBLIC
+        if path not in _PUBLIC | _SIGNED
         for method in operations
     ]
 
@@ -58,6 +60,12 @@ def test_other_communitys_admin_token_is_refused(
         method, _fill(path, "circle"), headers={"Authorization": f"Bearer {intruder}"}
     )
     assert response.status_code in (403, 404)
+
+
+@pytest.mark.parametrize("tool", ["typeform", "surveymonkey", "generic"])
+def test_signed_webhooks_refuse_an_unsigned_call(app_client: TestClient, tool: str) -> None:
+    response = app_client.post(f"/api/v1/communities/circle/webhooks/{tool}", content=b"{}")
+    assert response.status_code == 401
 
 
 def test_healthz_answers_without_a_token(app_client: TestClient) -> None:
