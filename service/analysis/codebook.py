@@ -1,13 +1,15 @@
 """Stages: code new answers against the committee's codebook first; afterwards, code answers
 to several codes and remember which candidates the committee ignored.
 
-Before theme discovery (:func:`run`), every unit of a scope (the community, or one question)
-is coded against the scope's active codes (:mod:`service.codebook.coding`, with
+Before theme discovery (:func:`run`), every new unit of a scope (the community, or one
+question) is coded against the scope's active codes (:mod:`service.codebook.coding`, with
 :class:`~service.themes.seeded.SeededCoder` seeded by each code's name, description and
 examples) and the candidates the committee ignored (seeded by their label and answers, so that
 what was ignored goes back to its theme and never comes back as new), and the committee's
 moves of single answers are applied; only the units that fit none are left to the themes
-stage. Each code keeps its theme (and the theme its id and name): the assignment stage stores
+stage. A unit themed by an earlier run keeps a code's theme it sat in, and one that sat in a
+discovered theme goes to discovery again (:func:`keep_earlier`): the same data give the same
+themes. Each code keeps its theme (and the theme its id and name): the assignment stage stores
 the codes' themes under their ids (``fixed``) and matches only the discovered themes to the
 stored ones.
 
@@ -19,7 +21,7 @@ is remembered as ignored again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -67,15 +69,41 @@ def coded_scope(
         ]
         theme_ids = tuple(theme_id for theme_id, _, _ in seeded)
         names = tuple(seed.name for seed in seeds)
+        before = earlier(session, units, question_id)
     answer_ids = [u.response_id for u in units]
     if not len(units):
         return Coded(np.zeros(0, dtype=int), {}, theme_ids, names)
     coder = SeededCoder().fit(seeds, context.models.embedder)
     coded = code_units(coder, vectors, answer_ids)
     sinks = [i for i, (_, _, ignored) in enumerate(seeded) if ignored]
-    assignments = keep_ignored(coded.assignments, units, [theme_ids[i] for i in sinks], sinks)
+    assignments = keep_earlier(coded.assignments, before, index)
+    assignments = keep_ignored(assignments, units, [theme_ids[i] for i in sinks], sinks)
     coded = Coded(assignments, coded.answer_codes, theme_ids, names, coded.scores)
     return apply_moves(coded, answer_ids, moves)
+
+
+def earlier(
+    session: Session, units: Sequence[UnitRow], question_id: int | None
+) -> list[int | None]:
+    """Each unit's theme of the scope before this run (None: a unit never themed)."""
+    if question_id is None:
+        return [u.theme_id for u in units]
+    coded = rows.question_codes_of(session, question_id, [u.response_id for u in units])
+    return [coded.get(u.response_id) for u in units]
+
+
+def keep_earlier(
+    assignments: np.ndarray, before: Sequence[int | None], index: Mapping[int, int]
+) -> np.ndarray:
+    """Only new units are coded afresh: a unit that sat in a code's theme stays there, and one
+    that sat in a discovered theme is left to discovery again, so that the same data give the
+    same themes (``index``: the code index of each code's theme)."""
+    out = assignments.copy()
+    for position, theme_id in enumerate(before):
+        if theme_id is None:
+            continue
+        out[position] = index.get(theme_id, UNASSIGNED)
+    return out
 
 
 def keep_ignored(

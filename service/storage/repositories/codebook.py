@@ -351,3 +351,24 @@ def audit_codebook(
         )
     )
     session.flush()
+
+
+def question_codes_of(
+    session: Session, question_id: int, answer_ids: Sequence[int]
+) -> dict[int, int]:
+    """Each answer's best-coded theme among the question's own themes, by answer id."""
+    found: dict[int, tuple[float, int]] = {}
+    ids = sorted(set(answer_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(AnswerTheme.answer_id, AnswerTheme.theme_id, AnswerTheme.score)
+            .join(Theme, Theme.id == AnswerTheme.theme_id)
+            .where(
+                Theme.question_id == question_id,
+                AnswerTheme.answer_id.in_(ids[start : start + 500]),
+            )
+        )
+        for answer, theme, score in rows:
+            if answer not in found or score > found[answer][0]:
+                found[answer] = (float(score), int(theme))
+    return {answer: theme for answer, (_, theme) in found.items()}
