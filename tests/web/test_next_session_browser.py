@@ -59,6 +59,8 @@ def test_the_next_session_card_leads_to_the_board(page, live_server: dict[str, s
     # the card is the first thing on the page after the heading
     box = card.bounding_box()
     assert box is not None and box["y"] < page.locator("#themes-h").bounding_box()["y"]
+    page.set_viewport_size({"width": 375, "height": 800})  # the card fits a phone too
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     first.get_by_role("link", name=made[0]["title"]).click()
     page.wait_for_url(re.compile(rf"/c/{SLUG}/suggestions#s-{made[0]['id']}$"))
     assert page.locator(f"#s-{made[0]['id']}").get_by_role("button", name="Vote for").is_visible()
