@@ -215,8 +215,12 @@ def _store_answers(
     specs: list[QuestionSpec],
     invite: PollInvite | None,
 ) -> int | None:
-    """Store the redacted angles as one response (a personal link's member, else unidentified)."""
-    if not record.answers:
+    """Store the redacted angles as one response (a personal link's member, else unidentified).
+
+    A personal link's answer is always a response of its member, angles or not, so that erasing
+    the member (``respondents forget``) removes the ballot and any contact left with it.
+    """
+    if not record.answers and invite is None:
         return None
     community = session.get_one(Community, poll.community_id)
     record.identified = invite is not None

@@ -17,8 +17,17 @@ from service.polls import service as polls
 from service.privacy.pseudonyms import respondent_key
 from service.storage import db
 from service.storage.repositories import communities
-from service.storage.tables import Answer, PollInvite, Question, Respondent, Submission
+from service.storage.tables import (
+    Answer,
+    PollBallot,
+    PollInvite,
+    PollVolunteer,
+    Question,
+    Respondent,
+    Submission,
+)
 from tests.agenda.conftest import run_analysis
+from tests.conftest import make_token
 from tests.digest.conftest import Inbox, start_server
 from tests.web.test_pages import ORIGIN, sign_in
 
@@ -236,3 +245,27 @@ def test_the_digest_tells_the_poll_and_its_ranking_from_the_minimum_group(
     section = text[text.index("MEMBERS' POLL") :]
     assert "Open: 5 answers." in section
     assert f"Members rank first: {made[1]['title']}; {made[0]['title']}" in section
+
+
+def test_forgetting_a_member_removes_their_ballot_and_contact(
+    app_client: TestClient, made: list, cli: CliRunner, inbox: Inbox, tmp_path: Path
+) -> None:
+    created = cli.invoke(cli_app, ["poll", "create", "--community", "circle"])
+    poll_id = created.stdout.splitlines()[1].split()[1].rstrip(":")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("email\nana@example.org\n")
+    assert cli.invoke(cli_app, ["poll", "send", poll_id, "--roster", str(roster)]).exit_code == 0
+    inbox.wait_for(1)
+    body = inbox.to("ana@example.org")[0].message.get_content()
+    token = next(w for w in body.split() if "/p/" in w).rsplit("/p/", 1)[1]
+    topic = made[0]["id"]
+    form = {f"volunteer-{topic}": "experience", "contact": "ana.private@example.org"}
+    assert _answer(app_client, token, form).status_code == 200
+    admin = {"Authorization": f"Bearer {make_token(app_client, Role.ADMIN, None)}"}
+    forgot = app_client.delete(
+        "/api/v1/communities/circle/respondents/ana@example.org", headers=admin
+    )
+    assert forgot.status_code == 200, forgot.text
+    with db.transaction(_engine(app_client)) as session:
+        assert session.scalars(select(PollVolunteer.contact)).all() == []
+        assert session.scalars(select(PollBallot.id)).all() == []
