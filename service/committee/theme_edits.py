@@ -292,6 +292,13 @@ def create(editing: Editing, body: CreateIn) -> int:
 
     def work(session: Session) -> int:
         texts = _picked(session, editing, body.answer_ids)
+        if body.question_id is not None and body.question_id not in rows.question_texts(
+            session, editing.community.id
+        ):
+            raise NotFound(
+                f"No question {body.question_id} in this community",
+                hint="Leave question_id out for a community-wide theme.",
+            )
         centroid = journal_rows.centroid_of(session, body.answer_ids, None)
         journal = journal_rows.Journal()
         new = _new_theme(session, editing, body.name, body.question_id, centroid)

@@ -54,6 +54,9 @@ def test_rename_reaches_worry_reason_goals_and_digest(shaped: Shaped) -> None:
     page = shaped.client.get("/c/circle/goals", cookies=_cookie(shaped)).text
     assert new in page and LABELS["calendar"] not in page
 
+    export = shaped.client.get(f"{BASE}/answers.csv", headers=shaped.facilitator).text
+    assert new in export and LABELS["calendar"] not in export
+
 
 def _cookie(shaped: Shaped) -> dict[str, str]:
     token = shaped.committee["Authorization"].split(" ", 1)[1]

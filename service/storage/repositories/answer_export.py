@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.storage.tables import Answer, AnswerTheme, Import, Question, Submission, Theme, Unit
+from service.themes.naming import display_name
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,5 @@ def theme_names(session: Session, theme_ids: set[int]) -> Mapping[int, str]:
     """Each theme's name as shown: the committee's name wins over the label."""
     if not theme_ids:
         return {}
-    rows = session.execute(
-        select(Theme.id, Theme.name, Theme.label).where(Theme.id.in_(sorted(theme_ids)))
-    )
-    return {id_: name or label for id_, name, label in rows}
+    themes = session.scalars(select(Theme).where(Theme.id.in_(sorted(theme_ids))))
+    return {theme.id: display_name(theme) for theme in themes}

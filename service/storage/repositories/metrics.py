@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from service.metrics.quantitative import TypedAnswer
 from service.privacy.thresholds import iso_week
 from service.storage.tables import Answer, Community, Question, Respondent, Submission, Theme, Unit
+from service.themes.naming import display_name
 
 _TYPED = ("likert", "nps", "yes_no", "numeric")
 
@@ -67,7 +68,7 @@ def roster_by_week(
 def factors(session: Session, community: Community) -> dict[str, set[int]]:
     factors: dict[str, set[int]] = defaultdict(set)
     labels = {
-        t.id: (t.name or t.label)
+        t.id: display_name(t)
         for t in session.scalars(
             select(Theme).where(Theme.community_id == community.id, Theme.status == "active")
         )
