@@ -39,6 +39,18 @@ def _headers(client: TestClient, role: Role) -> dict[str, str]:
 
 @pytest.fixture
 def shaped(app_client: TestClient) -> Shaped:
+    """The shaped community on SQLite."""
+    return shape(app_client)
+
+
+@pytest.fixture
+def shaped_anywhere(any_app_client: TestClient) -> Shaped:
+    """The shaped community on SQLite and on PostgreSQL in turn."""
+    return shape(any_app_client)
+
+
+def shape(app_client: TestClient) -> Shaped:
+    """Store the shaped community through the app's engine."""
     engine = app_client.app.state.engine  # type: ignore[attr-defined]
     models = app_client.app.state.models  # type: ignore[attr-defined]
     subjects = ["calendar", "expenses", "ai"]

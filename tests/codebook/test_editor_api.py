@@ -252,3 +252,30 @@ def test_candidate_ignored_is_remembered(shaped: Shaped) -> None:
     assert codebook["candidates"] == []
     assert {c["code"] for c in codebook["codes"]} == {"C", LABELS["expenses"]}
     assert all(c["examples"] == [] for c in codebook["codes"])  # a viewer reads no answer
+
+
+def test_edits_and_their_undo_on_both_databases(shaped_anywhere: Shaped) -> None:
+    shaped = shaped_anywhere
+    calendar, ai, expenses = (shaped.themes[s] for s in ("calendar", "ai", "expenses"))
+    shaped.client.post(
+        f"{BASE}/themes/{calendar}/merge", json={"other": ai}, headers=shaped.committee
+    )
+    split = shaped.client.post(
+        f"{BASE}/themes/{expenses}/split",
+        json={"answer_ids": shaped.answers["expenses"][:2], "name": "Receipts"},
+        headers=shaped.committee,
+    ).json()
+    shaped.client.post(
+        f"{BASE}/themes/{calendar}/move",
+        json={"answer_id": shaped.answers["calendar"][0], "to_theme_id": split["id"]},
+        headers=shaped.committee,
+    )
+    for theme in (split["id"], split["id"], calendar):  # the move, the split, the merge
+        assert shaped.client.post(
+            f"{BASE}/themes/{theme}/undo", headers=shaped.committee
+        ).is_success
+    assert _units(shaped, calendar) == set(shaped.answers["calendar"])
+    assert _units(shaped, ai) == set(shaped.answers["ai"])
+    assert _units(shaped, expenses) == set(shaped.answers["expenses"])
+    codebook = shaped.client.get(f"{BASE}/codebook", headers=shaped.committee).json()
+    assert codebook["codes"] == []
