@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.errors import InvalidInput
+from service.ingest.formats.generic import role_of
 
 FlatResponse = dict[str, str]
+_BOOKKEEPING = ("response_id", "submitted_at", "respondent")
 # Hidden fields or answers that name the member (hashed at import, never stored as text).
 _RESPONDENT_KEYS = ("email", "member", "member_id", "respondent", "respondent_id", "user_id")
 
@@ -31,6 +33,13 @@ def _text(value: Any) -> str:
     if isinstance(value, Mapping):
         return _text(value.get("label") or value.get("other") or value.get("labels"))
     return str(value)
+
+
+def _question(title: str) -> str:
+    """A question's column name that the importer never takes for an id, date or respondent
+    (a question titled "Date" or "ID" would otherwise become the response's time or key)."""
+    title = title.strip()
+    return f"{title} (answer)" if role_of(title) is not None or title in _BOOKKEEPING else title
 
 
 def _respondent(fields: Mapping[str, Any]) -> str:
@@ -63,9 +72,8 @@ def typeform(payload: Mapping[str, Any]) -> FlatResponse:
         if kind == "email" and not flat["respondent"]:
             flat["respondent"] = str(answer.get("email") or "")
             continue
-        title = titles.get(field_id, field_id)
-        flat[title] = _text(answer.get(kind))
-    return flat
+        flat[_question(titles.get(field_id, field_id))] = _text(answer.get(kind))
+    return _answered(flat)
 
 
 def generic(payload: Mapping[str, Any]) -> FlatResponse:
@@ -81,7 +89,7 @@ def generic(payload: Mapping[str, Any]) -> FlatResponse:
     }
     for question, answer in answers.items():
         if str(question).strip():
-            flat[str(question).strip()] = _text(answer)
+            flat[_question(str(question))] = _text(answer)
     return flat
 
 
@@ -118,7 +126,13 @@ def surveymonkey(details: Mapping[str, Any], survey: Mapping[str, Any]) -> FlatR
                 str(a.get("text") or choices.get(str(a.get("choice_id")), ""))
                 for a in question.get("answers") or []
             ]
-            flat[headings.get(str(question.get("id")), str(question.get("id")))] = "; ".join(
-                p for p in parts if p
-            )
+            heading = headings.get(str(question.get("id")), str(question.get("id")))
+            flat[_question(heading)] = "; ".join(p for p in parts if p)
+    return _answered(flat)
+
+
+def _answered(flat: FlatResponse) -> FlatResponse:
+    """``flat`` when it holds at least one answer besides its id, time and respondent."""
+    if not any(v for k, v in flat.items() if k not in _BOOKKEEPING):
+        raise _invalid("The delivery carries no answer")
     return flat

@@ -9,9 +9,9 @@ A delivery whose signature does not match is refused before its body is parsed.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from sqlalchemy import Engine
@@ -25,6 +25,8 @@ from service.privacy.redactor import Redactor
 from service.storage import db
 from service.storage.repositories import communities
 from service.storage.repositories import integrations as repo
+
+T = TypeVar("T")
 
 
 class SurveyMonkeyReader(Protocol):
@@ -97,16 +99,15 @@ def receive(
     found = tool_named(tool)
     _verify(engine, settings, found, slug=slug, body=body, headers=headers)
     payload = _json(body)
-    if found.name == "typeform":
-        flat = payloads.typeform(payload)
-    elif found.name == "generic":
-        flat = payloads.generic(payload)
-    else:
-        event = payloads.surveymonkey_event(payload)
+    if found.name == "surveymonkey":
+        event = _shaped(payloads.surveymonkey_event, payload)
         if event is None:
             return {"community": slug, "tool": tool, "stored": False, "reason": "not a response"}
         details, survey = (reader or HttpSurveyMonkey(settings)).read(*event)
-        flat = payloads.surveymonkey(details, survey)
+        flat = _shaped(lambda d: payloads.surveymonkey(d, survey), details)
+    else:
+        convert = payloads.typeform if found.name == "typeform" else payloads.generic
+        flat = _shaped(convert, payload)
     summary = run_import(
         engine,
         settings,
@@ -164,6 +165,16 @@ def _verify(
         )
     if not ok:
         raise refused
+
+
+def _shaped(convert: Callable[[Any], T], payload: Any) -> T:
+    """``convert(payload)``; a payload not in the documented shape is :class:`InvalidInput`."""
+    try:
+        return convert(payload)
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        raise InvalidInput(
+            "The delivery is not in the tool's documented shape", detail=str(exc)
+        ) from exc
 
 
 def _json(body: bytes) -> Mapping[str, Any]:

@@ -351,3 +351,43 @@ def test_cli_prints_a_secret_that_verifies(
     finally:
         get_settings.cache_clear()
         db.engine_for.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"event_type": "form_response", "form_response": {"token": "t1", "answers": "oops"}},
+        {"event_type": "form_response", "form_response": {"token": "t2", "definition": []}},
+        {"event_type": "form_response", "form_response": {"token": ""}},
+        {"event_type": "form_submitted"},
+    ],
+)
+def test_a_signed_delivery_in_another_shape_is_refused_and_stores_nothing(
+    app_client: TestClient, payload: dict[str, Any]
+) -> None:
+    secret = secret_for(app_client, "typeform")
+    assert secret is not None
+    body = body_of(payload)
+    answer = app_client.post(
+        "/api/v1/communities/circle/webhooks/typeform",
+        content=body,
+        headers={"Typeform-Signature": signed(secret, body)},
+    )
+    assert answer.status_code == 422
+    assert stored(app_client)[0] == 0
+
+
+def test_a_question_titled_like_a_column_role_stays_a_question(app_client: TestClient) -> None:
+    secret = secret_for(app_client, "generic")
+    assert secret is not None
+    payload = generic_payload("row-1", "Budget clinic.")
+    payload["answers"] = {"Email": "Send me the notes of the budget clinic, please."}
+    body = body_of(payload)
+    answer = app_client.post(
+        "/api/v1/communities/circle/webhooks/generic",
+        content=body,
+        headers={"X-PeerPulse-Signature": signed(secret, body)},
+    )
+    assert answer.json()["responses_added"] == 1
+    # a column named "Email" would be read as the respondent's identifier, not as an answer
+    assert "Send me the notes of the budget clinic, please." in stored(app_client)[1]
