@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from service.analysis.context import Analysis, Context, Progress, UnitRow
+from service.analysis.context import Analysis, Context, Progress, QuestionCodes, UnitRow
 from service.codebook.coding import Coded, Move, apply_moves, code_units
 from service.storage import db
 from service.storage.repositories import codebook as rows
@@ -48,6 +48,7 @@ def coded_scope(
     units: Sequence[UnitRow],
     vectors: np.ndarray,
     question_id: int | None = None,
+    question_codes: QuestionCodes | None = None,
 ) -> Coded | None:
     """The scope's units coded against its codebook, the committee's moves applied; None when
     the scope has no code."""
@@ -69,7 +70,7 @@ def coded_scope(
         ]
         theme_ids = tuple(theme_id for theme_id, _, _ in seeded)
         names = tuple(seed.name for seed in seeds)
-        before = earlier(session, units, question_id)
+        before = earlier(units, question_codes)
     answer_ids = [u.response_id for u in units]
     if not len(units):
         return Coded(np.zeros(0, dtype=int), {}, theme_ids, names)
@@ -82,14 +83,14 @@ def coded_scope(
     return apply_moves(coded, answer_ids, moves)
 
 
-def earlier(
-    session: Session, units: Sequence[UnitRow], question_id: int | None
-) -> list[int | None]:
-    """Each unit's theme of the scope before this run (None: a unit never themed)."""
-    if question_id is None:
+def earlier(units: Sequence[UnitRow], question_codes: QuestionCodes | None) -> list[int | None]:
+    """Each unit's theme of the scope before this run (None: a unit never themed); a question's
+    from its codes as the run before stored them (``question_codes``, read before this run
+    replaced them)."""
+    if question_codes is None:
         return [u.theme_id for u in units]
-    coded = rows.question_codes_of(session, question_id, [u.response_id for u in units])
-    return [coded.get(u.response_id) for u in units]
+    by_unit, by_answer = question_codes
+    return [by_unit.get(u.id, by_answer.get(u.response_id)) for u in units]
 
 
 def keep_earlier(
@@ -200,6 +201,8 @@ def run(context: Context, analysis: Analysis, progress: Progress) -> None:
     embedded = analysis.need_embedded()
     progress(0.0, "coding answers against the codebook")
     analysis.coded = coded_scope(context, embedded.units, embedded.vectors)
+    with db.transaction(context.engine) as session:
+        analysis.question_codes = rows.question_codes_of(session, context.community_id)
 
 
 def extra_codes(coded: Coded, units: Sequence[UnitRow], scores: np.ndarray) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from service.privacy.thresholds import Confidentiality
 from service.themes.schemas import ThemeResult
 
 Progress = Callable[[float, str], None]
+QuestionCodes = tuple[dict[int, int], dict[int, int]]  # by unit, by answer: question theme
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Analysis:
     units_added: int = 0
     embedded: Embedded | None = None
     coded: Coded | None = None  # units coded against the codebook (None: no codebook)
+    question_codes: QuestionCodes | None = None  # the questions' codes before this run
     fit: ThemeResult | None = None
     figures: list[ThemeFigures] = field(default_factory=list)
     stored: list[StoredTheme] = field(default_factory=list)

@@ -160,7 +160,9 @@ def fit_question(
     embedded = analysis.need_embedded()
     units = [embedded.units[i] for i in positions]
     vectors = embedded.vectors[positions]
-    coded = codebook.coded_scope(context, units, vectors, question_id)
+    coded = codebook.coded_scope(
+        context, units, vectors, question_id, analysis.question_codes or ({}, {})
+    )
     result = fit_rest(context, units, vectors, coded)
     community_ids = {stored.index: stored.id for stored in analysis.stored}
     parents = parents_of(positions, result, analysis.need_fit(), community_ids)

@@ -16,8 +16,9 @@ from service.intake import run_import
 from service.jobs import store
 from service.modelstore import ModelStore
 from service.storage import db
+from service.storage.repositories import codebook as rows
 from service.storage.repositories import communities
-from service.storage.tables import Theme, Unit
+from service.storage.tables import AnswerTheme, Theme, Unit
 from tests.factories import SUBJECTS, google_forms_csv
 
 QUESTION = "What's top of mind for you this week?"
@@ -126,3 +127,51 @@ def test_committee_names_survive_two_analyses_and_only_new_themes_are_candidates
     assert {c["description"] for c in code if c["theme_id"] == first} == {
         "What the committee agreed"
     }
+
+
+def test_a_question_s_committee_theme_keeps_its_name_and_its_answers(
+    engine: Engine, settings: Settings, models: ModelStore
+) -> None:
+    from tests.analysis.test_question_themes import two_question_export
+
+    run_import(
+        engine,
+        settings,
+        slug="circle",
+        data=two_question_export(),
+        filename="google_forms.csv",
+        format_name="auto",
+        mapping=None,
+        create_community=True,
+        redactor=models.redactor,
+    )
+    first = _analyse(engine, settings, models)
+    own = [t for t in first["themes"] if t["question"] is not None]
+    assert own
+    chosen = own[0]["id"]
+    with db.transaction(engine) as session:
+        community = communities.get(session, "circle")
+    editing = theme_edits.Editing(engine, community, "user:1")
+    theme_edits.rename(editing, chosen, RenameIn(name="The committee's name"))
+    with db.transaction(engine) as session:
+        by_unit, _ = rows.question_codes_of(session, community.id)
+        # the answers whose sentences sat in the theme (the theme their evidence is for)
+        before = {
+            session.get_one(Unit, unit).response_id
+            for unit, theme in by_unit.items()
+            if theme == chosen
+        }
+    assert before
+    second = _analyse(engine, settings, models)
+    scope = own[0]["question"]
+    # themes outside the committee's scope are found again as they were (same data)
+    assert {t["id"] for t in second["themes"] if t["question"] != scope} == {
+        t["id"] for t in first["themes"] if t["question"] != scope
+    }
+    assert {t["label"] for t in second["themes"] if t["id"] == chosen} == {"The committee's name"}
+    with db.transaction(engine) as session:
+        after = set(
+            session.scalars(select(AnswerTheme.answer_id).where(AnswerTheme.theme_id == chosen))
+        )
+        assert codebook.codebook_state(session, community.id)[chosen] == "code"
+    assert after >= before

@@ -353,22 +353,27 @@ def audit_codebook(
     session.flush()
 
 
-def question_codes_of(
-    session: Session, question_id: int, answer_ids: Sequence[int]
-) -> dict[int, int]:
-    """Each answer's best-coded theme among the question's own themes, by answer id."""
-    found: dict[int, tuple[float, int]] = {}
-    ids = sorted(set(answer_ids))
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(AnswerTheme.answer_id, AnswerTheme.theme_id, AnswerTheme.score)
-            .join(Theme, Theme.id == AnswerTheme.theme_id)
-            .where(
-                Theme.question_id == question_id,
-                AnswerTheme.answer_id.in_(ids[start : start + 500]),
-            )
+def question_codes_of(session: Session, community_id: int) -> tuple[dict[int, int], dict[int, int]]:
+    """The questions' own themes the community's answers are coded to: by evidence unit (the
+    theme whose best evidence a unit is, best score first) and by answer (the best-coded
+    theme)."""
+    by_unit: dict[int, tuple[float, int]] = {}
+    by_answer: dict[int, tuple[float, int]] = {}
+    rows = session.execute(
+        select(
+            AnswerTheme.answer_id,
+            AnswerTheme.evidence_unit_id,
+            AnswerTheme.theme_id,
+            AnswerTheme.score,
         )
-        for answer, theme, score in rows:
-            if answer not in found or score > found[answer][0]:
-                found[answer] = (float(score), int(theme))
-    return {answer: theme for answer, (_, theme) in found.items()}
+        .join(Theme, Theme.id == AnswerTheme.theme_id)
+        .where(AnswerTheme.community_id == community_id, Theme.question_id.is_not(None))
+    )
+    for answer, unit, theme, score in rows:
+        for found, key in ((by_answer, answer), (by_unit, unit)):
+            if key is not None and (key not in found or score > found[key][0]):
+                found[key] = (float(score), int(theme))
+    return (
+        {unit: theme for unit, (_, theme) in by_unit.items()},
+        {answer: theme for answer, (_, theme) in by_answer.items()},
+    )
