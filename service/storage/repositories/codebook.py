@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from service.storage.tables import (
@@ -254,15 +254,27 @@ def coded_answers(session: Session, theme_id: int) -> set[int]:
 
 def put_codes(session: Session, community_id: int, rows: Sequence[dict[str, Any]]) -> None:
     """Code answers to themes (``answer_id``, ``theme_id``, ``score``, ``evidence_unit_id``),
-    skipping pairs already coded."""
-    for row in rows:
-        exists = session.scalar(
-            select(AnswerTheme.id).where(
-                AnswerTheme.answer_id == row["answer_id"], AnswerTheme.theme_id == row["theme_id"]
+    skipping pairs already coded (one query for the themes involved, one insert)."""
+    if not rows:
+        return
+    themes = sorted({int(row["theme_id"]) for row in rows})
+    existing = set(
+        session.execute(
+            select(AnswerTheme.answer_id, AnswerTheme.theme_id).where(
+                AnswerTheme.theme_id.in_(themes)
             )
         )
-        if exists is None:
-            session.add(AnswerTheme(community_id=community_id, **row))
+        .tuples()
+        .all()
+    )
+    new, seen = [], set()
+    for row in rows:
+        key = (int(row["answer_id"]), int(row["theme_id"]))
+        if key not in existing and key not in seen:
+            seen.add(key)
+            new.append({"community_id": community_id, **row})
+    if new:
+        session.execute(insert(AnswerTheme), new)
     session.flush()
 
 
