@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evaluation.coding_codebook import report_lines as codebook_lines
 from evaluation.suites.themes import _table
 
 OURS = "ours (production path)"
@@ -320,6 +321,8 @@ def render(results: dict) -> str:
     for name in ("own", "semeval", "banking77"):
         if name in results:
             lines += dataset_lines(name, results[name])
+    if "codebook" in results.get("own", {}):
+        lines += codebook_lines(results["own"]["codebook"])
     if "own" in results:
         lines += ["## Our themes on the own set", "", *theme_lines(results["own"])]
     lines += ["## Label check", ""]

@@ -37,6 +37,7 @@ def test_ingest_json_prints_exactly_one_object(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert list(body) == [
+        "id",
         "community",
         "format",
         "responses_added",
@@ -47,6 +48,7 @@ def test_ingest_json_prints_exactly_one_object(runner: CliRunner) -> None:
         "warnings",
     ]
     assert body["format"] == "qualtrics" and body["responses_added"] == 5
+    assert isinstance(body["id"], str) and body["id"]
 
 
 def test_ingest_bad_file_exits_2_with_json_on_stderr(runner: CliRunner) -> None:
@@ -280,10 +282,18 @@ COMMAND_TREE = [
     ("export agenda", ["--community", "--session", "--out", "--start", "--minutes", "--role"]),
     ("webhooks secret", ["--community", "--tool"]),
     ("agenda brief", ["--community", "--session", "--out"]),
-    ("agenda outcome", ["--community", "--session", "--discussed", "--action", "--suggestion"])
-    + ["--said"],
+    (
+        "agenda outcome",
+        ["--community", "--session", "--discussed", "--action", "--suggestion", "--said"],
+    ),
     ("poll create", ["--community", "--closes"]),
     ("poll send", ["--roster"]),
+    ("sso map", ["--community", "--claim-value", "--role"]),
+    ("sso unmap", ["--community", "--claim-value"]),
+    ("sso list", []),
+    ("sso apply", []),
+    ("codebook import", ["--community", "--json"]),
+    ("codebook export", ["--community", "--out"]),
 ]
 
 

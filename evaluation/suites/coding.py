@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from evaluation.coding_codebook import run_codebook
 from evaluation.coding_methods import (
     FOREIGN_WORDS,
     aligned,
@@ -213,6 +214,7 @@ def own_set(tools: Tools) -> dict:
             _sizes(ours[0]),
             {f"{q}/{c}": name for q, codes in codebook.items() for c, name in codes.items()},
         ),
+        "codebook": run_codebook(answers, folder, tools.cache.embed, ours_coded[0]),
     }
 
 

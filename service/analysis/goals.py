@@ -18,8 +18,9 @@ from service.goals.align import normalise
 from service.goals.schemas import Alignment, GoalView, ThemeInput, UnitInput
 from service.goals.service import align
 from service.storage import db
+from service.storage.repositories import communities
 from service.storage.repositories import goals as goal_rows
-from service.storage.tables import Theme
+from service.storage.tables import Community, Theme
 
 
 def theme_input(theme: Theme, vectors: np.ndarray | None) -> ThemeInput:
@@ -71,6 +72,12 @@ def align_goals(context: Context) -> list[dict[str, Any]]:
     embedder = context.models.embedder
     with db.transaction(context.engine) as session:
         goals, themes, rows = goal_rows.alignment_inputs(session, context.community_id)
+        community = session.get(Community, context.community_id)
+        noun = (
+            communities.headcount(session, community, context.privacy).noun
+            if community is not None
+            else "members"
+        )
         views = [
             GoalView(
                 g.id, g.text, g.owner, g.target_date.date().isoformat() if g.target_date else None
@@ -95,7 +102,9 @@ def align_goals(context: Context) -> list[dict[str, Any]]:
     goal_vectors = (
         embedder.embed([g.text for g in views]) if views else np.zeros((0, 1), dtype=np.float32)
     )
-    alignment = align(views, inputs, units, goal_vectors=goal_vectors, privacy=context.privacy)
+    alignment = align(
+        views, inputs, units, goal_vectors=goal_vectors, privacy=context.privacy, noun=noun
+    )
     links, gaps = theme_notes(alignment) if views else ({}, {})
     with db.transaction(context.engine, write=True) as session:
         goal_rows.store_alignment(

@@ -15,7 +15,9 @@ from service.storage.repositories import themes as theme_rows
 from service.storage.repositories import units as unit_rows
 
 
-def _reason(concern: ThemeConcern, label: str, *, severe_ok: bool, trend_ok: bool) -> str:
+def _reason(
+    concern: ThemeConcern, label: str, *, severe_ok: bool, trend_ok: bool, noun: str
+) -> str:
     """The ranking's reason line, keeping only figures about groups of at least the minimum."""
     shown = replace(
         concern,
@@ -23,18 +25,24 @@ def _reason(concern: ThemeConcern, label: str, *, severe_ok: bool, trend_ok: boo
         severe_respondents=concern.severe_respondents if severe_ok else 0,
         trend=concern.trend if trend_ok else 0,
     )
-    return reason_line(shown, segment_word="role")
+    return reason_line(shown, segment_word="role", noun=noun)
 
 
 def concern_entry(
-    concern: ThemeConcern, label: str, privacy: Confidentiality, *, rank: int
+    concern: ThemeConcern,
+    label: str,
+    privacy: Confidentiality,
+    *,
+    rank: int,
+    noun: str = "member",
 ) -> dict[str, Any]:
     """One theme's worry as shown anywhere: nothing about a group under the minimum.
 
     The worried members and the rest of the theme's members must each be none or at least the
     minimum; so must the severe ones and the rest of the worried, and the worried members in the
     first and the latest week for a trend. A withheld entry keeps its ``rank`` (its score would
-    give its count away) and says only that some members voice worry.
+    give its count away) and says only that some members voice worry. ``noun`` is "response"
+    for a theme with responses that carry no respondent identifier.
     """
     minimum = privacy.min_group
     worried, severe = concern.concerned_respondents, concern.severe_respondents
@@ -58,9 +66,9 @@ def concern_entry(
         "trend": direction if trend_ok else None,
         "concern_share": round(concern.concern_share, 3) if visible else None,
         "sentiment": None if sentiment is None else round(sentiment, 3),
-        "reason": _reason(concern, label, severe_ok=severe_ok, trend_ok=trend_ok)
+        "reason": _reason(concern, label, severe_ok=severe_ok, trend_ok=trend_ok, noun=noun)
         if visible
-        else f"Some members voice worry about “{label}” ({privacy.note()})",
+        else f"Some {noun}s voice worry about “{label}” ({privacy.note()})",
         "suppressed": not visible,
     }
 
@@ -85,6 +93,7 @@ def rank_worry(context: Context) -> list[dict[str, Any]]:
             )
         ]
         ranked = rank_themes(scored, labels={i: t.name or t.label for i, t in themes.items()})
+        unidentified = theme_rows.unidentified_theme_ids(session, context.community_id)
         entries: dict[int, dict[str, Any]] = {}
         out: list[dict[str, Any]] = []
         for concern in ranked:
@@ -92,7 +101,13 @@ def rank_worry(context: Context) -> list[dict[str, Any]]:
             if theme is None:
                 continue
             label = theme.name or theme.label
-            entry = concern_entry(concern, label, context.privacy, rank=len(out) + 1)
+            entry = concern_entry(
+                concern,
+                label,
+                context.privacy,
+                rank=len(out) + 1,
+                noun="response" if theme.id in unidentified else "member",
+            )
             entries[theme.id] = entry
             out.append({"theme_id": theme.id, **entry})
         theme_rows.store_worries(session, context.community_id, entries)

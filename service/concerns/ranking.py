@@ -68,13 +68,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def reason_line(concern: ThemeConcern, *, segment_word: str = "role") -> str:
-    """One plain-language line: "7 of 18 members voice worry about ...; 3 describe ..."."""
+def reason_line(concern: ThemeConcern, *, segment_word: str = "role", noun: str = "member") -> str:
+    """One plain-language line: "7 of 18 members voice worry about ...; 3 describe ...".
+
+    ``noun`` is "response" where some of the theme's responses carry no respondent identifier:
+    each of those counts once, and one person may have written several.
+    """
     if concern.concerned_respondents == 0:
-        return f"None of {_plural(concern.respondents, 'member')} voices worry here."
+        return f"None of {_plural(concern.respondents, noun)} voices worry here."
     verb = "voices" if concern.concerned_respondents == 1 else "voice"
     parts = [
-        f"{concern.concerned_respondents} of {_plural(concern.respondents, 'member')} {verb} worry"
+        f"{concern.concerned_respondents} of {_plural(concern.respondents, noun)} {verb} worry"
     ]
     if concern.label:
         parts[0] += f" about \u201c{concern.label}\u201d"

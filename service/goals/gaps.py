@@ -108,19 +108,24 @@ def _count(count: int, privacy: Confidentiality) -> str:
     return str(count) if count >= privacy.min_group else f"fewer than {privacy.min_group}"
 
 
-def _who(members: int, total: int, privacy: Confidentiality) -> str:
+def _who(members: int, total: int, privacy: Confidentiality, noun: str = "members") -> str:
     """Who writes about a goal, with no figure that describes a group under the minimum.
 
     The members who answered are a group too, and so are the rest of them: "6 of the 7 members
     who answered" would single out the seventh, so a count is only given with its total when both
-    the part and the rest may be shown.
+    the part and the rest may be shown. ``noun`` is "responses" where some responses carry no
+    respondent identifier (then each such response counts as one).
     """
     rest = total - members
     if total >= privacy.min_group and (rest == 0 or rest >= privacy.min_group):
-        return f"{_count(members, privacy)} of the {total} members who answered"
+        return f"{_count(members, privacy)} of the {total} {_answered(noun)}"
     if members < privacy.min_group:
-        return f"{_count(members, privacy)} members"
-    return "most of the members who answered"
+        return f"{_count(members, privacy)} {noun}"
+    return f"most of the {_answered(noun)}"
+
+
+def _answered(noun: str) -> str:
+    return "responses" if noun == "responses" else f"{noun} who answered"
 
 
 def goal_reason(
@@ -133,11 +138,12 @@ def goal_reason(
     shares: tuple[float | None, float | None],
     phrases: tuple[Sequence[str], ...],
     privacy: Confidentiality,
+    noun: str = "members",
 ) -> str:
-    """The plain-language reason for a goal's status."""
+    """The plain-language reason for a goal's status (``noun``: see :func:`_who`)."""
     barrier_share, progress_share = shares
     barriers, progress = phrases
-    who = _who(members, total, privacy)
+    who = _who(members, total, privacy, noun)
     if not links:
         return (
             f"Members barely raise it: no theme in what members write speaks to "
@@ -170,9 +176,11 @@ def uncovered_themes(
     threshold: float,
     privacy: Confidentiality,
     goal_text: dict[int, str],
+    noun: str = "members",
 ) -> list[UncoveredTheme]:
     """Strong member themes no goal covers, most members first."""
     out = []
+    of_whom = "all responses" if noun == "responses" else "those who answered"
     for theme in themes:
         members = theme.respondents or 0
         closest, similarity = best.get(theme.id, (None, 0.0))
@@ -192,7 +200,7 @@ def uncovered_themes(
         )
         trend = "" if theme.trend == "steady" else f", {theme.trend}"
         reason = (
-            f"{members} members ({share:.0%} of those who answered) raise "
+            f"{members} {noun} ({share:.0%} of {of_whom}) raise "
             f"\u201c{theme.label}\u201d{trend}, and no goal covers it.{near} "
             "A purpose worth considering."
         )

@@ -54,6 +54,7 @@ def goal_alignment(
     total: int,
     totals: Counter[str],
     privacy: Confidentiality,
+    noun: str = "members",
 ) -> GoalAlignment:
     """One goal's alignment from the units of its themes."""
     ids = {link.theme_id for link in links}
@@ -110,6 +111,7 @@ def goal_alignment(
         shares=shares,
         phrases=(barriers, progress),
         privacy=privacy,
+        noun=noun,
     )
     concern = (
         gaps.shown_share(sum(level >= 2 for level in worried.values()), len(worried), privacy)
@@ -146,6 +148,7 @@ def align(
     goal_vectors: np.ndarray,
     privacy: Confidentiality,
     threshold: float = THRESHOLD,
+    noun: str = "members",
 ) -> Alignment:
     """Every goal's alignment, and the strong themes no goal covers.
 
@@ -156,6 +159,8 @@ def align(
         goal_vectors: The embedder's vectors of the goals' texts, in the order of ``goals``.
         privacy: The confidentiality rules.
         threshold: The similarity from which a theme speaks to a goal.
+        noun: What the reasons count: "members", or "responses" where some responses carry
+            no respondent identifier (one person may have written several of them).
     """
     texts: dict[int, list[str]] = defaultdict(list)
     for unit in units:
@@ -165,7 +170,9 @@ def align(
     total = len({u.respondent_id for u in units})
     totals = Counter(u.week for u in units)
     aligned = tuple(
-        goal_alignment(g, links[g.id], units, total=total, totals=totals, privacy=privacy)
+        goal_alignment(
+            g, links[g.id], units, total=total, totals=totals, privacy=privacy, noun=noun
+        )
         for g in goals
     )
     best: dict[int, tuple[int | None, float]] = {}
@@ -181,6 +188,7 @@ def align(
             threshold=threshold,
             privacy=privacy,
             goal_text={g.id: g.text for g in goals},
+            noun=noun,
         )
         if goals
         else []

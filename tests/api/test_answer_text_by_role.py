@@ -118,6 +118,10 @@ def seeded(
             "suggestion_id": str(suggestions[0]["id"]),
             "goal_id": str(goals[0]["id"]),
             "job_id": started["job_id"],
+            "import_id": uploaded.json()["id"],
+            "session_date": SESSION,
+            "tool": "typeform",
+            "token": "no-such-poll",
             "recipient_id": "1",
             "token_id": "999999",
         }

@@ -184,3 +184,14 @@ def test_without_goals_nothing_is_uncovered() -> None:
     empty = np.zeros((0, 4), dtype=np.float32)
     result = align([], themes, units, goal_vectors=empty, privacy=PRIVACY)
     assert result.goals == () and result.uncovered == ()
+
+
+def test_reasons_count_responses_where_some_carry_no_identifier() -> None:
+    goals, themes, units, vectors = _community()
+    result = align(goals, themes, units, goal_vectors=vectors, privacy=PRIVACY, noun="responses")
+    expense = result.goals[0]
+    assert "members who answered" not in expense.reason
+    assert "responses" in expense.reason.split("write about")[0]
+    [uncovered] = result.uncovered
+    assert "8 responses" in uncovered.reason and "8 members" not in uncovered.reason
+    assert "of all responses" in uncovered.reason

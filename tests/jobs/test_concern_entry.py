@@ -69,3 +69,13 @@ def test_a_small_first_week_hides_the_trend_and_few_severe_are_not_counted() -> 
     assert entry["severe_respondents"] is None
     assert "up from" not in entry["reason"] and "severe" not in entry["reason"]
     assert "rising" not in entry["reason"]
+
+
+def test_a_theme_with_unidentified_responses_counts_responses() -> None:
+    entry = concern_entry(BASE, "Job security", PRIVACY, rank=1, noun="response")
+    assert entry["reason"].startswith("8 of 20 responses voice worry about “Job security”")
+    assert "members" not in entry["reason"]
+    hidden = concern_entry(
+        replace(BASE, concerned_respondents=3), "Job security", PRIVACY, rank=1, noun="response"
+    )
+    assert hidden["reason"].startswith("Some responses voice worry")

@@ -15,7 +15,6 @@ from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
 from service.errors import InvalidInput, NotFound, TooLarge
 from service.ingest.service import parse_mapping
 from service.intake import run_import
-from service.jobs.celery_app import redaction_fan_out
 from service.storage.repositories import import_staging, imports
 
 router = APIRouter(prefix="/api/v1/communities/{slug}/imports", tags=["imports"])
@@ -110,6 +109,9 @@ async def upload(
     # while the file is read, parsed and redacted; the import opens one short write of its own.
     await run_in_threadpool(session.commit)
     data = await _read_limited(file, settings.max_upload_bytes, request)
+    # Imported here: the Celery app reads the settings when it is built, after the app has checked them.
+    from service.jobs.celery_app import redaction_fan_out
+
     fan_out = redaction_fan_out(settings)
     return await run_in_threadpool(
         run_import,

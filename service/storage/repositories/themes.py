@@ -183,12 +183,17 @@ def store_worries(
 
 def unidentified_themes(session: Session, community: Community) -> set[int]:
     """Themes some of whose units come from responses without a respondent identifier."""
+    return unidentified_theme_ids(session, community.id)
+
+
+def unidentified_theme_ids(session: Session, community_id: int) -> set[int]:
+    """:func:`unidentified_themes` by the community's id (for the analysis stages)."""
     return set(
         session.scalars(
             select(Unit.theme_id)
             .join(Respondent, Respondent.id == Unit.respondent_id)
             .where(
-                Unit.community_id == community.id,
+                Unit.community_id == community_id,
                 Unit.theme_id.is_not(None),
                 Respondent.identified.is_(False),
             )
