@@ -109,7 +109,7 @@ async def upload(
     # while the file is read, parsed and redacted; the import opens one short write of its own.
     await run_in_threadpool(session.commit)
     data = await _read_limited(file, settings.max_upload_bytes, request)
-    # Imported here: the Celery app reads the settings when it is built, after the app has checked them.
+    # Imported here: the Celery app reads the settings when built, after the app has checked them.
     from service.jobs.celery_app import redaction_fan_out
 
     fan_out = redaction_fan_out(settings)
