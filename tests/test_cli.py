@@ -321,3 +321,17 @@ def test_python_dash_m_service_cli_runs_the_same_app() -> None:
     )
     listed = re.findall(r"^│ (\w+) ", shown.stdout, flags=re.MULTILINE)
     assert listed == list(dict.fromkeys(path.split()[0] for path, _ in COMMAND_TREE))
+
+
+def test_the_analysis_summary_withholds_figures_of_a_small_group(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from service.cli.analyze import _print_summary
+
+    shown = {"label": "Workload", "trend": "rising", "units": 9, "respondents": 6}
+    hidden = {"label": "Night shifts", "trend": None, "units": None, "respondents": None}
+    _print_summary({"themes": [shown, hidden], "suggestions": []})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2 themes"
+    assert lines[1] == "  [ rising] Workload — 9 units, 6 members"
+    assert lines[2] == "  [      —] Night shifts — few units, few members"

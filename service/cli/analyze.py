@@ -96,9 +96,14 @@ def _print_summary(result: dict[str, Any]) -> None:
     themes = result.get("themes", [])
     print(f"{len(themes)} themes")
     for theme in themes:
+        # Figures about a group under the minimum are withheld (None), as on the dashboard.
+        trend = theme.get("trend") or "—"
+        units = theme.get("units")
+        respondents = theme.get("respondents")
         print(
-            f"  [{theme['trend']:>7}] {theme['label']} — {theme['units']} units, "
-            f"{theme['respondents'] if theme['respondents'] is not None else 'few'} members"
+            f"  [{trend:>7}] {theme['label']} — "
+            f"{units if units is not None else 'few'} units, "
+            f"{respondents if respondents is not None else 'few'} members"
         )
     for suggestion in result.get("suggestions", [])[:5]:
         print(f"  suggestion: {suggestion['title']} ({suggestion['format']})")

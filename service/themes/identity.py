@@ -81,11 +81,20 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 
 
 def similarity_matrix(known: Sequence[KnownTheme], centroids: np.ndarray) -> np.ndarray:
-    """Cosine similarity, old themes in rows and new themes in columns."""
+    """Cosine similarity, old themes in rows and new themes in columns.
+
+    An old theme whose centroid has another size than this run's (kept from another embedding
+    model, or made by hand before any answer was embedded) is like no new theme: its row is 0.
+    """
+    sim = np.zeros((len(known), len(centroids)))
     if not known or len(centroids) == 0:
-        return np.zeros((len(known), len(centroids)))
-    old = _normalise(np.stack([theme.centroid for theme in known]))
-    return old @ _normalise(centroids).T
+        return sim
+    new = _normalise(centroids)
+    same = [i for i, theme in enumerate(known) if np.shape(theme.centroid) == new.shape[1:]]
+    if same:
+        old = _normalise(np.stack([known[i].centroid for i in same]))
+        sim[same] = old @ new.T
+    return sim
 
 
 def optimal_matches(similarity: np.ndarray, threshold: float) -> dict[int, int]:

@@ -59,6 +59,7 @@ def test_import_stores_responses_and_answers(any_engine: Engine, load: Load) -> 
     assert _count(any_engine, Submission) == 5
     assert _count(any_engine, Answer) > 5
     assert set(result) == {
+        "id",
         "community",
         "format",
         "responses_added",

@@ -85,3 +85,14 @@ def test_first_run_is_all_new(basis) -> None:
 def test_assignment_is_optimal_not_greedy() -> None:
     similarity = np.array([[0.9, 0.85], [0.88, 0.1]])
     assert optimal_matches(similarity, 0.5) == {1: 0, 0: 1}
+
+
+def test_an_old_theme_of_another_size_continues_nothing(basis) -> None:
+    """A centroid kept from another embedding model (or made by hand) is retired, not compared."""
+    known = [KnownTheme("old-model", np.ones(3)), KnownTheme("calendar", basis[0])]
+    lineage = match_themes(known, np.stack([basis[0], basis[4]]), new_id=_ids())
+    assert [(e.theme_id, e.status) for e in lineage] == [
+        ("calendar", "continued"),
+        ("new0", "new"),
+        ("old-model", "retired"),
+    ]

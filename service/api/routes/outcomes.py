@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from service.api.params import MAX_ROW_ID
 from service.api.security import FacilitatorCommunity, PrincipalDep, ViewerCommunity
 from service.committee import outcomes as recording
 from service.committee.actions import actor_of
@@ -18,14 +19,16 @@ router = APIRouter(prefix="/api/v1/communities/{slug}", tags=["suggestions"])
 
 
 class OutcomeBody(BaseModel):
-    """One topic of the session: a suggestion id (or ``said``), what was discussed, what next."""
+    """One topic of the session: a suggestion id (or ``said``), what was discussed, what next.
+
+    The bounds are :class:`recording.OutcomeIn`'s, so that a value past them is a 422 here."""
 
     model_config = ConfigDict(extra="forbid")
 
-    suggestion_id: int | None = None
-    said: str = ""
-    discussed: str
-    action: str = ""
+    suggestion_id: Annotated[int, Field(ge=1, le=MAX_ROW_ID)] | None = None
+    said: Annotated[str, Field(max_length=300)] = ""
+    discussed: Annotated[str, Field(max_length=4000)]
+    action: Annotated[str, Field(max_length=4000)] = ""
 
 
 @router.post("/sessions/{session_date}/outcomes", status_code=status.HTTP_201_CREATED)
