@@ -21,6 +21,9 @@ from service.storage import db
 from service.storage.repositories import auth, communities
 from service.storage.tables import Theme
 
+# One headless Chromium for the whole run, whichever folder's tests ask for it.
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "exports"
 SHARED = Path(os.environ.get("PEERPULSE_SHARED", ROOT.parent / "shared"))

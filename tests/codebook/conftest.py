@@ -14,7 +14,7 @@ from service.storage import db
 from service.storage.tables import Answer, AnswerTheme, Goal, Unit
 from tests.conftest import make_token
 from tests.factories import SUBJECTS, answered, theme_row
-from tests.web.conftest import browser, live_server, page  # noqa: F401 - the browser fixtures
+from tests.web.conftest import live_server  # noqa: F401 - the live server fixture
 
 LABELS = {
     "calendar": "Calendar and double",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import FIXTURES
-from tests.web.conftest import browser, live_server, page  # noqa: F401 - the browser fixtures
+from tests.web.conftest import live_server  # noqa: F401 - the live server fixture
 
 
 def test_the_page_polls_the_run_and_shows_it_stored(page, live_server: dict[str, str]) -> None:  # noqa: ANN001, F811

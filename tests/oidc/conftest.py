@@ -17,7 +17,6 @@ from service.storage import db
 from service.storage.repositories import communities
 from tests.conftest import _from_template
 from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, TestProvider
-from tests.web.conftest import browser, page  # noqa: F401 - the Playwright fixtures, shared
 
 APP = "http://testserver"
 

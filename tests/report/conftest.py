@@ -15,7 +15,6 @@ from service.report.service import build
 from service.storage import db
 from service.storage.repositories import communities
 from tests.digest.conftest import sample_community
-from tests.web.conftest import browser, page  # noqa: F401 - the browser fixtures
 
 PERIOD = Period(date(2026, 9, 1), date(2026, 10, 31))
 
