@@ -3,7 +3,10 @@ next and follows a topic to the board."""
 
 from __future__ import annotations
 
+import io
 import re
+
+from pypdf import PdfReader
 
 from service.analysis.suggestions import build_suggestions
 from service.auth.roles import Role
@@ -16,15 +19,15 @@ SLUG = "next-session"
 
 
 def _community_with_suggestions(
-    live_server: dict[str, str], slug: str = SLUG
+    live_server: dict[str, str], slug: str = SLUG, role: Role = Role.COMMITTEE
 ) -> tuple[str, list[dict]]:
-    """Suggestions stored in the live server's database, and a committee token for them."""
+    """Suggestions stored in the live server's database, and a token of ``role`` for them."""
     url = f"sqlite:///{live_server['env_db']}"
     engine = db.make_engine(url)
     with db.transaction(engine, write=True) as session:
         community = communities.get_or_create(session, slug)
         community_id = community.id
-        token = auth.create_token(session, role=Role.COMMITTEE, community=community)
+        token = auth.create_token(session, role=role, community=community)
     themes, units = worry_and_size()
     made = build_suggestions(
         engine,
@@ -64,3 +67,29 @@ def test_the_next_session_card_leads_to_the_board(page, live_server: dict[str, s
     first.get_by_role("link", name=made[0]["title"]).click()
     page.wait_for_url(re.compile(rf"/c/{SLUG}/suggestions#s-{made[0]['id']}$"))
     assert page.locator(f"#s-{made[0]['id']}").get_by_role("button", name="Vote for").is_visible()
+
+
+def test_the_brief_prints_on_one_page_and_downloads_as_a_pdf(
+    page, live_server: dict[str, str]
+) -> None:  # noqa: ANN001
+    """A facilitator opens the session's brief, prints it at A4, and downloads the PDF."""
+    slug = "brief-session"
+    token, made = _community_with_suggestions(live_server, slug, Role.FACILITATOR)
+    page.goto(f"{live_server['base']}/c/{slug}")
+    page.get_by_label("Token").fill(token)
+    page.get_by_role("button", name="Sign in with token").click()
+    page.wait_for_url(re.compile(rf"/c/{slug}$"))
+    page.goto(f"{live_server['base']}/c/{slug}/agenda/brief?session_date=2026-12-14")
+    shown = page.locator("body").inner_text()
+    titles = [m["title"] for m in made[:3]]  # no topic accepted yet: the three best open ones
+    assert all(title in shown for title in titles)
+    printed = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    assert len(printed.pages) == 1
+    downloaded = page.request.get(
+        f"{live_server['base']}/c/{slug}/agenda/brief?session_date=2026-12-14&format=pdf"
+    )
+    assert downloaded.status == 200
+    assert downloaded.headers["content-type"] == "application/pdf"
+    pdf = PdfReader(io.BytesIO(downloaded.body()))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert len(pdf.pages) == 1 and titles[0] in text
