@@ -104,7 +104,8 @@ def what_we_see(results: dict) -> list[str]:
     own = results["own"]
     themes = own["themes"]
     lines = []
-    uncoded = [t for t in themes if t["uncoded_columns"] * 2 >= t["answers"]]
+    # A theme with no answer of the set (a parent theme, say) is neither kind below.
+    uncoded = [t for t in themes if t["answers"] and t["uncoded_columns"] * 2 >= t["answers"]]
     if uncoded:
         lines.append(
             f"- **Columns that are not open questions became themes**: {len(uncoded)} of "
@@ -115,7 +116,9 @@ def what_we_see(results: dict) -> list[str]:
             )
             + "."
         )
-    foreign = [t for t in themes if t["non_english"] >= LANGUAGE_SHARE * t["answers"]]
+    foreign = [
+        t for t in themes if t["answers"] and t["non_english"] >= LANGUAGE_SHARE * t["answers"]
+    ]
     if foreign:
         lines.append(
             f"- **Language themes** (a word-list flag finds {own['non_english_flagged']} of the "
