@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 from starlette.middleware.gzip import GZipMiddleware
 
 import service.analysis.stages  # noqa: F401 - registers the analysis job kind
@@ -24,6 +26,8 @@ from service.storage import db
 from service.web import router as web
 from service.web.common import error_page
 
+logger = logging.getLogger(__name__)
+
 
 def create_app(settings: Settings | None = None, models: ModelStore | None = None) -> FastAPI:
     """Build the app; the database is upgraded to the newest schema at start-up."""
@@ -34,6 +38,8 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
         engine = db.engine_for(chosen.database_url, chosen.database_pool)
         db.upgrade(engine)
         app.state.engine = engine
+        if chosen.oidc.enabled:  # mappings set in the environment may have changed since
+            _apply_sign_on_mappings(engine, chosen)
         app.state.runner = build_runner(engine, app.state.models, chosen)
         resume = getattr(app.state.runner, "resume", None)
         if resume is not None:
@@ -67,6 +73,17 @@ def create_app(settings: Settings | None = None, models: ModelStore | None = Non
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _apply_sign_on_mappings(engine: Engine, settings: Settings) -> None:
+    """Give every linked account the roles today's mappings grant, and end the sessions they no
+    longer allow (``peerpulse sso apply`` at start-up)."""
+    from service.sso import accounts
+
+    with db.transaction(engine, write=True) as session:
+        ended = accounts.apply_mappings(session, settings)
+    if ended:
+        logger.info("sign-on mappings applied at start: %d session(s) ended", ended)
 
 
 def app_from_environment() -> FastAPI:

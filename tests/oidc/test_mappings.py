@@ -15,6 +15,8 @@ from service.auth.oidc import claim_values, grants
 from service.auth.roles import Role
 from service.cli import app
 from service.config import OidcMapping, Settings, get_settings
+from service.main import create_app
+from service.modelstore import ModelStore
 from service.storage import db
 from service.storage.repositories import auth
 from service.storage.tables import SsoMapping
@@ -213,3 +215,18 @@ def test_a_global_admin_group_reaches_every_community(
     assert _session_role(sso_client) == Role.ADMIN
     assert sso_client.get("/c/garden").status_code == 200
     assert sso_client.get("/c/circle").status_code == 200
+
+
+def test_a_mapping_removed_from_the_settings_ends_its_sessions_at_the_next_start(
+    sso_client: TestClient, sso_settings: Settings, models: ModelStore
+) -> None:
+    """The environment's mappings are applied when the server starts, as ``sso apply`` does."""
+    _, answer = through_provider(sso_client)
+    assert answer.status_code == 200 and _session_role(sso_client) == Role.COMMITTEE
+    assert sso_client.get("/c/circle", follow_redirects=False).status_code == 200
+    changed = sso_settings.model_copy(
+        update={"oidc": sso_settings.oidc.model_copy(update={"mappings": ()})}
+    )
+    with TestClient(create_app(changed, models)):  # the server restarted with the new settings
+        pass
+    assert sso_client.get("/c/circle", follow_redirects=False).status_code == 303
