@@ -33,9 +33,7 @@ def models_dep(request: Request) -> ModelStore:
 def confidentiality_dep(request: Request) -> Confidentiality:
     """The confidentiality rules from the settings."""
     settings: Settings = request.app.state.settings
-    return Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    return Confidentiality.from_settings(settings)
 
 
 def session_dep(engine: Annotated[Engine, Depends(engine_dep)]) -> Iterator[Session]:

@@ -38,10 +38,7 @@ class Context:
     @property
     def privacy(self) -> Confidentiality:
         """The confidentiality rules of the settings."""
-        return Confidentiality(
-            min_group=self.settings.min_group_size,
-            min_quote_group=self.settings.min_quote_group_size,
-        )
+        return Confidentiality.from_settings(self.settings)
 
 
 @dataclass

@@ -107,9 +107,7 @@ def build_suggestions(
     earlier stages stored them, respondents' segments and answers to topic-request questions.
     Running it again with the same input changes nothing.
     """
-    privacy = Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    privacy = Confidentiality.from_settings(settings)
     with db.transaction(engine) as session:
         if themes is None:
             themes = [theme_view(t) for t in theme_rows.active(session, community_id)]

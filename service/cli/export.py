@@ -26,9 +26,7 @@ def export_answers(
     from service.storage.repositories import communities
 
     settings = get_settings()
-    privacy = Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    privacy = Confidentiality.from_settings(settings)
     try:
         suffix = out.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
@@ -51,9 +49,7 @@ def _privacy() -> Any:
     from service.privacy.thresholds import Confidentiality
 
     settings = get_settings()
-    return Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    return Confidentiality.from_settings(settings)
 
 
 def _suffix(out: Path, allowed: tuple[str, ...], hint: str) -> str:

@@ -40,9 +40,7 @@ def report(
     from service.storage.repositories import communities
 
     settings = get_settings()
-    privacy = Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    privacy = Confidentiality.from_settings(settings)
     try:
         suffix = out.suffix.lower()
         if suffix not in (".pdf", ".html"):

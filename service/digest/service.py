@@ -62,9 +62,7 @@ class ContentCache:
 
 def privacy_for(settings: Settings) -> Confidentiality:
     """The confidentiality rules from the settings."""
-    return Confidentiality(
-        min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size
-    )
+    return Confidentiality.from_settings(settings)
 
 
 def dashboard_url(settings: Settings, slug: str) -> str:

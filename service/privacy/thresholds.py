@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 ANSWER_READERS = frozenset({"committee", "facilitator", "admin"})
 """Roles that may read members' words (quotes); viewers (sponsors, observers) see figures and
@@ -124,12 +124,27 @@ def iso_week(moment: datetime | date | None) -> str:
     return f"{year}-W{week:02d}"
 
 
+class Thresholds(Protocol):
+    """The two settings the rules read (``service.config.Settings`` has them)."""
+
+    @property
+    def min_group_size(self) -> int: ...  # noqa: D102
+
+    @property
+    def min_quote_group_size(self) -> int: ...  # noqa: D102
+
+
 class Confidentiality:
     """The one place that decides what may be shown about groups and quotes."""
 
     def __init__(self, *, min_group: int, min_quote_group: int) -> None:
         self.min_group = min_group
         self.min_quote_group = min_quote_group
+
+    @classmethod
+    def from_settings(cls, settings: Thresholds) -> Confidentiality:
+        """The rules of the configured minimum group and minimum quote group."""
+        return cls(min_group=settings.min_group_size, min_quote_group=settings.min_quote_group_size)
 
     def note(self) -> str:
         """What a suppressed cell says instead of a number."""

@@ -99,3 +99,12 @@ def test_a_part_is_shown_only_when_it_and_its_rest_are_none_or_large(part: int, 
     shown = RULES.may_show_part(part, part + rest)
     assert shown == ((part == 0 or part >= 5) and (rest == 0 or rest >= 5))
     assert not RULES.may_show_part(6, 7)  # "6 of 7 are worried" singles out the seventh
+
+
+def test_the_rules_read_both_minimums_from_the_settings() -> None:
+    from service.config import Settings
+
+    rules = Confidentiality.from_settings(
+        Settings(environment="test", min_group_size=7, min_quote_group_size=12)
+    )
+    assert (rules.min_group, rules.min_quote_group) == (7, 12)

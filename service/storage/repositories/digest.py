@@ -13,7 +13,7 @@ from service.digest.schemas import ThemeRow
 from service.errors import Conflict, InvalidInput
 from service.storage.repositories import themes as theme_rows
 from service.storage.repositories.suggestions import rank_key
-from service.storage.tables import Community, DigestSend, Recipient, Suggestion, utcnow
+from service.storage.tables import Community, DigestSend, Recipient, Suggestion, Theme, utcnow
 
 ROLES = ("facilitator", "committee", "viewer")
 # Deliberately loose: one @, no spaces or header-breaking characters, a dot in the domain.
@@ -118,25 +118,27 @@ def unsubscribe(session: Session, recipient: Recipient) -> bool:
     return True
 
 
+def theme_row(theme: Theme, *, with_worry: bool = True) -> ThemeRow:
+    """A theme as the digest and the value report read it (its worry and goal gap optional)."""
+    return ThemeRow(
+        label=theme.label,
+        name=theme.name,
+        keywords=tuple(str(k) for k in theme.keywords or ()),
+        id=theme.id,
+        respondents=theme.member_count,
+        suppressed=theme.suppressed,
+        share=theme.share,
+        trend=theme.trend,
+        weekly=tuple((w.week, w.count) for w in theme.weeks),
+        quotes=tuple((q.text, q.week) for q in theme.quotes),
+        concern=theme_rows.theme_worry(theme) if with_worry else None,
+        goal_gap=theme_rows.goal_gap(theme) if with_worry else None,
+    )
+
+
 def active_themes(session: Session, community: Community) -> list[ThemeRow]:
     """The community's active themes, oldest first, as the digest reads them."""
-    return [
-        ThemeRow(
-            label=t.label,
-            name=t.name,
-            keywords=tuple(str(k) for k in t.keywords or ()),
-            id=t.id,
-            respondents=t.member_count,
-            suppressed=t.suppressed,
-            share=t.share,
-            trend=t.trend,
-            weekly=tuple((w.week, w.count) for w in t.weeks),
-            quotes=tuple((q.text, q.week) for q in t.quotes),
-            concern=theme_rows.theme_worry(t),
-            goal_gap=theme_rows.goal_gap(t),
-        )
-        for t in theme_rows.active(session, community.id)
-    ]
+    return [theme_row(t) for t in theme_rows.active(session, community.id)]
 
 
 def suggestions(session: Session, community: Community, status: str) -> list[Suggestion]:

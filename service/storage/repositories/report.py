@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.digest.schemas import ThemeRow
+from service.storage.repositories import digest as digest_rows
 from service.storage.repositories import themes as theme_rows
 from service.storage.tables import Community, SessionOutcome, Suggestion
 
@@ -68,18 +69,7 @@ def question_themes(session: Session, community: Community) -> dict[str, list[Th
     found: dict[str, list[ThemeRow]] = {}
     for question_id, text in theme_rows.question_texts(session, community).items():
         found[text] = [
-            ThemeRow(
-                label=t.label,
-                name=t.name,
-                keywords=tuple(str(k) for k in t.keywords or ()),
-                id=t.id,
-                respondents=t.member_count,
-                suppressed=t.suppressed,
-                share=t.share,
-                trend=t.trend,
-                weekly=tuple((w.week, w.count) for w in t.weeks),
-                quotes=tuple((q.text, q.week) for q in t.quotes),
-            )
+            digest_rows.theme_row(t, with_worry=False)
             for t in theme_rows.active(session, community.id, question_id=question_id)
         ]
     return found
