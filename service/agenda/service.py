@@ -10,6 +10,7 @@ from typing import Any
 from service.agenda.angles import AngleWriter, TemplateWriter
 from service.agenda.divergence import find_divergences
 from service.agenda.goals import with_goal
+from service.agenda.grounding import invite_segments, pick_quotes, surface_phrases
 from service.agenda.groups import divergence_groups
 from service.agenda.phrasing import mid_sentence, noun_topic, sanitize
 from service.agenda.requests import requesters
@@ -31,11 +32,8 @@ from service.agenda.suggest import (
     by_theme,
     follow_up_sentence,
     format_facts,
-    invite_segments,
-    pick_quotes,
     priority,
     score,
-    surface_phrases,
     theme_facts,
     why_sentence,
 )

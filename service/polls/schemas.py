@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -90,3 +90,32 @@ def volunteer_line(kinds: Mapping[str, int]) -> str:
             who = "1 member offers" if count == 1 else f"{count} members offer"
             parts.append(f"{who} to {label}")
     return "; ".join(parts)
+
+
+def parse_ballot(form: Mapping[str, Any], topic_ids: Iterable[int]) -> BallotIn:
+    """A ballot from the page's form: ``rank-{id}`` (1 = first), ``angle-{id}``,
+    ``volunteer-{id}`` and ``contact``."""
+    places: list[tuple[int, int]] = []
+    angles: dict[int, str] = {}
+    volunteer: dict[int, str] = {}
+    for topic in topic_ids:
+        place = str(form.get(f"rank-{topic}") or "").strip()
+        if place:
+            if not place.isdigit():
+                raise InvalidInput("A rank is a number", hint="Number the topics 1, 2, 3...")
+            places.append((int(place), topic))
+        angles[topic] = str(form.get(f"angle-{topic}") or "")
+        kind = str(form.get(f"volunteer-{topic}") or "")
+        if kind:
+            volunteer[topic] = kind
+    places.sort()
+    if len({p for p, _ in places}) != len(places):
+        raise InvalidInput("Two topics share a rank", hint="Give each topic its own number.")
+    return BallotIn.model_validate(
+        {
+            "ranking": [t for _, t in places],
+            "angles": angles,
+            "volunteer": volunteer,
+            "contact": str(form.get("contact") or "") if volunteer else "",
+        }
+    )

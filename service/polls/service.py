@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from service.config import Settings
 from service.digest.schemas import PollItem
-from service.errors import Conflict, InvalidInput, NotFound
+from service.errors import Conflict, NotFound
 from service.ingest.schemas import Answer, ParsedRecord, QuestionKind, QuestionSpec
 from service.intake_redaction import ChunkRedactor
 from service.polls.schemas import MAX_TOPICS, BallotIn, check_ballot, tally, volunteer_line
@@ -356,35 +356,6 @@ def brief_lines(
         }
         for topic in titles
     }
-
-
-def parse_ballot(form: Mapping[str, Any], topic_ids: Iterable[int]) -> BallotIn:
-    """A ballot from the page's form: ``rank-{id}`` (1 = first), ``angle-{id}``,
-    ``volunteer-{id}`` and ``contact``."""
-    places: list[tuple[int, int]] = []
-    angles: dict[int, str] = {}
-    volunteer: dict[int, str] = {}
-    for topic in topic_ids:
-        place = str(form.get(f"rank-{topic}") or "").strip()
-        if place:
-            if not place.isdigit():
-                raise InvalidInput("A rank is a number", hint="Number the topics 1, 2, 3...")
-            places.append((int(place), topic))
-        angles[topic] = str(form.get(f"angle-{topic}") or "")
-        kind = str(form.get(f"volunteer-{topic}") or "")
-        if kind:
-            volunteer[topic] = kind
-    places.sort()
-    if len({p for p, _ in places}) != len(places):
-        raise InvalidInput("Two topics share a rank", hint="Give each topic its own number.")
-    return BallotIn.model_validate(
-        {
-            "ranking": [t for _, t in places],
-            "angles": angles,
-            "volunteer": volunteer,
-            "contact": str(form.get("contact") or "") if volunteer else "",
-        }
-    )
 
 
 def digest_item(session: Session, community: Community, settings: Settings) -> PollItem | None:

@@ -20,7 +20,7 @@ from service.committee.actions import actor_of
 from service.deps import EngineDep, ModelsDep, SessionDep, SettingsDep
 from service.errors import Forbidden, InvalidInput, RateLimited
 from service.polls import service as polls
-from service.polls.schemas import VOLUNTEER_KINDS
+from service.polls.schemas import VOLUNTEER_KINDS, parse_ballot
 from service.web.common import FacilitatorForm, PageActor, PageRoute, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -69,7 +69,7 @@ async def answer_poll(
     form = await request.form()
     view = polls.page_view(session, token, today=date.today())
     topics = [int(t["suggestion_id"]) for t in view["poll"]["topics"]]
-    ballot = polls.parse_ballot(dict(form), topics)
+    ballot = parse_ballot(dict(form), topics)
     await run_in_threadpool(polls.answer, engine, settings, models.redactor, token, ballot)
     return _page(request, token, session, thanks=True)
 
