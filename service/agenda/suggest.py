@@ -263,8 +263,10 @@ def momentum_phrase(theme: ThemeView, change: tuple[int, int, float] | None = No
             f"in the {len(weeks) - RECENT_WEEKS} weeks before)"
         )
     if theme.trend == "rising" and change is not None and len(weeks) > RECENT_WEEKS:
+        # The windows differ in length: "5 ..., up from 6 in the 4 weeks before" reads wrong.
+        link = "up from" if change[0] > change[1] else "against"
         return (
-            f"rising: {change[0]} mentions in the last {RECENT_WEEKS} weeks, up from "
+            f"rising: {change[0]} mentions in the last {RECENT_WEEKS} weeks, {link} "
             f"{change[1]} in the {len(weeks) - RECENT_WEEKS} weeks before"
         )
     if theme.trend == "new":

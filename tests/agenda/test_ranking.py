@@ -308,3 +308,19 @@ def test_only_the_two_strongest_rising_worries_jump_the_queue() -> None:
     drafts = suggest(themes, units.rows, privacy=PRIVACY)
     assert [d.title for d in drafts][2] == "Calendar clashes"
     assert [d.evidence["priority"] for d in drafts] == [2, 2, 1, 1]
+
+
+def test_a_rise_over_a_shorter_window_is_not_called_up_from_a_larger_count() -> None:
+    """The sample's "Role and risk" (6, 0, 5 in the last weeks) read "5 mentions in the last 2
+    weeks, up from 6 in the 4 weeks before"."""
+    units = Units()
+    units.add(1, range(1, 11), "My role is at risk in the restructure", level=2)
+    drafts = suggest(
+        [theme(1, "Role and risk", respondents=10, trend="rising", weeks=(0, 0, 0, 6, 0, 5))],
+        units.rows,
+        privacy=PRIVACY,
+        segments=segments(),
+    )
+    why = drafts[0].why
+    assert "rising: 5 mentions in the last 2 weeks, against 6 in the 4 weeks before" in why
+    assert "up from" not in why
