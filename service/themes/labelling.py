@@ -201,9 +201,9 @@ def _options(ranked: list[_Scored]) -> list[str]:
 def _partner(lead: _Scored, ranked: list[_Scored]) -> _Scored | None:
     """The phrase that best adds to ``lead``: MMR, no shared word, within the word limit."""
     best, best_value = None, -np.inf
-    lead_words = set(lead.phrase.key)
+    lead_words = _stems(lead)
     for other in ranked:
-        if other is lead or set(other.phrase.key) & lead_words:
+        if other is lead or _stems(other) & lead_words:
             continue
         if lead.words + other.words + 1 > MAX_LABEL_WORDS:
             continue
@@ -211,6 +211,13 @@ def _partner(lead: _Scored, ranked: list[_Scored]) -> _Scored | None:
         if value > best_value:
             best, best_value = other, value
     return best
+
+
+def _stems(scored: _Scored) -> set[str]:
+    """A phrase's lemmas and written words without a plural ``s``: the lexicon keeps an
+    abbreviation's plural ("EAs") apart from its singular, and "EA and EAs" says one thing."""
+    words = set(scored.phrase.key) | set(_words(scored.phrase.text))
+    return {w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith("ss") else w for w in words}
 
 
 def unique_labels(options: Sequence[Sequence[str]], order: Sequence[int]) -> list[str]:

@@ -169,3 +169,18 @@ def test_words_written_twice_are_counted_by_distinct_texts() -> None:
 
     known = written_twice(["Workload up.", "workload, again", "wrokload", "wrokload"])
     assert "workload" in known and "wrokload" not in known  # the same text twice counts once
+
+
+def test_a_phrase_never_pairs_with_its_own_plural() -> None:
+    """The coding report's "EA and EAs": the lexicon does not make "EAs" singular."""
+    from service.themes.labelling import _partner, _Scored
+    from service.themes.phrases import Phrase
+
+    def scored(text: str, key: tuple[str, ...], score: float, vector: list[float]) -> _Scored:
+        return _Scored(Phrase(key, text, 3), score, np.array(vector))
+
+    lead = scored("EA", ("ea",), 0.9, [1.0, 0.0])
+    plural = scored("EAs", ("eas",), 0.85, [0.0, 1.0])
+    other = scored("board pack", ("board", "pack"), 0.6, [0.0, 1.0])
+    assert _partner(lead, [lead, plural, other]) is other
+    assert _partner(lead, [lead, plural]) is None
