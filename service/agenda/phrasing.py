@@ -139,3 +139,14 @@ def pick_phrase(topic: str, key_phrases: Sequence[str]) -> str:
         if " " in phrase and phrase.lower() != topic.lower():
             return phrase
     return topic
+
+
+def title(label: str) -> str:
+    """A suggestion's title: the label without markup, capitalised."""
+    text = sanitize(label) or "Untitled topic"
+    return text[0].upper() + text[1:]
+
+
+def theme_title(label: str) -> str:
+    """The title a theme's suggestion takes from the theme's name (or label)."""
+    return title(noun_topic(label)[0])

@@ -13,6 +13,7 @@ from service.agenda.goals import with_goal
 from service.agenda.grounding import invite_segments, pick_quotes, surface_phrases
 from service.agenda.groups import divergence_groups
 from service.agenda.phrasing import mid_sentence, noun_topic, sanitize
+from service.agenda.phrasing import title as _title
 from service.agenda.requests import requesters
 from service.agenda.schemas import (
     FORMATS,
@@ -48,11 +49,6 @@ otherwise fill the top five)."""
 SENSITIVE_KEYWORDS = 3
 """Only the label and this many top key phrases decide whether a subject is sensitive."""
 Segments = Mapping[int, Mapping[str, str | None]]
-
-
-def _title(label: str) -> str:
-    text = sanitize(label) or "Untitled topic"
-    return text[0].upper() + text[1:]
 
 
 def _draft(

@@ -145,7 +145,9 @@ def rename(editing: Editing, theme_id: int, body: RenameIn) -> None:
         theme = _theme(session, editing, theme_id)
         journal = journal_rows.Journal()
         _before(session, journal, theme)
+        shown = display_name(theme)
         theme.name = body.name
+        journal_rows.follow_rename(session, theme, shown)
         rows.touch(ensure_code(session, theme, journal), name=display_name(theme))
         _log(session, editing, "rename", journal, [theme])
 

@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from service.agenda.phrasing import theme_title
 from service.storage.repositories import codebook as rows
+from service.storage.repositories import suggestions as suggestion_rows
 from service.storage.repositories import themes as theme_rows
 from service.storage.repositories import units as unit_rows
 from service.storage.tables import AnswerTheme, Code, Community, Theme
@@ -152,9 +154,18 @@ def reverse(session: Session, undo: dict[str, Any]) -> None:
     session.flush()
 
 
+def follow_rename(session: Session, theme: Theme, before: str) -> None:
+    """Suggestions made from the theme under its name ``before`` take its name now."""
+    suggestion_rows.retitle(
+        session, theme.community_id, theme.id, theme_title(before), theme_title(display_name(theme))
+    )
+
+
 def _restore(session: Session, theme_id: int, before: dict[str, Any]) -> None:
     theme = session.get_one(Theme, theme_id)
+    shown = display_name(theme)
     theme.name = before.get("name")
+    follow_rename(session, theme, shown)
     if theme.status != before.get("status"):
         theme.status = str(before.get("status"))
         theme.lineage = [*(theme.lineage or []), {"job": None, "status": "restored"}]

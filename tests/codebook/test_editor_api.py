@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from service.agenda.phrasing import theme_title
 from service.storage import db
-from service.storage.tables import AnswerPin, AuditEntry, Unit
+from service.storage.tables import AnswerPin, AuditEntry, Suggestion, Theme, Unit
 from tests.codebook.conftest import LABELS, Shaped
 
 BASE = "/api/v1/communities/circle"
@@ -279,3 +280,29 @@ def test_edits_and_their_undo_on_both_databases(shaped_anywhere: Shaped) -> None
     assert _units(shaped, expenses) == set(shaped.answers["expenses"])
     codebook = shaped.client.get(f"{BASE}/codebook", headers=shaped.committee).json()
     assert codebook["codes"] == []
+
+
+def test_rename_and_its_undo_reach_the_theme_s_suggestions(shaped: Shaped) -> None:
+    """A suggestion the analysis titled from the theme follows its name; one the committee
+    titled itself keeps its words."""
+    theme = shaped.themes["calendar"]
+    engine = shaped.client.app.state.engine  # type: ignore[attr-defined]
+    with db.transaction(engine, write=True) as session:
+        community_id = session.get_one(Theme, theme).community_id
+        made = [
+            Suggestion(community_id=community_id, title=title, why="", format="case_study")
+            for title in (theme_title(LABELS["calendar"]), "Our own words")
+        ]
+        for suggestion in made:
+            suggestion.theme_ids = [theme]
+        session.add_all(made)
+
+    def titles() -> list[str]:
+        listed = shaped.client.get(f"{BASE}/suggestions", headers=shaped.committee).json()
+        return sorted(s["title"] for s in listed)
+
+    new = "Calendar clashes between executives"
+    shaped.client.patch(f"{BASE}/themes/{theme}", json={"name": new}, headers=shaped.committee)
+    assert titles() == sorted([new, "Our own words"])
+    shaped.client.post(f"{BASE}/themes/{theme}/undo", headers=shaped.committee)
+    assert titles() == sorted([theme_title(LABELS["calendar"]), "Our own words"])

@@ -71,6 +71,21 @@ def of_community(session: Session, community_id: int) -> list[Suggestion]:
 # --- reading ------------------------------------------------------------------------------------
 
 
+def retitle(session: Session, community_id: int, theme_id: int, old: str, new: str) -> int:
+    """Give the suggestions of one theme titled ``old`` (as the analysis wrote it from the
+    theme's name) the title ``new``; a title the committee wrote stays. The number changed."""
+    if old == new:
+        return 0
+    changed = 0
+    for row in session.scalars(
+        select(Suggestion).where(Suggestion.community_id == community_id, Suggestion.title == old)
+    ):
+        if [int(t) for t in row.theme_ids or []] == [theme_id]:
+            row.title = new
+            changed += 1
+    return changed
+
+
 def public(row: Suggestion) -> dict[str, Any]:
     """The ``analyze --json`` shape."""
     return {
