@@ -269,3 +269,4 @@ def test_forgetting_a_member_removes_their_ballot_and_contact(
     with db.transaction(_engine(app_client)) as session:
         assert session.scalars(select(PollVolunteer.contact)).all() == []
         assert session.scalars(select(PollBallot.id)).all() == []
+        assert session.scalars(select(PollInvite.id)).all() == []  # the member's key with it

@@ -10,6 +10,8 @@ from service.privacy.pseudonyms import respondent_key
 from service.storage.tables import (
     Answer,
     Community,
+    Poll,
+    PollInvite,
     Respondent,
     Submission,
     Theme,
@@ -55,6 +57,11 @@ def forget(session: Session, community: Community, key: str) -> dict[str, int]:
     session.execute(delete(Answer).where(Answer.respondent_id == respondent.id))
     session.execute(delete(Submission).where(Submission.respondent_id == respondent.id))
     session.execute(delete(Respondent).where(Respondent.id == respondent.id))
+    # A personal poll link keeps the member's key: it goes too (and the link stops working).
+    polls = select(Poll.id).where(Poll.community_id == community.id)
+    session.execute(
+        delete(PollInvite).where(PollInvite.poll_id.in_(polls), PollInvite.respondent_key == key)
+    )
     session.flush()
     return counts
 
