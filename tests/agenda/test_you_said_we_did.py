@@ -116,3 +116,7 @@ def test_the_agenda_page_records_an_outcome_and_shows_it_there(
     section = page[page.index('id="outcomes"') :]
     assert "Recorded: the next digest and the next poll tell members." in page
     assert made[1]["title"] in section and "A one-page guide by Friday." in section
+    # the section is the page's, once, and the title is text (it once held the section too)
+    assert page.count('id="outcomes"') == 1
+    title = page[page.index("<title>") + len("<title>") : page.index("</title>")]
+    assert "<" not in title and title.startswith("Agenda")
