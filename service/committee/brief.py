@@ -20,12 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from sqlalchemy.orm import Session
 
 from service.privacy.thresholds import without_answer_text
 from service.storage.repositories import outcomes, reviews, suggestions
 from service.storage.tables import Community
+from service.templating import file_templates
 
 CARD_ITEMS = 3
 BRIEF_ITEMS = 3
@@ -156,13 +157,7 @@ def session_brief(
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return file_templates(TEMPLATES)
 
 
 def brief_html(brief: Brief, *, compact: int = 0) -> str:

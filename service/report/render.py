@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from service.errors import ModelUnavailable
 from service.report.schemas import ReportContent
+from service.templating import file_templates
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -17,13 +18,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """One autoescaping Jinja2 environment for the report's templates."""
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(enabled_extensions=("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return file_templates(TEMPLATES)
 
 
 def filename(content: ReportContent, suffix: str) -> str:

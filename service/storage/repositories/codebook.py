@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from service.storage.repositories import themes as theme_rows
 from service.storage.tables import (
     Answer,
     AnswerPin,
@@ -310,19 +311,7 @@ def unit_hashes(session: Session, answer_ids: Sequence[int]) -> list[str]:
 
 def scope_themes(session: Session, community_id: int, question_id: int | None) -> list[Theme]:
     """Active fine themes of a scope (community-wide, or one question's)."""
-    scope = Theme.question_id.is_(None) if question_id is None else Theme.question_id == question_id
-    return list(
-        session.scalars(
-            select(Theme)
-            .where(
-                Theme.community_id == community_id,
-                Theme.status == "active",
-                Theme.level == "fine",
-                scope,
-            )
-            .order_by(Theme.id)
-        )
-    )
+    return theme_rows.active(session, community_id, question_id=question_id)
 
 
 def questions_by_text(session: Session, community_id: int) -> dict[str, int]:
