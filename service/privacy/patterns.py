@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from service.privacy import names as name_rules
+from service.privacy.lexicons import surnames
 
 PHONE_REGIONS = ("US", "GB", "DE", "IN", "FR", "AU")
 
@@ -310,6 +311,9 @@ def _names_a_person(url: str, gazetteer: frozenset[str]) -> bool:
     if _PERSON_URL.search(url):
         return True
     host_and_path = re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.IGNORECASE)
+    for part in re.split(r"[/?#=&.]", host_and_path.lower()):
+        if _joined_name(part):
+            return True
     for part in re.split(r"[/?#=&]", host_and_path.lower()):
         if not _URL_PART.fullmatch(part):
             continue
@@ -320,6 +324,28 @@ def _names_a_person(url: str, gazetteer: frozenset[str]) -> bool:
         if first in gazetteer or (
             len(first) > 2 and name_rules.is_given_name(first) and first not in name_rules.AMBIGUOUS
         ):
+            return True
+    return False
+
+
+_SPLITS_LIKE_A_NAME = frozenset({"linkedin"})  # "link" + "edin": a host, not a person
+
+
+def _joined_name(part: str) -> bool:
+    """A host label or path part that is a given name and a family name written together
+    (``aishabello``, ``tomwojcik``): the given name unambiguous, the family name in the lexicon."""
+    if not (7 <= len(part) <= 24 and part.isalpha()) or part in _SPLITS_LIKE_A_NAME:
+        return False
+    known = surnames()
+    for cut in range(3, len(part) - 3):
+        first, rest = part[:cut], part[cut:]
+        if (
+            first in name_rules.NOT_NAMES
+            or rest not in known
+            or not name_rules.is_given_name(first)
+        ):
+            continue
+        if first not in name_rules.AMBIGUOUS or len(rest) >= 5:  # "tom" + "wojcik"
             return True
     return False
 

@@ -225,6 +225,13 @@ def test_ip_addresses_in_brackets_and_with_ports() -> None:
         ("The guide is at https://intranet.example.com/guides/expense-policy.", []),
         ("See https://www.example.com/grace-period-policy for details.", []),
         ("github.com/features lists what is new.", []),
+        # a given name and a family name written together (pii_dev2's misses)
+        ("Her portfolio: https://aishabello.example", [("https://aishabello.example", "URL")]),
+        (
+            "Code is on https://code.example.com/tomwojcik now.",
+            [("https://code.example.com/tomwojcik", "URL")],
+        ),
+        ("Our page https://www.linkedin.com/company/acme is live.", []),
     ],
 )
 def test_urls_that_carry_a_person(text: str, expected: list[tuple[str, str]]) -> None:
