@@ -25,6 +25,14 @@ class Span:
 
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+# An address spelt out against harvesters: "bea dot lindqvist at example dot com", "jo (at) x.org".
+_DOT = r"(?:\s+dot\s+|\s*[.]\s*)"
+SPELT_EMAIL = re.compile(
+    r"\b[a-z0-9_+-]+(?:" + _DOT + r"[a-z0-9_+-]+)*\s*(?:\s+at\s+|\(at\)|\[at\])\s*"
+    r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*(?:\s+dot\s+)(?:com|org|net|edu|gov|io|co|uk|ie|de|fr|"
+    r"nl|es|it|au|ca|in|example)\b",
+    re.IGNORECASE,
+)
 
 # --- URLs -------------------------------------------------------------------------------------
 _TLD = (
@@ -366,9 +374,29 @@ def find_addresses(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.start() + len(text_of), "ADDRESS")
 
 
+_SPELT_WORDS = frozenset({"it", "this", "that", "the", "home", "work", "one", "all", "me", "us"})
+
+
+def _spelt(found: str) -> bool:
+    """A spelt-out address rather than prose ("look at this dot com"): the "at" is bracketed,
+    or the name has a dot, a digit or an underscore, or is a given name; the host no common word."""
+    local, _, host = re.split(r"(\s+at\s+|\(at\)|\[at\])", found, maxsplit=1, flags=re.I)
+    if re.split(r"\s+dot\s+|[.\s]", host.strip().lower())[0] in _SPELT_WORDS:
+        return False
+    local = local.strip()
+    if "(at)" in found.lower() or "[at]" in found.lower():
+        return True
+    if re.search(r"\bdot\b|[.\d_]", local, re.I):
+        return True
+    return name_rules.is_given_name(local) and local.lower() not in name_rules.AMBIGUOUS
+
+
 def find_patterns(text: str, *, gazetteer: frozenset[str] = frozenset()) -> list[Span]:
     """Every shaped span in ``text`` (may overlap; the caller resolves overlaps)."""
     spans: list[Span] = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    spans += [
+        Span(m.start(), m.end(), "EMAIL") for m in SPELT_EMAIL.finditer(text) if _spelt(m.group())
+    ]
     spans += find_urls(text, gazetteer)
     spans += find_ips(text)
     spans += find_ids(text)

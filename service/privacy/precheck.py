@@ -5,8 +5,8 @@ passes only when every one of these holds, each a condition under which no rule 
 can fire:
 
 - only ASCII letters, spaces and plain punctuation: no digit (phones, IDs, addresses, IPs), no
-  ``@`` (e-mail), no ``/`` or a dot inside a word (URLs), no accented letter (names such as
-  ``Zoë``);
+  ``@`` (e-mail), no ``/`` or a dot inside a word (URLs), no word "dot" (an address spelt
+  out), no accented letter (names such as ``Zoë``);
 - no capital letter except a sentence's first letter and the pronoun ``I``;
 - every word is an English dictionary word or a stop word and is none of: a given name, a
   family name (or shaped like one, ``-ska``), a name that is also a word (``Grace``, ``Will``),
@@ -28,6 +28,7 @@ from service.privacy import lexicons
 
 _PLAIN = re.compile(r"[A-Za-z ,.;:!?'()\-\n]*")
 _DOT_IN_WORD = re.compile(r"\.[A-Za-z]")
+_SPELT_DOT = re.compile(r"\bdot\b", re.IGNORECASE)  # an address spelt out: "bea at x dot com"
 _WORD = re.compile(r"[A-Za-z]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z])")
 # Pieces of a contraction after the apostrophe (``didn't``, ``we're``, ``I'm``).
@@ -77,7 +78,7 @@ def cannot_hold_pii(
     ``safe`` comes from :func:`safe_words`, ``names`` from :func:`lower_names` and ``capitals``
     from :func:`capital_names`.
     """
-    if not _PLAIN.fullmatch(text) or _DOT_IN_WORD.search(text):
+    if not _PLAIN.fullmatch(text) or _DOT_IN_WORD.search(text) or _SPELT_DOT.search(text):
         return False
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     for match in _WORD.finditer(text):

@@ -23,6 +23,7 @@ NOT_PLAIN = [
     "see example.com for the form",  # a dot inside a word
     "Zoë covered the desk",  # a letter beyond ASCII
     "Best regards, the team",  # a capitalised surname that is also a word
+    "mail sales dot team at acme dot com",  # an address spelt out, all of it English words
 ]
 
 

@@ -19,6 +19,9 @@ CASES = [
     ("My employee ID 4471983 was reset.", "My employee ID [ID] was reset."),
     ("Server 192.0.2.14 and 2001:db8::8a2e:370:7334 were down.", "Server [IP] and [IP] were down."),
     ("Book via https://calendly.com/priya-sharma please.", "Book via [URL] please."),
+    ("Email me at bea dot lindqvist at example dot com today.", "Email me at [EMAIL] today."),
+    ("Write to jo (at) example dot org.", "Write to [EMAIL]."),
+    ("Look at this dot com era story.", "Look at this dot com era story."),
     (
         "The policy is at https://www.example.com/policy now.",
         "The policy is at https://www.example.com/policy now.",
