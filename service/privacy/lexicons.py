@@ -49,6 +49,7 @@ NOT_NAMES = frozenset(
     captain coach officer doctor nurse professor judge pastor sergeant colonel lieutenant
     detective agent mum mom dad uncle aunt grandma grandpa twitter facebook instagram tiktok
     youtube reddit whatsapp snapchat pinterest spotify netflix hey hi uh um oh wow yeah yup
+    meh ugh hmm hmmm yay nah yep argh phew welp eh gah oof yikes whew oops ooh aah ahh
     nope kinda gonna wanna gotta lol omg dang damn ya ty thx pls btw imo edit idk tldr tl;dr yo
     god lord person uni ps fyi asap eta wfh ooo pto friends folks guys everyone everybody y'all
     redditors reddit fam ladies gentlemen ids ramadan eid diwali hanukkah chanukah christmas

@@ -22,6 +22,7 @@ CASES = [
     ("Email me at bea dot lindqvist at example dot com today.", "Email me at [EMAIL] today."),
     ("Write to jo (at) example dot org.", "Write to [EMAIL]."),
     ("Look at this dot com era story.", "Look at this dot com era story."),
+    ("Meh. The week was fine.", "Meh. The week was fine."),  # an interjection, not a name
     (
         "The policy is at https://www.example.com/policy now.",
         "The policy is at https://www.example.com/policy now.",
