@@ -68,9 +68,6 @@ def of_community(session: Session, community_id: int) -> list[Suggestion]:
     return list(session.scalars(select(Suggestion).where(Suggestion.community_id == community_id)))
 
 
-# --- reading ------------------------------------------------------------------------------------
-
-
 def retitle(session: Session, community_id: int, theme_id: int, old: str, new: str) -> int:
     """Give the suggestions of one theme titled ``old`` (as the analysis wrote it from the
     theme's name) the title ``new``; a title the committee wrote stays. The number changed."""
@@ -84,6 +81,9 @@ def retitle(session: Session, community_id: int, theme_id: int, old: str, new: s
             row.title = new
             changed += 1
     return changed
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def public(row: Suggestion) -> dict[str, Any]:
