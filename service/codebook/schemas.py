@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -42,6 +42,9 @@ class DescribeIn(Strict):
         return _clean(value)
 
 
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # a row's key: past the column's range, 422
+
+
 class MergeIn(Strict):
     """``other`` joins the theme acted on, which keeps its id and name."""
 
@@ -51,7 +54,7 @@ class MergeIn(Strict):
 class PickedAnswers(Strict):
     """Answers picked by the committee (by id), a name and a description."""
 
-    answer_ids: list[int] = Field(min_length=1, max_length=500)
+    answer_ids: list[RowId] = Field(min_length=1, max_length=500)
     name: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=2000)
 

@@ -306,3 +306,14 @@ def test_rename_and_its_undo_reach_the_theme_s_suggestions(shaped: Shaped) -> No
     assert titles() == sorted([new, "Our own words"])
     shaped.client.post(f"{BASE}/themes/{theme}/undo", headers=shaped.committee)
     assert titles() == sorted([theme_title(LABELS["calendar"]), "Our own words"])
+
+
+def test_an_answer_id_past_the_column_is_a_422_not_a_500(shaped: Shaped) -> None:
+    """Schemathesis found it: SQLite cannot bind 2**63, and the create answered 500."""
+    answer = shaped.client.post(
+        f"{BASE}/themes",
+        json={"answer_ids": [2**63], "name": "Too far"},
+        headers=shaped.committee,
+    )
+    assert answer.status_code == 422
+    assert "answer_ids" in answer.text
