@@ -19,7 +19,8 @@ from service.errors import Conflict, ModelUnavailable, TooLarge
 from service.ingest.schemas import ParsedRecord, record_from_json, record_to_json
 from service.ingest.service import ExportPlan, plan_export
 from service.intake_fanout import ChunkFanOut, Staged, pseudonymise, stage_for_workers
-from service.intake_redaction import ChunkRedactor
+from service.intake_redaction import ChunkRedactor, PendingChunk
+from service.privacy.pool import RedactionPool, processes_for
 from service.privacy.redactor import Redactor, gazetteer_from
 from service.storage import db
 from service.storage.repositories import communities, import_staging, imports
@@ -142,27 +143,81 @@ def _stage(
     staged_id: int,
     progress: Progress | None,
 ) -> Staged:
-    """Build, redact and stage the records chunk by chunk; nothing raw is written."""
+    """Build, redact and stage the records chunk by chunk; nothing raw is written.
+
+    A large file is redacted by a :class:`RedactionPool` of child processes (one per core by
+    default, ``PEERPULSE_REDACTION_PROCESSES``), a small one by this process.
+    """
+    processes = processes_for(settings.redaction_processes, plan.rows)
+    if processes <= 1:
+        return _stage_chunks(engine, settings, plan, redactor, staged_id, progress, pool=None)
+    with RedactionPool(
+        settings.spacy_model,
+        processes=processes,
+        privacy=redactor.privacy,
+        use_lexicon=redactor.use_lexicon,
+    ) as pool:
+        return _stage_chunks(engine, settings, plan, redactor, staged_id, progress, pool=pool)
+
+
+def _stage_chunks(
+    engine: Engine,
+    settings: Settings,
+    plan: ExportPlan,
+    redactor: Redactor,
+    staged_id: int,
+    progress: Progress | None,
+    *,
+    pool: RedactionPool | None,
+) -> Staged:
     staged = Staged(staged_id)
     texts = ChunkRedactor(
-        redactor, questions=plan.questions, gazetteer=gazetteer_from(plan.personal_values())
+        redactor,
+        questions=plan.questions,
+        gazetteer=gazetteer_from(plan.personal_values()),
+        pool=pool,
     )
     done = 0
-    for number, records in enumerate(plan.record_chunks(CHUNK_ROWS)):
-        with _parsing_slot(settings.max_concurrent_imports):
-            texts.redact(records)
-        staged.identified += sum(1 for r in records if r.identified)
-        staged.unfinished.extend(r.row for r in records if not r.finished)
-        pseudonymise(records, settings.secret_key)  # no e-mail address is staged
-        payload = [record_to_json(r) for r in records]
-        db.write_with_retries(
-            engine, partial(_add_chunk, staged_id=staged_id, number=number, payload=payload)
-        )
-        done += len(records)
+
+    def stage(chunk: tuple[int, PendingChunk]) -> None:
+        nonlocal done
+        done += _stage_chunk(engine, settings, texts, staged, chunk)
         if progress is not None:
             progress(done, plan.rows)
+
+    # chunk k + 1 is read and sent to the pool before chunk k is stored (one chunk ahead)
+    pending: tuple[int, PendingChunk] | None = None
+    for number, records in enumerate(plan.record_chunks(CHUNK_ROWS)):
+        started = (number, texts.start(records))
+        if pending is not None:
+            stage(pending)
+        pending = started
+    if pending is not None:
+        stage(pending)
     staged.replaced = texts.replaced
     return staged
+
+
+def _stage_chunk(
+    engine: Engine,
+    settings: Settings,
+    texts: ChunkRedactor,
+    staged: Staged,
+    pending: tuple[int, PendingChunk],
+) -> int:
+    """Finish one chunk's redaction and stage it; the rows staged."""
+    number, chunk = pending
+    with _parsing_slot(settings.max_concurrent_imports):
+        texts.finish(chunk)
+    records = chunk.records
+    staged.identified += sum(1 for r in records if r.identified)
+    staged.unfinished.extend(r.row for r in records if not r.finished)
+    pseudonymise(records, settings.secret_key)  # no e-mail address is staged
+    payload = [record_to_json(r) for r in records]
+    db.write_with_retries(
+        engine, partial(_add_chunk, staged_id=staged.staged_id, number=number, payload=payload)
+    )
+    return len(records)
 
 
 def _add_chunk(

@@ -8,7 +8,11 @@ loaded first (timed apart), then ``service.intake.run_import`` reads, redacts an
 file. Peak memory is the child's peak resident set (``ru_maxrss``, the spaCy pipeline included).
 
 Runs per size, in the same invocation:
-- **new**: the working tree's code (streaming ingest), embedded: this process redacts;
+- **new**: the working tree's code (streaming ingest), embedded: from 5,000 rows on, a pool of
+  child processes (one per core) redacts while the importing process reads and stores; peak
+  memory is the importing process and, apart, the largest child;
+- **single**: the same code with ``PEERPULSE_REDACTION_PROCESSES=1``: the importing process
+  redacts alone (the embedded mode before the pool);
 - **workers**: the working tree's code with a broker: two ``peerpulse worker`` processes (one
   thread each) redact the chunks (``evaluation/ingest_workers.py``), on a fresh PostgreSQL
   database (workers refuse SQLite); peak memory is the import's process plus both workers;
@@ -64,7 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run new and workers on this commit's code (default: the working tree)",
     )
     parser.add_argument(
-        "--runs", default="new,workers,prev,old,plain", help="which runs, comma-separated"
+        "--runs",
+        default="new,single,workers,prev,old,plain",
+        help="which runs, comma-separated",
     )
     parser.add_argument("--out", default=str(REPORTS / "ingest"), help="report path, no suffix")
 
@@ -131,6 +137,8 @@ def _run_child(name: str, path: Path, size: int, code: Path | None) -> dict[str,
             PEERPULSE_DATA_DIR=work,
             HF_HUB_OFFLINE="1",
         )
+        if name == "single":
+            env["PEERPULSE_REDACTION_PROCESSES"] = "1"
         if name != "workers":
             return spec | _timed_child(spec, env, work)
         with ingest_workers.database() as url:
@@ -172,14 +180,20 @@ def _child(spec: dict[str, Any]) -> None:
     if spec["run"] == "plain":
         result = _plain_pipe(path, settings.spacy_model, started)
     else:
-        result = _import(path, settings, started, workers=spec["run"] == "workers")
+        result = _import(
+            path, settings, started, rows=spec["rows"], workers=spec["run"] == "workers"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(result | {"peak_rss_mb": round(peak)}))
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child
+    print(json.dumps(result | {"peak_rss_mb": round(peak), "child_peak_mb": round(child)}))
 
 
-def _import(path: Path, settings: Any, started: float, *, workers: bool) -> dict[str, Any]:
+def _import(
+    path: Path, settings: Any, started: float, *, rows: int, workers: bool
+) -> dict[str, Any]:
     from service.intake import run_import
     from service.modelstore import ModelStore
+    from service.privacy.pool import processes_for
     from service.storage import db
 
     engine = db.engine_for(settings.database_url)
@@ -208,6 +222,7 @@ def _import(path: Path, settings: Any, started: float, *, workers: bool) -> dict
         "responses_per_s": round(summary["responses_added"] / seconds, 1),
         "responses_added": summary["responses_added"],
         "warnings": summary["warnings"],
+        "processes": 0 if workers else processes_for(settings.redaction_processes, rows),
     }
 
 
@@ -234,7 +249,8 @@ def _plain_pipe(path: Path, model: str, started: float) -> dict[str, Any]:
 
 def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     names = {
-        "new": "new, embedded",
+        "new": "new, embedded (redaction pool)",
+        "single": "new, embedded, one process",
         "workers": "new, two workers",
         "prev": f"previous ({args.prev_ref})",
         "old": f"old ({args.baseline_ref})",
@@ -251,8 +267,9 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "carry personal data. Each run is a fresh process on a fresh SQLite database (the "
         "workers run: PostgreSQL, which workers need); the model load (the workers' start) is "
         "timed apart. Responses/s is responses stored over import time (reading, redaction, "
-        "storage); peak memory is the process's peak resident set, model included, and for the "
-        "workers run the two workers' peaks (each loads every model a worker uses).",
+        "storage); peak memory is the process's peak resident set, model included; the last "
+        "column is the two workers' peaks for the workers run (each loads every model a worker "
+        "uses) and, for a run with a redaction pool, its processes x the largest child's peak.",
         "",
         "| rows | MiB | run | import s | responses/s | load s | peak RSS MB | workers MB |",
         "|---:|---:|---|---:|---:|---:|---:|---:|",
@@ -262,7 +279,7 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         lines.append(
             f"| {row['rows']:,} | {size_mib:.1f} | {names[row['run']]} | {row['import_seconds']} | "
             f"{row['responses_per_s']:,} | {row.get('workers_start_seconds', row['load_seconds'])} "
-            f"| {row['peak_rss_mb']:,} | {row.get('workers_mb', '')} |"
+            f"| {row['peak_rss_mb']:,} | {_others(row)} |"
         )
     plain = [r for r in rows if r["run"] == "plain"]
     if plain:
@@ -274,6 +291,15 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         ]
     lines += ["", f"Questions: {'; '.join(QUESTIONS)}.", ""]
     return "\n".join(lines)
+
+
+def _others(row: dict[str, Any]) -> str:
+    """The other processes' memory: the workers', or the redaction pool's children."""
+    if "workers_mb" in row:
+        return f"{row['workers_mb']:,}"
+    if row.get("processes", 0) > 1:
+        return f"{row['processes']} x {row['child_peak_mb']:,}"
+    return ""
 
 
 if __name__ == "__main__":

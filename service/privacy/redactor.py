@@ -241,6 +241,8 @@ class Redactor:
             config = {"use_lexicon": use_lexicon, "id_allow_prefixes": list(prefixes)}
             nlp.add_pipe("pii_redactor", last=True, config=config)
         self.nlp = nlp
+        self.use_lexicon = use_lexicon
+        self.privacy = privacy or PrivacySettings()
         self.precheck = precheck and use_lexicon
         self.skipped = 0  # texts that the pre-check let skip the pipeline
         self._safe: frozenset[str] | None = None

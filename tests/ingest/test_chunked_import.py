@@ -14,7 +14,7 @@ from service.intake_redaction import ChunkRedactor
 from service.privacy.redactor import Redactor, gazetteer_from
 from service.privacy.service import redact_import
 from service.storage import db
-from service.storage.tables import Answer, StagedChunk
+from service.storage.tables import Answer, Community, StagedChunk
 from tests.factories import google_forms_csv
 
 WELL = "What went well?"
@@ -129,3 +129,52 @@ def test_imports_in_progress_shows_rows_staged_while_reading(
         "/api/v1/communities/circle/imports/in-progress", headers=facilitator_headers
     )
     assert after.json() == []
+
+
+def test_a_pool_of_two_processes_stores_what_this_process_stores(
+    export: bytes, engine: Engine, settings: Settings, redactor: Redactor, monkeypatch
+) -> None:
+    import service.intake as intake
+    from service.privacy import pool
+
+    monkeypatch.setattr(intake, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(pool, "PIECE", 2)  # every chunk is split between the two children
+    started: list[int] = []
+    real_pool = pool.RedactionPool
+
+    def counted(*args, **kwargs):
+        started.append(kwargs["processes"])
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "RedactionPool", counted)
+    alone = run_import(
+        engine,
+        settings,
+        slug="alone",
+        data=export,
+        filename="checkins.csv",
+        create_community=True,
+        redactor=redactor,
+    )
+    two = run_import(
+        engine,
+        settings.model_copy(update={"redaction_processes": 2}),
+        slug="pooled",
+        data=export,
+        filename="checkins.csv",
+        create_community=True,
+        redactor=redactor,
+    )
+    assert started == [2]  # the first import ran in this process, the second in the pool
+    assert alone["warnings"] == two["warnings"]  # the same count of pieces redacted
+    assert any("redacted" in w for w in two["warnings"])
+    with db.transaction(engine) as session:
+        rows = session.execute(
+            select(Community.slug, Answer.text).join(Community, Answer.community_id == Community.id)
+        ).all()
+    by_community = {
+        slug: sorted(t or "" for s, t in rows if s == slug) for slug in ("alone", "pooled")
+    }
+    assert by_community["pooled"] == by_community["alone"]
+    assert "[PERSON]" in " ".join(by_community["pooled"])
+    assert not [raw for raw in RAW if raw in " ".join(by_community["pooled"])]
