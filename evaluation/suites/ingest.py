@@ -8,7 +8,7 @@ loaded first (timed apart), then ``service.intake.run_import`` reads, redacts an
 file. Peak memory is the child's peak resident set (``ru_maxrss``, the spaCy pipeline included).
 
 Runs per size, in the same invocation:
-- **new**: the working tree's code (streaming ingest), embedded: from 5,000 rows on, a pool of
+- **new**: the working tree's code, embedded, ``PEERPULSE_REDACTION_PROCESSES=0``: a pool of
   child processes (one per core) redacts while the importing process reads and stores; peak
   memory is the importing process and, apart, the largest child;
 - **single**: the same code with ``PEERPULSE_REDACTION_PROCESSES=1``: the importing process
@@ -137,8 +137,7 @@ def _run_child(name: str, path: Path, size: int, code: Path | None) -> dict[str,
             PEERPULSE_DATA_DIR=work,
             HF_HUB_OFFLINE="1",
         )
-        if name == "single":
-            env["PEERPULSE_REDACTION_PROCESSES"] = "1"
+        env["PEERPULSE_REDACTION_PROCESSES"] = "1" if name == "single" else "0"
         if name != "workers":
             return spec | _timed_child(spec, env, work)
         with ingest_workers.database() as url:
