@@ -6,6 +6,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -145,57 +146,46 @@ def _stage(
 ) -> Staged:
     """Build, redact and stage the records chunk by chunk; nothing raw is written.
 
-    A large file is redacted by a :class:`RedactionPool` of child processes (one per core by
-    default, ``PEERPULSE_REDACTION_PROCESSES``), a small one by this process.
+    With ``PEERPULSE_REDACTION_PROCESSES`` above 1 (or 0 on a large file) a
+    :class:`RedactionPool` of child processes redacts; otherwise this process does.
     """
     processes = processes_for(settings.redaction_processes, plan.rows)
-    if processes <= 1:
-        return _stage_chunks(engine, settings, plan, redactor, staged_id, progress, pool=None)
-    with RedactionPool(
-        settings.spacy_model,
-        processes=processes,
-        privacy=redactor.privacy,
-        use_lexicon=redactor.use_lexicon,
+    with (
+        RedactionPool(
+            settings.spacy_model,
+            processes=processes,
+            privacy=redactor.privacy,
+            use_lexicon=redactor.use_lexicon,
+        )
+        if processes > 1
+        else nullcontext(None)
     ) as pool:
-        return _stage_chunks(engine, settings, plan, redactor, staged_id, progress, pool=pool)
+        staged = Staged(staged_id)
+        texts = ChunkRedactor(
+            redactor,
+            questions=plan.questions,
+            gazetteer=gazetteer_from(plan.personal_values()),
+            pool=pool,
+        )
+        done = 0
 
+        def stage(chunk: tuple[int, PendingChunk]) -> None:
+            nonlocal done
+            done += _stage_chunk(engine, settings, texts, staged, chunk)
+            if progress is not None:
+                progress(done, plan.rows)
 
-def _stage_chunks(
-    engine: Engine,
-    settings: Settings,
-    plan: ExportPlan,
-    redactor: Redactor,
-    staged_id: int,
-    progress: Progress | None,
-    *,
-    pool: RedactionPool | None,
-) -> Staged:
-    staged = Staged(staged_id)
-    texts = ChunkRedactor(
-        redactor,
-        questions=plan.questions,
-        gazetteer=gazetteer_from(plan.personal_values()),
-        pool=pool,
-    )
-    done = 0
-
-    def stage(chunk: tuple[int, PendingChunk]) -> None:
-        nonlocal done
-        done += _stage_chunk(engine, settings, texts, staged, chunk)
-        if progress is not None:
-            progress(done, plan.rows)
-
-    # chunk k + 1 is read and sent to the pool before chunk k is stored (one chunk ahead)
-    pending: tuple[int, PendingChunk] | None = None
-    for number, records in enumerate(plan.record_chunks(CHUNK_ROWS)):
-        started = (number, texts.start(records))
+        # chunk k + 1 is read and sent to the pool before chunk k is stored (one chunk ahead)
+        pending: tuple[int, PendingChunk] | None = None
+        for number, records in enumerate(plan.record_chunks(CHUNK_ROWS)):
+            started = (number, texts.start(records))
+            if pending is not None:
+                stage(pending)
+            pending = started
         if pending is not None:
             stage(pending)
-        pending = started
-    if pending is not None:
-        stage(pending)
-    staged.replaced = texts.replaced
-    return staged
+        staged.replaced = texts.replaced
+        return staged
 
 
 def _stage_chunk(
