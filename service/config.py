@@ -181,7 +181,7 @@ class Settings(BaseSettings):
     max_upload_mb: float = 50
     max_concurrent_imports: int = Field(default=2, ge=1)  # files parsed and redacted at once
     # redaction processes per import: 0 = one per core from 5,000 rows; 1 = this one only
-    redaction_processes: int = Field(default=1, ge=0, le=64)
+    redaction_processes: int = Field(default=0, ge=0, le=64)
     max_rows: int = 200_000
     max_columns: int = 2_000
     max_cell_chars: int = 20_000

@@ -7,12 +7,18 @@ redactor once, and splits every batch of texts between them. Texts travel to the
 pickled strings through a local pipe and never leave the machine; results come back as redacted
 text and a span count. Each child keeps its linear algebra to one thread, so ``processes``
 children use ``processes`` cores.
+
+A child outlives nothing: a watch thread ends it when its parent is gone (an import killed with
+``kill -9`` gives its children no chance to be told, and a child waiting on the task queue would
+otherwise wait for ever, holding its model's memory).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -21,6 +27,7 @@ from service.config import PrivacySettings
 
 PIECE = 128  # texts per task: small enough that the children finish a batch together
 PARALLEL_MIN_ROWS = 5_000  # smaller imports redact in the importing process (no start-up cost)
+PARENT_POLL = 0.5  # seconds between a child's looks at whether its parent still runs
 _redactor: Any = None  # the child's redactor, loaded by ``_start``
 
 
@@ -29,16 +36,34 @@ def processes_for(setting: int, rows: int) -> int:
 
     ``setting`` is ``PEERPULSE_REDACTION_PROCESSES``: 0 picks one per core for imports of
     ``PARALLEL_MIN_ROWS`` rows or more (starting a process costs seconds, worth it only then).
+    A daemonic process (a Celery prefork child) may not start children: it redacts alone.
     """
+    if multiprocessing.current_process().daemon:
+        return 1
     if setting == 0:
         return (os.cpu_count() or 1) if rows >= PARALLEL_MIN_ROWS else 1
     return setting
 
 
-def _start(model_name: str, privacy: PrivacySettings, use_lexicon: bool) -> None:
-    """Load the child's redactor once; linear algebra on one thread per child."""
+def _exit_with(parent: int) -> None:
+    """End this process at once when ``parent`` is no longer its parent (it died)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def _start(
+    model_name: str, privacy: PrivacySettings, use_lexicon: bool, parent: int | None = None
+) -> None:
+    """Load the child's redactor once; linear algebra on one thread per child.
+
+    ``parent`` is the pool's process: the child watches it from a daemon thread.
+    """
     global _redactor
     from threadpoolctl import threadpool_limits
+
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
     from service.privacy.redactor import load_redactor
 
@@ -71,7 +96,7 @@ class RedactionPool:
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
-            initargs=(model_name, privacy or PrivacySettings(), use_lexicon),
+            initargs=(model_name, privacy or PrivacySettings(), use_lexicon, os.getpid()),
         )
 
     def redact(self, texts: Sequence[str], gazetteer: frozenset[str]) -> list[tuple[str, int]]:
@@ -91,6 +116,10 @@ class RedactionPool:
             results.extend(piece_results)
             self.skipped += skipped
         return results
+
+    def pids(self) -> list[int]:
+        """The children's process ids (those started so far)."""
+        return sorted(self._executor._processes or {})
 
     def close(self) -> None:
         """Stop the children (at once if a batch failed: queued pieces are cancelled)."""

