@@ -71,11 +71,9 @@ def _start(
     _redactor = load_redactor(model_name, use_lexicon=use_lexicon, privacy=privacy)
 
 
-def _redact_piece(texts: list[str], gazetteer: frozenset[str]) -> tuple[list[tuple[str, int]], int]:
-    """Redact one piece in a child: each text's redaction and span count, and texts skipped."""
-    skipped = _redactor.skipped
-    results = _redactor.redact(texts, gazetteer)
-    return [(r.text, len(r.spans)) for r in results], _redactor.skipped - skipped
+def _redact_piece(texts: list[str], gazetteer: frozenset[str]) -> list[tuple[str, int]]:
+    """Redact one piece in a child: each text's redaction and span count."""
+    return [(r.text, len(r.spans)) for r in _redactor.redact(texts, gazetteer)]
 
 
 class RedactionPool:
@@ -90,8 +88,6 @@ class RedactionPool:
         use_lexicon: bool = True,
     ) -> None:
         """Start ``processes`` children loading ``model_name`` with the redaction options."""
-        self.processes = processes
-        self.skipped = 0  # texts the children's pre-check let skip the pipeline
         self._executor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=multiprocessing.get_context("spawn"),
@@ -110,12 +106,7 @@ class RedactionPool:
 
     def collect(self, futures: list[Future[Any]]) -> list[tuple[str, int]]:
         """The queued pieces' results, in the order they were submitted."""
-        results: list[tuple[str, int]] = []
-        for future in futures:
-            piece_results, skipped = future.result()
-            results.extend(piece_results)
-            self.skipped += skipped
-        return results
+        return [result for future in futures for result in future.result()]
 
     def pids(self) -> list[int]:
         """The children's process ids (those started so far)."""

