@@ -4,11 +4,19 @@ and Dreaddit posts (split into sentences), read from the public corpora folder b
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9])|\n+")
+JUDGED = Path(__file__).resolve().parent.parent / "corpora" / "pii_clean_judged" / "judged.jsonl"
+# The held-out parts whose touched spans were judged by hand (corpora/pii_clean_judged).
+JUDGED_CORPORA = {
+    "SemEval-2014 restaurants, test (held out)",
+    "Dreaddit, test (held out)",
+}
 _RESTAURANT_FILES = ("Restaurants_Train_v2.xml", "Restaurants_Test_Gold.xml")
 _DREADDIT_FILES = ("dreaddit-train.csv", "dreaddit-test.csv")
 
@@ -56,3 +64,17 @@ def clean_corpora(corpora: Path) -> dict[str, list[str]]:
         "Dreaddit, test (held out)": dreaddit_sentences(corpora, (dreaddit_test,)),
         "Dreaddit, all": dreaddit_sentences(corpora),
     }
+
+
+def sentence_key(sentence: str) -> str:
+    """How the judged set names a sentence without holding its text (the corpora stay out of the
+    repository): the SHA-1 of its UTF-8 bytes."""
+    return hashlib.sha1(sentence.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def load_judgements(path: Path = JUDGED) -> dict[tuple[str, int, int], str]:
+    """Each judged span, ``(sentence key, start, end)``, to ``person``, ``not_person`` or
+    ``unclear``."""
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return {(r["sentence_sha1"], r["start"], r["end"]): r["label"] for r in rows}

@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Any
 
 OURS = "PeerPulse (rules + NER + name lexicons + context)"
-_SETS = (("unseen", "pii_unseen (test, never tuned on)"), ("dev2", "pii_dev2 (dev, tuned on)"))
+_SETS = (
+    ("unseen", "pii_unseen (test, never tuned on)"),
+    ("dev2", "pii_dev2 (dev, tuned on)"),
+    ("dev3", "pii_dev3 (dev, tuned on)"),
+)
 _MEASURES = (
     ("overall recall (ANY)", "ANY", "recall"),
     ("PERSON recall", "PERSON", "recall"),
@@ -61,6 +65,15 @@ def comparison_lines(previous: dict[str, Any] | None, now: dict[str, Any]) -> li
         ]
         row = " | ".join(_percent(v) for v in values)
         lines.append(f"| {corpus} | false-[PERSON] sentences | {row} |")
+    for corpus in _CLEAN:
+        values = [
+            _judged(previous, corpus, "PeerPulse"),
+            _judged(now, corpus, "PeerPulse"),
+            _judged(now, corpus, "Presidio"),
+        ]
+        if any(v is not None for v in values):
+            row = " | ".join(_percent(v) for v in values)
+            lines.append(f"| {corpus} | judged not a person (upper bound) | {row} |")
     return lines
 
 
@@ -73,6 +86,11 @@ def _score(block: dict[str, Any], system: str | None, column: str, measure: str)
 def _rate(summary: dict[str, Any], corpus: str, system: str) -> float | None:
     entry = (summary.get("false_person") or {}).get(corpus, {}).get(system)
     return float(entry["rate"]) if entry else None
+
+
+def _judged(summary: dict[str, Any], corpus: str, system: str) -> float | None:
+    entry = (summary.get("false_person") or {}).get(corpus, {}).get("judged", {}).get(system)
+    return float(entry["upper"]) if entry else None
 
 
 def _number(value: float | None) -> str:

@@ -25,6 +25,7 @@ OURS = "PeerPulse (rules + NER + name lexicons + context)"
 PRESIDIO = "presidio"
 UNSEEN = project_corpus("pii_unseen") / "pii_unseen.jsonl"
 DEV2 = project_corpus("pii_dev2")
+DEV3 = project_corpus("pii_dev3")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dev2", default=str(DEV2), help="second development set (a JSONL file or its folder)"
+    )
+    parser.add_argument(
+        "--dev3", default=str(DEV3), help="third development set (a JSONL file or its folder)"
     )
     parser.add_argument(
         "--corpora",
@@ -99,6 +103,7 @@ def run(args: argparse.Namespace) -> Path:
         speeds[presidio.name] = _speed(presidio.spans, texts, repeats=1)
     unseen = _unseen(Path(args.unseen), full, presidio)
     dev2 = _unseen(_jsonl(Path(args.dev2)), full, presidio)
+    dev3 = _unseen(_jsonl(Path(args.dev3)), full, presidio)
     clean = pii_report.clean_rates(args.corpora, full, presidio)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -110,6 +115,7 @@ def run(args: argparse.Namespace) -> Path:
         pipeline=" + ".join(full.nlp.pipe_names),
         unseen=unseen,
         dev2=dev2,
+        dev3=dev3,
         clean=clean,
     )
     summary = {
@@ -119,6 +125,7 @@ def run(args: argparse.Namespace) -> Path:
         "configurations": configs,
         "unseen": {k: v for k, v in (unseen or {}).items() if k != "examples"} or None,
         "dev2": {k: v for k, v in (dev2 or {}).items() if k != "examples"} or None,
+        "dev3": {k: v for k, v in (dev3 or {}).items() if k != "examples"} or None,
         "false_person": clean,
     }
     previous = pii_previous.read_previous(out.with_suffix(".json"))
