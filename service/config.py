@@ -150,6 +150,8 @@ DEFAULT_ID_ALLOW_PREFIXES = (
     *("FY", "Q", "H", "ISO", "RFC", "V", "VER", "REL", "BUILD", "CAPEX", "OPEX", "BUD"),
     # service-desk tickets, requests, changes and problems (ServiceNow and generic)
     *("INC", "RITM", "REQ", "CHG", "PRB", "TASK", "SCTASK", "TKT", "KB", "SR"),
+    # customer-service cases
+    "CS",
 )
 
 

@@ -46,6 +46,18 @@ VERBS = frozenset(
     shadowed shadowing helped supported supporting onboarded onboarding replaced nudged cc'ing
     ccing rang ring""".split()
 )
+# Verbs of telling and asking: the word right after them is whom they address.
+_ADDRESSING = frozenset(
+    """told tell telling asked ask asking cc cc'd cced ccd pinged ping emailed messaged texted
+    dm'd dmed reminded remind thanked nudged""".split()
+)
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+_MODALS = frozenset("can could would will did does should".split())
+_ADDING = frozenset("add added adding invite invited include included".split())
+_WORKPLACES = frozenset(
+    """desk reception office team clinic ward switchboard payroll rota helpdesk front-desk
+    school""".split()
+)
 _HEADS_TO = frozenset(
     """thanks kudos shout-out shoutout shout credit props spoke speak speaking talked talk
     talking explained mentioned said reached""".split()
@@ -136,7 +148,24 @@ def build_matcher(vocab: Vocab) -> Matcher:
     # ``Will is leading``, ``Will said``: the modal never comes before a finite verb.
     matcher.add("MODAL_NAME", [[{"TEXT": "Will"}, {"TAG": {"IN": ["VBZ", "VBD"]}}]])
     matcher.add("VOCATIVE", [[_NAME, {"TEXT": ","}, {"LOWER": {"IN": sorted(_REQUESTS)}}]])
-    matcher.add("PAIR", [[_NAME, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    matcher.add(
+        "PAIR", [[_NAME, {"LOWER": {"IN": ["and", "n", "&"]}}, {"LOWER": {"IN": ["i", "me"]}}]]
+    )
+    matcher.add("VERB", [[{"LOWER": {"IN": ["w", "w/"]}}, _NAME]])
+    # ``Sunny on the front desk``, ``Sue from the trust office``: someone placed at a desk or in an
+    # office is a person, even with a name that is also a word.
+    matcher.add(
+        "AT_WORK",
+        [
+            [
+                _NAME,
+                {"LOWER": {"IN": ["on", "at", "from", "in"]}},
+                {"LOWER": {"IN": ["the", "our", "my"]}},
+                {"IS_ALPHA": True, "OP": "{0,2}"},
+                {"LOWER": {"IN": sorted(_WORKPLACES)}},
+            ]
+        ],
+    )
     # ``That's all from me. - Marguerite``: a name signed after a dash at the end.
     matcher.add("SIGNOFF", [[{"TEXT": {"IN": sorted(_DASHES)}}, _NAME]])
     _add_lower_case(matcher)
@@ -183,7 +212,25 @@ def _add_lower_case(matcher: Matcher) -> None:
         "LOWER_TO_DO",
         [[{"LOWER": {"IN": sorted(_TO_DO)}}, _LOWER, {"LOWER": "to"}, {"TAG": "VB"}]],
     )
-    matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": "and"}, {"LOWER": {"IN": ["i", "me"]}}]])
+    matcher.add(
+        "LOWER_FIRST",
+        [
+            [_LOWER, {"LOWER": {"IN": ["and", "n", "&"]}}, {"LOWER": {"IN": ["i", "me"]}}],
+        ],
+    )
+    # ``james's mum is ill``: a lower-case given name that owns something
+    matcher.add("LOWER_STRONG_FIRST", [[_LOWER, {"ORTH": {"IN": ["'s", "’s"]}}]])
+    matcher.add(
+        "LOWER_STRONG_MID",
+        [
+            # ``can ahmed get the numbers``: a name between a modal and its verb
+            [{"LOWER": {"IN": sorted(_MODALS)}}, _LOWER, {"TAG": "VB"}],
+            # ``pls add tomás to the list``
+            [{"LOWER": {"IN": sorted(_ADDING)}}, _LOWER, {"LOWER": {"IN": ["to", "on", "in"]}}],
+        ],
+    )
+    # ``spoke w priya``: chat shorthand for ``with``
+    matcher.add("LOWER_STRONG_LAST", [[{"LOWER": {"IN": ["w", "w/"]}}, _LOWER]])
     matcher.add("LOWER_VERB", [[{"LOWER": "me"}, {"LOWER": "and"}, _LOWER]])
     matcher.add("LOWER_VERB", [[{"LOWER": {"IN": ["for", "need", "needs"]}}, _LOWER]])
     # ``Will from payroll``, ``Bill in facilities``: a person introduced by their department.
@@ -220,12 +267,16 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
             continue
         elif label == "SIGNOFF" and not _at_the_end(doc, end):
             continue
-        elif label == "DEPARTMENT" and _after_glued_hyphen(doc[start]):
+        elif label in {"DEPARTMENT", "AT_WORK"} and _after_glued_hyphen(doc[start]):
             continue  # ``Wi-Fi in the London office``
         else:
             index = _name_index(label, start, end)
         weak = label in {"GREETING", "TO_WEAK", "SIGNOFF", "FROM", "VOCATIVE"}
-        if index is not None and reads_as_name(doc[index], english, weak=weak):
+        if index is None:
+            continue
+        if reads_as_name(doc[index], english, weak=weak) or (
+            label == "AT_WORK" and is_given_name(doc[index].text)
+        ):
             starts.add(index)
     return sorted(starts)
 
@@ -233,7 +284,7 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
 def _name_index(label: str, start: int, end: int) -> int:
     """Where the name is in a match: first (``Nkechi and I``), before the greeting's comma
     (``Hi Mark,``) or last (``asked Priya``)."""
-    if label in {"PAIR", "DEPARTMENT", "VOCATIVE", "MODAL_NAME"}:
+    if label in {"PAIR", "DEPARTMENT", "VOCATIVE", "MODAL_NAME", "AT_WORK"}:
         return start
     return end - 2 if label == "GREETING" else end - 1
 
@@ -254,11 +305,46 @@ def _lower_name_index(
         return start if ok else None
     if label == "LOWER_TO_DO":
         return start + 1 if _unknown_lower_word(doc[start + 1], english) else None
+    if label.startswith("LOWER_STRONG"):
+        index = {"FIRST": start, "MID": start + 1}.get(label.rsplit("_", 1)[1], end - 1)
+        return index if strongly_a_lower_name(doc[index], english) else None
     if label in {"LOWER_FIRST", "LOWER_MID"}:
         index = start + (label == "LOWER_MID")
     else:
         index = _lower_index(doc, start, end)
-    return index if reads_as_lower_name(doc[index], english) else None
+    if reads_as_lower_name(doc[index], english):
+        return index
+    return index if label == "LOWER_VERB" and _addressed(doc, start, index) else None
+
+
+def _addressed(doc: Doc, verb: int, index: int) -> bool:
+    """``told will the drive was full``, ``ask paddy he knows``: after a verb of telling or
+    asking, a given name that is also a word (``will``, ``paddy``) is the person addressed when
+    what follows cannot continue the word: the end, a determiner, a pronoun, ``to``, ``that``,
+    ``about``, ``if``. A modal before a subject pronoun stays a modal (``ask may i``)."""
+    token, head = doc[index], doc[verb].lower_
+    spoken_to = index == verb + 2 and doc[verb + 1].lower_ in {"to", "with"}
+    if not (head in _ADDRESSING or (spoken_to and head in _HEADS_TO | _HEADS_WITH)):
+        return False
+    if not is_given_name(token.text) or token.text in NOT_NAMES or token.tag_.startswith("VB"):
+        return False
+    if index != verb + 1 and not spoken_to:
+        return False
+    following = doc[index + 1] if index + 1 < len(doc) else None
+    if following is None or following.is_punct:
+        return True
+    if following.lower_ in _SUBJECTS and token.text in {"will", "may", "can", "might"}:
+        return False
+    in_department = (
+        following.lower_ in {"in", "from", "at"}
+        and index + 2 < len(doc)
+        and doc[index + 2].lower_ in DEPARTMENTS
+    )
+    return (
+        in_department
+        or following.tag_ in {"DT", "PRP", "PRP$", "TO", "WRB", "WDT", "WP"}
+        or following.lower_ in {"that", "about", "if", "whether", "to", "for"}
+    )
 
 
 def _lower_surname(token: Token) -> bool:
@@ -377,6 +463,24 @@ def reads_as_lower_name(token: Token, english: frozenset[str], *, any_tag: bool 
     )
 
 
+def strongly_a_lower_name(token: Token, english: frozenset[str]) -> bool:
+    """A lower-case word where the context all but says it is a person (``james's mum``, ``can
+    ahmed get``, ``w priya``): a given name that is no English word, or one the dictionary lists
+    (``james``) that the tagger or the NER model reads as a name here (``friend's`` stays)."""
+    word = token.text
+    return (
+        word.isalpha()
+        and word not in NOT_NAMES
+        and word not in AMBIGUOUS
+        and is_given_name(word)
+        and (
+            not is_english(word, english)
+            or token.tag_ in {"NNP", "NNPS"}
+            or token.ent_type_ == "PERSON"
+        )
+    )
+
+
 def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
     """``amara nwosu``: a lower-case surname after a lower-case given name joins the span."""
     end = index + 1
@@ -392,3 +496,150 @@ def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
         ):
             end += 1
     return end
+
+
+# Upper-case letters that are no one's initials: acronyms of roles, departments and office talk.
+_ACRONYMS = frozenset(
+    """HR IT PA EA QA UK US USA EU UN UAE NZ PR PO ID TV PC AV AI VP GM MD CEO CFO COO CTO CIO CMO
+    CPO CRO CSO CHRO SVP EVP OK FYI ASAP EOD COB OOO BTW TBC TBD TBA NB PS AM PM HQ NHS GP ER ICU
+    UAT KPI KPIs OKR SLA FAQ CV DM DMs PTO WFH RSVP ETA AOB SLT SMT LMS CRM ERP SAP IRL LOL
+    OMG IMO TL DR NA NO ON OR IN AT TO OF UP SO GO DO BE WE US ME MY AN AS IF IS IT BY HI OH OK
+    AOB CC BCC RE FW FWD PDF PPT XLS URL API UX UI VIP PhD MBA MSc BSc CPD FTE PAYE VAT GDPR DBS
+    AGM EGM QBR RFP RFQ SOP IOU ATM SMS CPR AED PPE WC HMRC IRS ATO CRA DVLA NI OT PT SEN SENCO
+    IEP LEA DfE CQC HSE ITV BBC CNN SKY BT EE AA RAC NY NYC LA SF DC TX CA BC NJ UES UWS ONE
+    NOT YES AND THE ALL NEW OCD GAD CBT DBT BFF EBT CPS WTF USD GBP EUR GF BF ADHD ASD
+    SSRI ER EMT ED MRI IV DIY TBH IDK SMH""".split()
+)
+_HEADERS = frozenset(
+    """from to cc bcc attendees present apologies organiser organizer host assignee reviewer
+    author owner""".split()
+)
+_SIGNOFFS = frozenset(
+    """best thanks thx ta cheers regards warmly love br rgds sincerely yours kind warm many
+    speak talk""".split()
+)
+
+
+def is_initials(token: Token) -> bool:
+    """Two or three capital letters that are no common acronym (``JT``, ``KB``, ``AO``)."""
+    text = token.text
+    return 2 <= len(text) <= 3 and text.isalpha() and text.isupper() and text not in _ACRONYMS
+
+
+def initials(doc: Doc) -> list[int]:
+    """Initials used as a person's handle: ``per KB``, ``cc: LW, DP``, ``AO to circulate``,
+    ``RK - book venue``, ``JT wants the deck``, ``best, KP``."""
+    found: list[int] = []
+    for token in doc:
+        if not is_initials(token):
+            continue
+        i = token.i
+        previous = doc[i - 1] if i else None
+        if previous is not None and previous.text == ":" and i >= 2:
+            previous = doc[i - 2] if doc[i - 2].lower_ in _INITIALS_BEFORE else previous
+        following = doc[i + 1] if i + 1 < len(doc) else None
+        after = doc[i + 2] if i + 2 < len(doc) else None
+        clause_start = previous is None or previous.text in {";", ":", "\n", ".", "(", "-", "•"}
+        if (
+            (previous is not None and previous.lower_ in _INITIALS_BEFORE)
+            or (
+                clause_start
+                and following is not None
+                and following.lower_ == "to"
+                and after is not None
+                and after.tag_ == "VB"
+            )
+            or (
+                clause_start
+                and following is not None
+                and following.text in {"-", "–"}
+                and after is not None
+                and after.is_lower
+            )
+            or (
+                clause_start
+                and following is not None
+                and following.tag_ in {"VBZ", "VBD"}
+                and following.lower_ not in {"is", "was", "has"}
+            )
+            or (
+                previous is not None
+                and previous.text in {",", "&", "and"}
+                and found
+                and found[-1] == i - 2
+            )
+            or _signed(doc, i)
+        ):
+            found.append(i)
+    return found
+
+
+_INITIALS_BEFORE = frozenset("per cc bcc ask asked told thanks thx ping pinged".split())
+
+
+def _signed(doc: Doc, index: int) -> bool:
+    """The last word of a message after a sign-off and a comma (``Best, Sunny``) or a dash."""
+    if not _at_the_end(doc, index + 1) or index < 1:
+        return False
+    while index > 1 and doc[index - 1].is_space:
+        index -= 1  # ``Best,\nSunny``
+    previous = doc[index - 1]
+    if previous.text in _DASHES or previous.text == "/":
+        # a dash or slash standing apart (``– nat``, `` /Freja``), not ``self-harm``, ``$1,000/mo``
+        return index < 2 or bool(doc[index - 2].whitespace_)
+    return previous.text == "," and index >= 2 and doc[index - 2].lower_ in _SIGNOFFS | _GREETINGS
+
+
+def signed_names(doc: Doc, english: frozenset[str]) -> list[int]:
+    """``Best, Sunny``, ``thanks, bea``, ``can't make it, sorry all – nat``: a given name, in any
+    case, as the last word after a sign-off or a dash."""
+    found = []
+    for token in doc[-3:]:
+        word = token.text
+        if not token.is_alpha or word.lower() in NOT_NAMES or not _signed(doc, token.i):
+            continue
+        if is_given_name(word) or reads_as_name(token, english, weak=True):
+            found.append(token.i)
+    return found
+
+
+def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
+    """``From: Ewa Zielińska Sent:``, ``to: amira; cc: jonas, ruth``: the names listed after a
+    mail or minutes header, up to the next header."""
+    found = []
+    listing = False
+    for index, token in enumerate(doc):
+        following = doc[index + 1] if index + 1 < len(doc) else None
+        if token.lower_ in _HEADERS and following is not None and following.text == ":":
+            listing = True
+            continue
+        if not listing or token.text in {":", ",", ";", "&", "and"}:
+            continue
+        if following is not None and following.text == ":" and token.lower_ not in _HEADERS:
+            listing = False  # the next header (``Sent:``, ``Subject:``)
+            continue
+        word = token.text
+        previous = doc[index - 1].text if index else ""
+        if previous in {":", ",", ";", "&", "and"} and token.is_alpha:
+            if word.lower() not in NOT_NAMES and (
+                is_given_name(word) or (token.is_title and reads_as_name(token, english, weak=True))
+            ):
+                found.append(index)
+        elif not token.is_alpha or token.is_lower and not is_given_name(word):
+            listing = listing and token.is_alpha and token.is_title
+    return found
+
+
+def lower_on_leave(doc: Doc) -> list[int]:
+    """``fyi yaw is out sick``: a lower-case given name before a leave phrase."""
+    from service.privacy.names import on_leave
+
+    return [
+        t.i
+        for t in doc
+        if t.is_lower
+        and t.is_alpha
+        and is_given_name(t.text)
+        and t.text not in NOT_NAMES
+        and on_leave(doc, t.i + 1)
+    ]

@@ -51,6 +51,14 @@ PERSON_NOUNS = frozenset(
     parent""".split()
 )
 _NOT_A_NAMING_NOUN = frozenset("number no num nr id code".split())
+# ``booking ref``, ``course code``, ``support case``: the word before the reference says whose it
+# is; these things belong to no person.
+_REFERENCE_WORDS = frozenset("ref reference case code number no".split())
+_THINGS_REFERENCED = frozenset(
+    """booking course module order purchase support service shipment delivery reservation
+    confirmation hotel flight travel project product tracking parcel invoice ticket
+    programme program event venue room""".split()
+)
 # Things that carry a person's number (``access card B-7781``, ``PAN ABCDE1234F``).
 _PERSONAL_DOCUMENTS = frozenset(
     """card pass fob lanyard licence license passport permit visa pan ssn login username
@@ -67,6 +75,8 @@ def named_by_a_noun(doc: Doc, char_start: int, english: frozenset[str]) -> bool:
         return False
     noun = doc[index]
     word = noun.lower_
+    if word in _REFERENCE_WORDS and index and doc[index - 1].lower_ in _THINGS_REFERENCED:
+        return True  # ``booking ref RB-20331``, ``course code ADM-4410``
     return (
         noun.tag_ in {"NN", "NNS", "NNP"}
         and noun.is_alpha

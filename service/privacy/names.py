@@ -71,6 +71,11 @@ _TIME_ENTS = frozenset({"DATE", "TIME", "EVENT"})
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
 _MAX_NAME_WORDS = 4
+_BE = frozenset({"is", "was", "'s", "’s", "has", "had"})
+_LEAVE = frozenset(
+    """leave sick holiday holidays vacation pto sabbatical furlough maternity paternity
+    parental""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def _name_at(
         t.text for t in doc[index:end] if t.text[:1].isalpha() and not is_particle(t.text)
     )
     following = doc[end].lower_ if end < len(doc) else ""
-    strong = previous in STRONG_BEFORE | TITLES or following in STRONG_AFTER
+    strong = previous in STRONG_BEFORE | TITLES or following in STRONG_AFTER or on_leave(doc, end)
     context = _Context(
         index, end, previous, words, has_cue(doc, index, end), strong, _is_propn(token), english
     )
@@ -307,6 +312,18 @@ def has_cue(doc: Doc, start: int, end: int) -> bool:
         previous in TITLES
         or following in STRONG_AFTER
         or (following == "from" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper())
+        or on_leave(doc, end)
+    )
+
+
+def on_leave(doc: Doc, end: int) -> bool:
+    """``Grace is on maternity leave``, ``Hope was off sick``: only a person takes leave."""
+    words = [t.lower_ for t in doc[end : end + 5]]
+    return (
+        len(words) >= 3
+        and words[0] in _BE
+        and words[1] in {"on", "off", "out", "away"}
+        and any(w in _LEAVE for w in words[2:])
     )
 
 

@@ -33,6 +33,15 @@ SPELT_EMAIL = re.compile(
     r"nl|es|it|au|ca|in|example)\b",
     re.IGNORECASE,
 )
+# ``a.nowak[at]example.net``, ``jo (at) x.org``: only the ``at`` is disguised.
+BRACKET_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\})\s*[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b",
+    re.IGNORECASE,
+)
+# ``@Mei``, ``@priya.s``: a chat mention names a person (the ``@`` stays outside the span);
+# broadcast mentions (``@here``, ``@channel``) name nobody.
+MENTION = re.compile(r"(?<![\w.@/])@([A-Za-z][\w.'’-]*[A-Za-z0-9])")
+_BROADCAST = frozenset({"here", "channel", "everyone", "all", "team", "group", "room"})
 
 # --- URLs -------------------------------------------------------------------------------------
 _TLD = (
@@ -71,7 +80,7 @@ _ID_WORDS = (
     r"employee|staff|badge|member(?:ship)?|payroll|personnel|student|passport|licen[cs]e|"
     r"driving licen[cs]e|driver'?s licen[cs]e|ssn|social security|national insurance|national id|"
     r"ni|contractor|visa(?: application)?|permit|parking permit|frequent[- ]flyer|loyalty|aadhaar|"
-    r"nhs|medicare"
+    r"nhs|medicare|pupil|patient|hospital|mrn|locum|candidate|applicant|learner"
 )
 ID = re.compile(
     r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|EE)[-#_ ]?\d{3,}[A-Z]?"
@@ -102,7 +111,7 @@ _PARTICLE = r"(?:de|da|do|dos|das|del|della|di|la|las|los|le|du|des|von|van|al|e
 _WORDS = _CAP + r"(?:\s+(?:" + _CAP + "|" + _PARTICLE + r"))*"
 _POSTCODE = (
     r"(?:\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{3}-\d{4}|\d{4,6}|[A-Z]{1,2}\d[\dA-Z]?\s*\d[A-Z]{2}"
-    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d)"
+    r"|[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]\d{2}\s?[A-Z0-9]{4})"
 )
 _UNIT = (
     r"(?:Flat|Apt\.?|Apartment|Suite|Unit|Floor|Room|apto\.?|apt\.?|piso|andar|bloco|dpto\.?|"
@@ -125,14 +134,19 @@ _TAIL = r"(?:,\s*" + _COMPONENT + r"){0,4}"
 _STREET = (
     r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Parkway|Pkwy|Way|Court|Ct|"
     r"Place|Pl|Square|Sq|Terrace|Close|Crescent|Cres|Highway|Hwy|Strasse|Straße|Row|Gardens|Mews|"
-    r"Walk|Grove|Rise|Circle|Cir|Trail|Quay|Wharf|Embankment|Marg)\.?"
+    r"Walk|Grove|Rise|Circle|Cir|Trail|Quay|Wharf|Embankment|Marg|View|Heights|Hill|Parade|Vale)\.?"
 )
 _STREET_FIRST = (
     r"(?:Rua|Avenida|Av\.|Calle|C/|Carrera|Calzada|Via|Viale|Corso|Piazza|Rue|Bd|Chemin|Plaza|Paseo|"
     r"Camino|Travessa|Alameda|Praça|Estrada|Rodovia|ul\.|al\.|pl\.|os\.|Jalan|Jl\.|Soi|Thanon|"
-    r"Strada|Calea|Carrer|Rambla)"
+    r"Strada|Calea|Carrer|Rambla|rue|avenida|calle|rua)"
 )
 _END = r"(?=[\s.,;:!?)]|$)"
+# Street names written as one word with the number after (German, Dutch, Nordic).
+_STREET_SUFFIX = (
+    r"(?:straße|strasse|str\.|gasse|platz|allee|weg|gracht|laan|plein|kade|straat|steeg|dijk|"
+    r"gata|gatan|gade|vej|veien|vegen|väg|vägen|katu|tie)"
+)
 ADDRESSES = (
     # 221B Baker Street, London NW1 6XE; 1600 Amphitheatre Parkway, Mountain View, CA 94043
     re.compile(
@@ -196,9 +210,30 @@ ADDRESSES = (
         + _TAIL
         + _END
     ),
-    # PO Box 5521, Dubai
+    # Lindenstraße 12, 10115 Berlin; Keizersgracht 214-2, 1016 DX Amsterdam (the number after)
     re.compile(
-        r"\b(?i:P\.?\s?O\.?\s?Box|Post Office Box|Postfach|Apartado|Caixa Postal)\s*\d+"
+        r"\b" + _CAP + _STREET_SUFFIX + r"\s+\d{1,5}[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?" + _TAIL + _END
+    ),
+    # Flat 302, Shanti Apartments, 14th Cross, Indiranagar, Bengaluru 560038: up to five parts
+    # after a flat number, ending in a postcode
+    re.compile(
+        r"\b"
+        + _UNIT
+        + r"\s*\d+[A-Z]?,(?:\s*[\w'’. -]{2,40}?,){1,5}\s*"
+        + _WORDS
+        + r"\s+"
+        + _POSTCODE
+        + _END
+    ),
+    # 23 kings rd, cardiff cf11 9ab: written in lower case, with a UK postcode
+    re.compile(
+        r"\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){1,3}(?:rd|road|st|street|ave|avenue|lane|ln|close|drive|dr|"
+        r"way|crescent|terrace|grove|gardens|place|court)\b\.?,?\s+[a-z]+(?:\s+[a-z]+)?,?\s+"
+        r"[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b"
+    ),
+    # PO Box 5521, Dubai; PO Box 4471-00100, Nairobi
+    re.compile(
+        r"\b(?i:P\.?\s?O\.?\s?Box|Post Office Box|Postfach|Apartado|Caixa Postal)\s*\d+(?:-\d+)?"
         + _TAIL
         + _END
     ),
@@ -210,6 +245,11 @@ _DATE_LIKE = re.compile(
     r"|^(?:19|20)\d{2}[-/.]?(?:0[1-9]|1[0-2])[0-3]\d$"
 )
 _VERSION_BEFORE = re.compile(r"\b(?:version|ver|v|build|release)\.?\s*$", re.IGNORECASE)
+# ``section 3.2.1.4 of the handbook``: a numbered heading, not an IP address.
+_SECTION_BEFORE = re.compile(
+    r"\b(?:section|sect|sec|clause|paragraph|para|chapter|ch|rule|step|item|part|§)\.?\s*$",
+    re.IGNORECASE,
+)
 _VERSION = re.compile(r"^\d{1,3}(?:\.\d+){3,}$")
 _PHONE_SHAPE = re.compile(
     r"(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?:\s*(?:ext\.?|x|extension)\s*\d{1,5})?(?!\w)",
@@ -220,7 +260,7 @@ _LOCAL_PHONE = re.compile(r"(?<![\w.+-])\d{3}[-. ]\d{4}(?![\w-])")
 _EXTENSION_ALONE = re.compile(r"(?<![\w-])(?:x|ext\.?\s?)\d{3,5}(?![\w-])", re.IGNORECASE)
 _PHONE_CUE = re.compile(
     r"\b(?:phone|number|call|ring|text|mobile|cell|tel|landline|whatsapp|dial|"
-    r"reach|extension|ext|contact)\b[^.!?]{0,30}$|\bon\s+$",
+    r"reach|extension|ext|contact|line)\b[^.!?]{0,30}$|\bon\s+$",
     re.IGNORECASE,
 )
 _NOT_A_PHONE_BEFORE = re.compile(
@@ -231,6 +271,18 @@ _NOT_A_PHONE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _EXTENSION = re.compile(r"^\s*(?:ext\.?|x|extension)\s*\d{1,5}", re.IGNORECASE)
+# ``meeting ID for the call is 884 2231 9017``: a meeting's number a few words on.
+_MEETING_NUMBER_BEFORE = re.compile(
+    r"\b(?:meeting|webinar|zoom|teams|conference|dial-in)\s+(?:id|number|no\.?|code)\b"
+    r"[^.!?\d]{0,30}$",
+    re.IGNORECASE,
+)
+# A shared line (``the helpdesk on ext 4357``) is nobody's own number.
+_SHARED_LINE_BEFORE = re.compile(
+    r"\b(?:help\s?desk|service\s?desk|it\s+desk|switchboard|reception|front\s+desk|support|"
+    r"hotline|security|facilities)\b[^.!?]{0,20}$",
+    re.IGNORECASE,
+)
 
 
 def _is_ipv6(candidate: str) -> bool:
@@ -243,7 +295,8 @@ def _is_ipv6(candidate: str) -> bool:
 def find_ips(text: str) -> Iterator[Span]:
     """IPv4 and IPv6 addresses (a sentence's full stop or brackets stay outside the span)."""
     for match in IPV4.finditer(text):
-        if not _VERSION_BEFORE.search(text[: match.start()]):
+        before = text[: match.start()]
+        if not (_VERSION_BEFORE.search(before) or _SECTION_BEFORE.search(before)):
             yield Span(match.start(), match.end(), "IP")
     for match in IPV6_CANDIDATE.finditer(text):
         candidate = match.group()
@@ -278,6 +331,7 @@ def _not_a_phone(text: str, start: int, candidate: str) -> bool:
         _DATE_LIKE.match(candidate)
         or _VERSION.match(candidate)
         or _NOT_A_PHONE_BEFORE.search(text[:start])
+        or _MEETING_NUMBER_BEFORE.search(text[:start])
     )
 
 
@@ -287,6 +341,7 @@ def find_phones(text: str) -> Iterator[Span]:
         Span(m.start(), m.end(), "PHONE")
         for m in _EXTENSION_ALONE.finditer(text)
         if _PHONE_CUE.search(text[: m.start()])
+        or (m.group()[:1].lower() == "e" and not _SHARED_LINE_BEFORE.search(text[: m.start()]))
     ]
     if sum(c.isdigit() for c in text) < 7:
         yield from seen
@@ -396,6 +451,12 @@ def find_patterns(text: str, *, gazetteer: frozenset[str] = frozenset()) -> list
     spans: list[Span] = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
     spans += [
         Span(m.start(), m.end(), "EMAIL") for m in SPELT_EMAIL.finditer(text) if _spelt(m.group())
+    ]
+    spans += [Span(m.start(), m.end(), "EMAIL") for m in BRACKET_EMAIL.finditer(text)]
+    spans += [
+        Span(m.start(1), m.end(1), "PERSON")
+        for m in MENTION.finditer(text)
+        if m.group(1).lower() not in _BROADCAST
     ]
     spans += find_urls(text, gazetteer)
     spans += find_ips(text)

@@ -79,6 +79,10 @@ class PiiRedactor:
         starts += cues.before_phones(doc, phones, self.english)
         first = cues.lower_start(doc, self.english)
         starts += [] if first is None else [first]
+        starts += cues.initials(doc)
+        starts += cues.signed_names(doc, self.english)
+        starts += cues.header_names(doc, self.english)
+        starts += cues.lower_on_leave(doc)
         spans += [_cue_name(doc, index, self.english) for index in sorted(set(starts))]
         if self.use_lexicon or gazetteer:
             spans += [

@@ -23,11 +23,14 @@ LOWER_CASE_NAMES = [
     ("rahul said he would cover reception", "[PERSON] said he would cover reception"),
     ("ingrid and i finished the seating plan", "[PERSON] and i finished the seating plan"),
     ("my manager ifeoma was out all week", "my manager [PERSON] was out all week"),
+    # a name that is also a word, right after a verb of asking: no modal can stand there
+    ("i asked will to help and he did", "i asked [PERSON] to help and he did"),
 ]
 
 # Lower-case words after the same cues that are words, not names, stay.
 LOWER_CASE_WORDS = [
-    "i asked will to help and he did",
+    "we asked, will the budget stretch that far?",
+    "can i ask may i leave early",
     "told them the news on friday",
     "thanks to everyone for the notes",
     "paired with finance on the export",
