@@ -53,7 +53,8 @@ NOT_NAMES = frozenset(
     nope kinda gonna wanna gotta lol omg dang damn ya ty thx pls btw imo edit idk tldr tl;dr yo
     god lord person uni ps fyi asap eta wfh ooo pto friends folks guys everyone everybody y'all
     redditors reddit fam ladies gentlemen ids ramadan eid diwali hanukkah chanukah christmas
-    easter passover thanksgiving halloween holi navratri vesak lent advent shabbat mon tue tues wed weds thu thur thurs fri sat siri""".split()
+    easter passover thanksgiving halloween holi navratri vesak lent advent shabbat mon tue tues
+    wed weds thu thur thurs fri sat siri""".split()
 ) | (STOP_WORDS - AMBIGUOUS)
 CUES_BEFORE = frozenset(
     """boss manager colleague coworker co-worker teammate assistant exec executive director vp
