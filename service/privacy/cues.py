@@ -52,10 +52,14 @@ _ADDRESSING = frozenset(
     dm'd dmed reminded remind thanked nudged""".split()
 )
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+_WEEKDAYS = frozenset(
+    """mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat
+    saturday sun sunday""".split()
+)
 _MODALS = frozenset("can could would will did does should".split())
 _ADDING = frozenset("add added adding invite invited include included".split())
 _WORKPLACES = frozenset(
-    """desk reception office team clinic ward switchboard payroll rota helpdesk front-desk
+    """desk reception office team clinic ward switchboard payroll helpdesk front-desk
     school""".split()
 )
 _HEADS_TO = frozenset(
@@ -152,6 +156,22 @@ def build_matcher(vocab: Vocab) -> Matcher:
         "PAIR", [[_NAME, {"LOWER": {"IN": ["and", "n", "&"]}}, {"LOWER": {"IN": ["i", "me"]}}]]
     )
     matcher.add("VERB", [[{"LOWER": {"IN": ["w", "w/"]}}, _NAME]])
+    # ``everyone calls him Nnam``: a nickname
+    matcher.add(
+        "NICKNAME",
+        [
+            [
+                {"LOWER": {"IN": ["call", "calls", "called", "calling"]}},
+                {"LOWER": {"IN": ["him", "her", "them", "me"]}},
+                _NAME,
+            ]
+        ],
+    )
+    # ``mon - Grace tue - Obi``: a rota names whoever covers each day
+    matcher.add(
+        "ROTA",
+        [[{"LOWER": {"IN": sorted(_WEEKDAYS)}}, {"TEXT": {"IN": ["-", "–", ":"]}}, _NAME]],
+    )
     # ``Sunny on the front desk``, ``Sue from the trust office``: someone placed at a desk or in an
     # office is a person, even with a name that is also a word.
     matcher.add(
@@ -159,7 +179,7 @@ def build_matcher(vocab: Vocab) -> Matcher:
         [
             [
                 _NAME,
-                {"LOWER": {"IN": ["on", "at", "from", "in"]}},
+                {"LOWER": {"IN": ["on", "at", "from"]}},
                 {"LOWER": {"IN": ["the", "our", "my"]}},
                 {"IS_ALPHA": True, "OP": "{0,2}"},
                 {"LOWER": {"IN": sorted(_WORKPLACES)}},
@@ -274,8 +294,14 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
         weak = label in {"GREETING", "TO_WEAK", "SIGNOFF", "FROM", "VOCATIVE"}
         if index is None:
             continue
-        if reads_as_name(doc[index], english, weak=weak) or (
-            label == "AT_WORK" and is_given_name(doc[index].text)
+        if (
+            reads_as_name(doc[index], english, weak=weak)
+            or (label in {"AT_WORK", "ROTA"} and is_given_name(doc[index].text))
+            or (
+                label == "NICKNAME"
+                and looks_like_name_word(doc[index].text)
+                and doc[index].lower_ not in NOT_NAMES
+            )
         ):
             starts.add(index)
     return sorted(starts)

@@ -66,6 +66,23 @@ _PERSONAL_DOCUMENTS = frozenset(
 )
 
 
+# Words a few tokens before a code that make it a person's number whatever its prefix.
+_ABOUT_A_PERSON = frozenset("hospital mrn locum nhs".split())
+
+
+def about_a_person(doc: Doc, char_start: int) -> bool:
+    """A person's lead-in within three words before the code, fillers between (``payroll no. is
+    PR-118204``, ``hospital number H0098124``): the allow-list and naming nouns do not apply."""
+    index = next((t.i for t in doc if t.idx >= char_start), len(doc)) - 1
+    for token in reversed(list(doc[max(0, index - 3) : index + 1])):
+        word = token.lower_
+        if word in PERSON_LEAD_INS | _ABOUT_A_PERSON | {"pupil", "patient"}:
+            return True
+        if word not in _FILLERS | {"no", ".", ":"}:
+            return False
+    return False
+
+
 def named_by_a_noun(doc: Doc, char_start: int, english: frozenset[str]) -> bool:
     """``Vacancy JR-20931``, ``Grant GR-2023-0042``, ``Policy POL-0042``: a code right after an
     English common noun that names no person is the number of that thing, not of someone.

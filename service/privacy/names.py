@@ -38,6 +38,7 @@ from service.privacy.things import (
     holiday_possessive,
     lead_in,
     listed_with_places,
+    named_venue,
     plain_word,
     possessive_is_a_venue,
     previous_word,
@@ -71,6 +72,8 @@ _TIME_ENTS = frozenset({"DATE", "TIME", "EVENT"})
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
 _MAX_NAME_WORDS = 4
+_MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
+_SAINT = frozenset({"st", "saint", "ste", "san", "santa"})
 _BE = frozenset({"is", "was", "'s", "’s", "has", "had"})
 _LEAVE = frozenset(
     """leave sick holiday holidays vacation pto sabbatical furlough maternity paternity
@@ -139,6 +142,10 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
     lower = token.lower_
     if lower in MONTHS and date_context(doc, ctx.start):
         return False
+    if ctx.previous in _SAINT or (lower.rstrip(".") in _SAINT and len(ctx.words) > 1):
+        return False  # ``St Thomas'``, ``St Brigid's Primary``: a church, school or hospital
+    if named_venue(doc, ctx.end):
+        return False  # ``Mrs Patel's Sweet Centre``: a business, even after a title
     if ctx.previous in TITLES:
         return True
     ambiguous = lower in AMBIGUOUS
@@ -268,6 +275,8 @@ def _extent(doc: Doc, index: int) -> int:
     end, words = index + 1, 1
     while end < len(doc) and words < _MAX_NAME_WORDS:
         token = doc[end]
+        if token.lower_ in _MAIL_HEADERS and end + 1 < len(doc) and doc[end + 1].text == ":":
+            break  # ``From: Ewa Nowak Sent: Monday``
         if _glued_hyphen(doc, end):
             end += 2
         elif (

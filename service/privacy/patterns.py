@@ -340,8 +340,8 @@ def find_phones(text: str) -> Iterator[Span]:
     seen: list[Span] = [
         Span(m.start(), m.end(), "PHONE")
         for m in _EXTENSION_ALONE.finditer(text)
-        if _PHONE_CUE.search(text[: m.start()])
-        or (m.group()[:1].lower() == "e" and not _SHARED_LINE_BEFORE.search(text[: m.start()]))
+        if not _SHARED_LINE_BEFORE.search(text[: m.start()])
+        and (_PHONE_CUE.search(text[: m.start()]) or m.group()[:1].lower() == "e")
     ]
     if sum(c.isdigit() for c in text) < 7:
         yield from seen
@@ -362,7 +362,9 @@ def find_phones(text: str) -> Iterator[Span]:
         if 8 <= digits <= 15 and not _not_a_phone(text, shape.start(), candidate):
             seen.append(Span(shape.start(), shape.start() + len(candidate), "PHONE"))
     for local in _LOCAL_PHONE.finditer(text):
-        if _PHONE_CUE.search(text[: local.start()]):
+        if _PHONE_CUE.search(text[: local.start()]) and not _not_a_phone(
+            text, local.start(), local.group()
+        ):
             seen.append(Span(local.start(), local.end(), "PHONE"))
     yield from seen
 
@@ -381,7 +383,7 @@ def _names_a_person(url: str, gazetteer: frozenset[str]) -> bool:
         if not _URL_PART.fullmatch(part):
             continue
         words = re.split(r"[-._]", part)
-        if any(w in name_rules.NOT_NAMES for w in words):
+        if words[0] in name_rules.NOT_NAMES:
             continue
         first = words[0]
         if first in gazetteer or (
@@ -408,7 +410,7 @@ def _joined_name(part: str) -> bool:
             or not name_rules.is_given_name(first)
         ):
             continue
-        if first not in name_rules.AMBIGUOUS or len(rest) >= 5:  # "tom" + "wojcik"
+        if first not in name_rules.AMBIGUOUS or len(rest) >= 4:  # "tom" + "wojcik", "drew" + "chen"
             return True
     return False
 

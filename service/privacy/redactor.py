@@ -22,7 +22,7 @@ from service.privacy import cues, identifiers, precheck
 from service.privacy import names as name_rules
 from service.privacy.lexicons import MONTHS, english_words
 from service.privacy.patterns import Span, find_patterns
-from service.privacy.things import lead_in, named_venue
+from service.privacy.things import VENUE_WORDS, lead_in, named_venue
 
 LABELS = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "ID", "URL", "IP")
 _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "ID": 3, "ADDRESS": 4, "PHONE": 5, "PERSON": 6}
@@ -101,6 +101,8 @@ class PiiRedactor:
     def _business_code(self, doc: Doc, span: Span) -> bool:
         """An allow-listed prefix, or a code named by a noun (``Grant GR-2023-0042``)."""
         value = doc.text[span.start : span.end]
+        if identifiers.about_a_person(doc, span.start):
+            return False  # ``payroll no. is PR-118204``, ``hospital number H0098124``
         return identifiers.is_allowed_code(value, self.id_allow_prefixes) or (
             value[:1].isalpha() and identifiers.named_by_a_noun(doc, span.start, self.english)
         )
@@ -168,6 +170,10 @@ def _with_given_name_before(doc: Doc, span: Span) -> Span:
     return span
 
 
+_SAINT = frozenset({"st", "saint", "ste"})
+_MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
+
+
 def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:
     """The NER model's PERSON entities, without titles or a possessive ``'s``, that pass context."""
     found = []
@@ -177,8 +183,16 @@ def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:
         start, end = ent.start, ent.end
         while start < end - 1 and lead_in(doc[start]):
             start += 1
-        while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
-            end -= 1
+        while end > start and (
+            doc[end - 1].text in _POSSESSIVE
+            or doc[end - 1].is_punct
+            or (doc[end - 1].lower_ in _MAIL_HEADERS and end < len(doc) and doc[end].text == ":")
+        ):
+            end -= 1  # ``Radoslaw Nowicki Sent: Monday``: the next header is no part of the name
+        if doc[start].lower_.rstrip(".") in _SAINT or (
+            end - start == 1 and doc[start].lower_ in VENUE_WORDS
+        ):
+            continue  # ``St Thomas'`` (a hospital), ``St Brigid's Primary`` (a school)
         if end > start and name_rules.entity_is_name(doc, start, end, english):
             found.append(Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PERSON"))
     return found

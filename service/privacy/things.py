@@ -46,11 +46,13 @@ NOT_NAME_TAGS = frozenset(
     """UH VB VBG VBN RB RBR RBS CC DT IN PRP PRP$ WP WRB WDT MD TO EX PDT RP""".split()
 )
 # Words inside a capitalised run that make it a street or a venue, not a person.
-_VENUE_WORDS = frozenset(
+VENUE_WORDS = frozenset(
     """street st avenue ave road rd boulevard blvd lane square plaza bridge station cafe café bar
     bistro grill deli diner pizzeria trattoria steakhouse kitchen bakery pub tavern restaurant
     brasserie cantina noodle sushi ramen taqueria pizza florist florists boutique salon
-    barbers bakery butchers""".split()
+    barbers bakery butchers school primary academy college centre center shop store stores
+    market cookies dumplings sweets hotel inn arms nursery surgery pharmacy chemist clinic
+    church chapel cathedral wing""".split()
 )
 # Nouns that make the subject of ``X is a great place`` a venue, not a person.
 _VENUE_NOUNS = frozenset(
@@ -114,7 +116,7 @@ def reads_as_thing(doc: Doc, start: int, end: int, english: frozenset[str]) -> b
     tokens = [t for t in doc[start:end] if t.is_alpha and not is_particle(t.text)]
     if tokens and all(plain_word(t, english) for t in tokens):
         return True
-    if any(t.lower_.rstrip(".") in _VENUE_WORDS for t in tokens) or after_a_number(doc, start):
+    if any(t.lower_.rstrip(".") in VENUE_WORDS for t in tokens) or after_a_number(doc, start):
         return True
     return len(tokens) > 1 and all(t.ent_type_ in PLACE_ENTS for t in tokens)
 
@@ -235,7 +237,7 @@ def named_venue(doc: Doc, end: int) -> bool:
     for token in doc[end + 1 : end + 4]:
         if not token.text[:1].isupper():
             return False
-        if token.lower_ in _VENUE_WORDS:
+        if token.lower_ in VENUE_WORDS:
             return True
     return False
 
