@@ -28,7 +28,6 @@ from service.privacy.lexicons import (
     name_words,
 )
 from service.privacy.things import (
-    COPULAS,
     DISH_NOUNS,
     NOT_NAME_TAGS,
     PLACE_BEFORE,
@@ -73,6 +72,38 @@ _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
 _MAX_NAME_WORDS = 4
 _MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
+_AUXILIARIES = frozenset("is was will 'll 's can could would has had".split())
+_OFFICE_WORK = frozenset(
+    """shadowing covering chairing minuting emailing sending send booking book organising
+    organizing organise organize hosting host interviewing mentoring onboarding training
+    circulate circulating email""".split()
+)
+_JOB_TITLES = frozenset(
+    """pa ea assistant receptionist administrator admin coordinator manager officer secretary
+    director head lead intern apprentice trainee temp clerk analyst advisor adviser""".split()
+)
+# Verbs only a person is the subject of: after a name that is also a word (``Grace organised``)
+# they are person evidence; ``Hope remains``, ``Autumn started``, ``Joy comes`` are not.
+_HUMAN_VERBS = frozenset(
+    """said says asked asks told tells wants wanted thinks thought emailed emails called calls
+    rang phoned texted messaged replied replies agreed agrees promised promises apologised
+    apologized organised organized organises organizes booked books covered covers leads led
+    chaired chairs hosted hosts joined left resigned retired quit sent sends signed signs
+    approved approves confirmed confirms suggested suggests recommended recommends mentioned
+    mentions explained explains wrote writes shared shares knows knew forgot forgets remembered
+    laughed cried complained
+    complains helped helps offered offers volunteered volunteers presented presents runs ran
+    manages managed handles handled arranged arranges invited invites introduced introduces
+    shadowed trained trains mentors mentored interviewed interviews answered answers
+    reminded reminds insisted insists decided decides works worked prefers preferred loves
+    loved hates hated likes liked feels felt seems seemed looks looked sounds sounded""".split()
+)
+# ``June will run payroll``: after a modal, the base form of work only a person does.
+_HUMAN_WORK = frozenset(
+    """run send lead chair host book cover email call ask tell organise organize arrange handle
+    manage help present join sign approve confirm bring collect take train mentor interview
+    answer reply phone text message invite introduce""".split()
+)
 _SAINT = frozenset({"st", "saint", "ste", "san", "santa"})
 _BE = frozenset({"is", "was", "'s", "’s", "has", "had"})
 _LEAVE = frozenset(
@@ -130,7 +161,12 @@ def _name_at(
         t.text for t in doc[index:end] if t.text[:1].isalpha() and not is_particle(t.text)
     )
     following = doc[end].lower_ if end < len(doc) else ""
-    strong = previous in STRONG_BEFORE | TITLES or following in STRONG_AFTER or on_leave(doc, end)
+    strong = (
+        previous in STRONG_BEFORE | TITLES
+        or following in STRONG_AFTER
+        or on_leave(doc, end)
+        or acts_as_a_person(doc, end)
+    )
     context = _Context(
         index, end, previous, words, has_cue(doc, index, end), strong, _is_propn(token), english
     )
@@ -190,7 +226,15 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
         ctx.propn
         and following is not None
         and following.tag_ in _FINITE_VERB_TAGS
-        and (following.lower_ not in COPULAS or doc[ctx.start].ent_type_ == "PERSON")
+        and (
+            following.lower_ in _HUMAN_VERBS
+            or doc[ctx.start].ent_type_ == "PERSON"
+            or (
+                following.tag_ == "MD"
+                and ctx.end + 1 < len(doc)
+                and doc[ctx.end + 1].lower_ in _HUMAN_WORK
+            )
+        )
         and ctx.previous not in _DATE_BEFORE | PLACE_BEFORE
     )
 
@@ -322,7 +366,32 @@ def has_cue(doc: Doc, start: int, end: int) -> bool:
         or following in STRONG_AFTER
         or (following == "from" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper())
         or on_leave(doc, end)
+        or acts_as_a_person(doc, end)
     )
+
+
+def acts_as_a_person(doc: Doc, end: int) -> bool:
+    """``Sky is shadowing me``, ``Blessing will send the rota``, ``Summer started on monday as the
+    junior PA``: only a person does office work or joins as a role."""
+    words = [t.lower_ for t in doc[end : end + 4]]
+    if len(words) >= 2 and words[0] in _AUXILIARIES and words[1] in _OFFICE_WORK:
+        return True
+    if words[:2] in (["will", "take"], ["'ll", "take"], ["is", "taking"]) and (
+        len(words) > 3 and words[3] in {"notes", "minutes", "register", "call", "calls"}
+    ):
+        return True  # ``Holly will take the notes``
+    for index in range(end, min(end + 8, len(doc) - 1)):
+        token = doc[index]
+        if token.is_punct and token.text not in {"-", "'"}:
+            return False
+        if token.lower_ == "as":
+            rest = [t.lower_ for t in doc[index + 1 : index + 5]]
+            return (
+                bool(rest)
+                and rest[0] in {"the", "our", "a", "an", "my"}
+                and any(w in _JOB_TITLES for w in rest[1:])
+            )
+    return False
 
 
 def on_leave(doc: Doc, end: int) -> bool:
@@ -331,7 +400,7 @@ def on_leave(doc: Doc, end: int) -> bool:
     return (
         len(words) >= 3
         and words[0] in _BE
-        and words[1] in {"on", "off", "out", "away"}
+        and words[1] in {"on", "off", "out", "away", "taking", "takes", "took"}
         and any(w in _LEAVE for w in words[2:])
     )
 

@@ -95,6 +95,7 @@ class PiiRedactor:
             s for s in spans if s.label != "PERSON" or not _names_a_venue(doc, s)
         )
         kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept, self.english)])
+        kept = resolve_overlaps([*kept, *_name_lists(doc)])
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
 
@@ -130,13 +131,59 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str])
     ends = {s.end for s in spans if s.label == "PERSON"}
     for index, token in enumerate(doc[:-2]):
         joiner, other = doc[index + 1], doc[index + 2]
-        if joiner.lower_ not in {"and", ",", "&"}:
+        if joiner.lower_ not in {"and", ",", "&", "n"}:
             continue
         pairs = ((token, other.idx), (other, token.idx + len(token)))
         for candidate, neighbour in pairs:
             if (neighbour in starts or neighbour in ends) and _listed_name(candidate, english):
                 found.append(Span(candidate.idx, candidate.idx + len(candidate), "PERSON"))
     return found
+
+
+def _name_lists(doc: Doc) -> list[Span]:
+    """``Joy, Faith and Hope all on the desk``, ``Amber and Ivy are splitting the office``: three
+    capitalised given names in a list, or two before a plural verb, are people even when each is
+    also a word."""
+    found: list[Span] = []
+    index = 0
+    while index < len(doc):
+        members = [index]
+        cursor = index
+        while (
+            cursor + 2 < len(doc)
+            and doc[cursor + 1].lower_ in {",", "and", "&", "n"}
+            and _given_in_a_list(doc[cursor])
+        ):
+            cursor += 2
+            members.append(cursor)
+            if doc[cursor - 1].lower_ != ",":
+                break
+        names = [i for i in members if _given_in_a_list(doc[i])]
+        before = doc[index - 1].lower_ if index else ""
+        if before in name_rules.PLACE_BEFORE or any(
+            doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names
+        ):
+            names = []  # ``Flights to Jordan and Georgia``
+        following = doc[cursor + 1] if cursor + 1 < len(doc) else None
+        plural = following is not None and following.lower_ in {
+            "are",
+            "were",
+            "have",
+            "both",
+            "all",
+        }
+        if len(names) == len(members) and (len(names) >= 3 or (len(names) == 2 and plural)):
+            found += [Span(doc[i].idx, doc[i].idx + len(doc[i]), "PERSON") for i in names]
+        index = cursor + 1
+    return found
+
+
+def _given_in_a_list(token: Token) -> bool:
+    return (
+        token.is_title
+        and token.lower_ not in name_rules.NOT_NAMES | MONTHS
+        and name_rules.is_given_name(token.text)
+    )
 
 
 def _listed_name(token: Token, english: frozenset[str]) -> bool:
@@ -171,6 +218,7 @@ def _with_given_name_before(doc: Doc, span: Span) -> Span:
 
 
 _SAINT = frozenset({"st", "saint", "ste"})
+_NOT_PEOPLE_ENTS = frozenset("GPE LOC FAC DATE".split())
 _MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
 
 

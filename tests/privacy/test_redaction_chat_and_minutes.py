@@ -42,6 +42,17 @@ REDACTED = [
     ("Rose on the front desk took the call.", "[PERSON] on the front desk took the call."),
     ("cover: wed - Tendai", "cover: wed - [PERSON]"),
     ("Her name is Chidinma but we call her Chi", "Her name is [PERSON] but we call her [PERSON]"),
+    # names that are also words, listed together or doing office work
+    (
+        "Grace, Joy and Faith all sit on reception",
+        "[PERSON], [PERSON] and [PERSON] all sit on reception",
+    ),
+    ("Ruby and Pearl are sharing the rota", "[PERSON] and [PERSON] are sharing the rota"),
+    ("Sky will send the minutes tonight", "[PERSON] will send the minutes tonight"),
+    (
+        "Autumn joined in March as the new receptionist",
+        "[PERSON] joined in March as the new receptionist",
+    ),
     # numbers about a person
     ("pupil no. 40417 needs the lift pass", "pupil no. [ID] needs the lift pass"),
     ("MRN 3318842 - wrong date of birth", "MRN [ID] - wrong date of birth"),
@@ -65,6 +76,9 @@ KEPT = [
     "password resets go to the helpdesk on ext 5000",
     "Date: Thu, 4 Mar",
     "my friend's desk is next to mine",
+    "We met in March, April and May all before the audit",
+    "Hope is fading for the new budget.",
+    "Autumn started early this year.",
 ]
 
 
