@@ -9,6 +9,8 @@ other kind of entity. Weekdays, months in a date, products and teams are never n
 
 from __future__ import annotations
 
+import re
+
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
@@ -546,6 +548,13 @@ _SIGNOFFS = frozenset(
 )
 
 
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])")
+_LEAVE_TEXT = re.compile(
+    r"\b(?:leave|sick|holidays?|vacation|pto|sabbatical|furlough|maternity|paternity|parental)\b",
+    re.IGNORECASE,
+)
+
+
 def is_initials(token: Token) -> bool:
     """Two or three capital letters that are no common acronym (``JT``, ``KB``, ``AO``)."""
     text = token.text
@@ -556,6 +565,8 @@ def initials(doc: Doc) -> list[int]:
     """Initials used as a person's handle: ``per KB``, ``cc: LW, DP``, ``AO to circulate``,
     ``RK - book venue``, ``JT wants the deck``, ``best, KP``."""
     found: list[int] = []
+    if not _CAPITALS.search(doc.text):
+        return found
     for token in doc:
         if not is_initials(token):
             continue
@@ -632,7 +643,9 @@ def signed_names(doc: Doc, english: frozenset[str]) -> list[int]:
 def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
     """``From: Ewa Zielińska Sent:``, ``to: amira; cc: jonas, ruth``: the names listed after a
     mail or minutes header, up to the next header."""
-    found = []
+    found: list[int] = []
+    if ":" not in doc.text:
+        return found
     listing = False
     for index, token in enumerate(doc):
         following = doc[index + 1] if index + 1 < len(doc) else None
@@ -660,6 +673,8 @@ def lower_on_leave(doc: Doc) -> list[int]:
     """``fyi yaw is out sick``: a lower-case given name before a leave phrase."""
     from service.privacy.names import on_leave
 
+    if not _LEAVE_TEXT.search(doc.text):
+        return []
     return [
         t.i
         for t in doc

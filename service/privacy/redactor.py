@@ -147,6 +147,9 @@ def _name_lists(doc: Doc) -> list[Span]:
     found: list[Span] = []
     index = 0
     while index < len(doc):
+        if not _given_in_a_list(doc[index]):
+            index += 1
+            continue
         members = [index]
         cursor = index
         while (
