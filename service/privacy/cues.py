@@ -669,12 +669,20 @@ def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
     return found
 
 
-def lower_on_leave(doc: Doc) -> list[int]:
-    """``fyi yaw is out sick``: a lower-case given name before a leave phrase."""
+def lower_on_leave(doc: Doc, english: frozenset[str]) -> list[int]:
+    """``fyi kwabena is off sick``, ``grace is on leave``: a lower-case given name before a leave
+    phrase (``boss is on holiday`` stays: a given name in some lexicon, but an English word)."""
     from service.privacy.names import on_leave
 
     if not _LEAVE_TEXT.search(doc.text):
         return []
+    return [
+        t.i
+        for t in doc
+        if t.is_lower
+        and (strongly_a_lower_name(t, english) or (t.text in AMBIGUOUS and is_given_name(t.text)))
+        and on_leave(doc, t.i + 1)
+    ]
     return [
         t.i
         for t in doc

@@ -82,7 +82,7 @@ class PiiRedactor:
         starts += cues.initials(doc)
         starts += cues.signed_names(doc, self.english)
         starts += cues.header_names(doc, self.english)
-        starts += cues.lower_on_leave(doc)
+        starts += cues.lower_on_leave(doc, self.english)
         spans += [_cue_name(doc, index, self.english) for index in sorted(set(starts))]
         if self.use_lexicon or gazetteer:
             spans += [

@@ -79,6 +79,7 @@ KEPT = [
     "We met in March, April and May all before the audit",
     "Hope is fading for the new budget.",
     "Autumn started early this year.",
+    "the boss is off sick again, quiet week",
 ]
 
 
