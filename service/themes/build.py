@@ -18,6 +18,7 @@ MIN_THEME_SIZE = 3  # smaller clusters are dissolved into the others
 PER_SQRT = 1.5  # fine themes: K = 1.5 x sqrt(units) (evaluation/reports/coding.md)
 DUPLICATE_SIMILARITY = 0.85  # fine themes whose centroids are this alike are merged
 TREE_SAMPLE_SIZE = 6000  # Ward's tree is built on at most this many units
+REFINE_ITERATIONS = 20  # Lloyd's iterations from Ward's centroids (evaluation/reports/coding.md)
 
 
 def build_theme_model(
@@ -33,7 +34,8 @@ def build_theme_model(
 
     Today's choices (measured in ``evaluation/reports/coding.md``): the fine themes of one
     scope are Ward's clusters of the normalised embeddings, K = 1.5 x sqrt(units) (no fixed
-    cap but units / (2 x the minimum group); the same for every seed), near-duplicates
+    cap but units / (2 x the minimum group); the same for every seed), refined by up to 20 of
+    Lloyd's k-means iterations started from Ward's centroids, near-duplicates
     (centroids at least 0.85 alike) merged; c-TF-IDF over the spaCy lemmas of
     ``models.theme_lexicon``; the representation is seeded by
     ``settings.theme_seed``. Also keeps numba's cache under ``settings.data_dir`` before
@@ -61,6 +63,7 @@ def build_theme_model(
             # default): finer themes would each be under the minimum group, shown as nothing.
             min_cluster_size=max(MIN_THEME_SIZE, 2 * settings.min_group_size),
             sample_size=TREE_SAMPLE_SIZE,
+            refine_iterations=REFINE_ITERATIONS,
             random_state=seed,
         ),
         representation=build_representation(

@@ -150,6 +150,9 @@ class WardClusterer(ClusterMixin, BaseEstimator):
     and so cannot choose it. Ward's tree has no random start, so the same data gives the same
     themes for every seed. Above ``sample_size`` rows the tree is built on a seeded sample and
     the other rows join the nearest cluster centroid (the tree's memory grows with n squared).
+    With ``refine_iterations``, k-means then runs over every row from the tree's centroids:
+    Ward merges greedily and never moves a row again, Lloyd's iterations move the borders (on
+    Banking77, NMI 0.777 -> 0.783 and micro-F1 0.593 -> 0.616; evaluation/reports/coding.md).
 
     Attributes:
         labels_: The cluster of each row.
@@ -164,10 +167,12 @@ class WardClusterer(ClusterMixin, BaseEstimator):
         min_clusters: int = 2,
         min_cluster_size: int = 3,
         sample_size: int = 6000,
+        refine_iterations: int = 0,
         random_state: int | None = 42,
     ) -> None:
         """Store the settings."""
         self.n_clusters = n_clusters
+        self.refine_iterations = refine_iterations
         self.per_sqrt = per_sqrt
         self.min_clusters = min_clusters
         self.min_cluster_size = min_cluster_size
@@ -196,10 +201,17 @@ class WardClusterer(ClusterMixin, BaseEstimator):
             rng = np.random.default_rng(self.random_state)
             rows = np.sort(rng.choice(n, self.sample_size, replace=False))
         found = AgglomerativeClustering(n_clusters=k, linkage="ward").fit(X[rows]).labels_
+        centers = np.stack([X[rows[found == c]].mean(axis=0) for c in range(k)])
+        if self.refine_iterations:
+            # Lloyd's iterations from Ward's centroids: the tree's cut fixes K and the start,
+            # k-means moves the borders it drew greedily (no random start: the same themes for
+            # every seed).
+            refined = KMeans(k, init=centers, n_init=1, max_iter=self.refine_iterations).fit(X)
+            self.labels_ = refined.labels_.astype(np.int64)
+            return self
         if rows.size == n:
             self.labels_ = found.astype(np.int64)
             return self
-        centers = np.stack([X[rows[found == c]].mean(axis=0) for c in range(k)])
         # Nearest centre by squared distance, without an (n, k, dim) array.
         distances = (centers**2).sum(axis=1)[None, :] - 2.0 * (X @ centers.T)
         self.labels_ = distances.argmin(axis=1).astype(np.int64)

@@ -48,6 +48,32 @@ def test_ward_on_a_sample_assigns_every_row() -> None:
     assert normalized_mutual_info_score(labels, ward.labels_) > 0.9
 
 
+def test_refinement_moves_rows_to_their_nearest_centroid() -> None:
+    # Ward's greedy merges leave some rows nearer another cluster's centre; after Lloyd's
+    # iterations every row sits with its nearest centroid (the k-means fixed point).
+    points, labels = _blobs(k=6, per=30, dim=8, seed=5)
+    points = points + np.random.default_rng(1).normal(scale=3.0, size=points.shape)
+    ward = WardClusterer(n_clusters=6).fit(points)
+    refined = WardClusterer(n_clusters=6, refine_iterations=50).fit(points)
+
+    def misplaced(found: np.ndarray) -> int:
+        centers = np.stack([points[found == c].mean(axis=0) for c in range(6)])
+        nearest = ((points[:, None, :] - centers[None]) ** 2).sum(axis=2).argmin(axis=1)
+        return int((nearest != found).sum())
+
+    assert misplaced(ward.labels_) > 0
+    assert misplaced(refined.labels_) == 0
+    again = WardClusterer(n_clusters=6, refine_iterations=50, random_state=7).fit(points)
+    assert again.labels_.tolist() == refined.labels_.tolist()  # no random start
+
+
+def test_refinement_assigns_every_row_above_the_sample_size() -> None:
+    points, labels = _blobs(per=40)
+    ward = WardClusterer(n_clusters=6, sample_size=100, refine_iterations=10).fit(points)
+    assert ward.labels_.shape == (240,)
+    assert normalized_mutual_info_score(labels, ward.labels_) > 0.9
+
+
 def test_near_duplicate_clusters_are_merged_and_distinct_ones_kept() -> None:
     points, _ = _blobs(k=3, per=10)
     vectors = normalize(points)
