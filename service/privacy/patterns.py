@@ -39,8 +39,9 @@ BRACKET_EMAIL = re.compile(
     re.IGNORECASE,
 )
 # ``@Mei``, ``@priya.s``: a chat mention names a person (the ``@`` stays outside the span);
-# broadcast mentions (``@here``, ``@channel``) name nobody.
-MENTION = re.compile(r"(?<![\w.@/])@([A-Za-z][\w.'’-]*[A-Za-z0-9])")
+# broadcast mentions (``@here``, ``@channel``) name nobody, and neither does a spreadsheet
+# function (``@SUM(A1)``).
+MENTION = re.compile(r"(?<![\w.@/])@([A-Za-z][\w.'’-]*[A-Za-z0-9])(?![\w(])")
 _BROADCAST = frozenset({"here", "channel", "everyone", "all", "team", "group", "room"})
 
 # --- URLs -------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ REDACTED = [
 
 KEPT = [
     "@here the printer on floor 2 is fixed",
+    "the total is @SUM(B2:B9) in the tracker",
     "SLT and HR both signed off the KPIs by EOD",
     "Faith in the new process is low.",
     "St Joseph's Primary lent us their hall.",
