@@ -22,7 +22,7 @@ from service.privacy import cues, identifiers, precheck
 from service.privacy import names as name_rules
 from service.privacy.lexicons import MONTHS, english_words
 from service.privacy.patterns import Span, find_patterns
-from service.privacy.things import VENUE_WORDS, lead_in, named_venue
+from service.privacy.things import PLACE_BEFORE, VENUE_WORDS, lead_in, named_venue
 
 LABELS = ("PERSON", "EMAIL", "PHONE", "ADDRESS", "ID", "URL", "IP")
 _PRIORITY = {"EMAIL": 0, "URL": 1, "IP": 2, "ID": 3, "ADDRESS": 4, "PHONE": 5, "PERSON": 6}
@@ -163,7 +163,7 @@ def _name_lists(doc: Doc) -> list[Span]:
                 break
         names = [i for i in members if _given_in_a_list(doc[i])]
         before = doc[index - 1].lower_ if index else ""
-        if before in name_rules.PLACE_BEFORE or any(
+        if before in PLACE_BEFORE or any(
             doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names
         ):
             names = []  # ``Flights to Jordan and Georgia``
