@@ -163,9 +163,7 @@ def _name_lists(doc: Doc) -> list[Span]:
                 break
         names = [i for i in members if _given_in_a_list(doc[i])]
         before = doc[index - 1].lower_ if index else ""
-        if before in PLACE_BEFORE or any(
-            doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names
-        ):
+        if before in PLACE_BEFORE or any(doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names):
             names = []  # ``Flights to Jordan and Georgia``
         following = doc[cursor + 1] if cursor + 1 < len(doc) else None
         plural = following is not None and following.lower_ in {
