@@ -26,6 +26,7 @@ from service.privacy.lexicons import (
     looks_like_name_word,
     name_words,
 )
+from service.privacy.names import on_leave
 from service.privacy.things import NOT_NAME_TAGS
 
 ROLES = (
@@ -529,15 +530,15 @@ def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
 # Upper-case letters that are no one's initials: acronyms of roles, departments and office talk.
 _ACRONYMS = frozenset(
     """HR IT PA EA QA UK US USA EU UN UAE NZ PR PO ID TV PC AV AI VP GM MD CEO CFO COO CTO CIO CMO
-    CPO CRO CSO CHRO SVP EVP OK FYI ASAP EOD COB OOO BTW TBC TBD TBA NB PS AM PM HQ NHS GP ER ICU
-    UAT KPI KPIs OKR SLA FAQ CV DM DMs PTO WFH RSVP ETA AOB SLT SMT LMS CRM ERP SAP IRL LOL
-    OMG IMO TL DR NA NO ON OR IN AT TO OF UP SO GO DO BE WE US ME MY AN AS IF IS IT BY HI OH OK
-    AOB CC BCC RE FW FWD PDF PPT XLS URL API UX UI VIP PhD MBA MSc BSc CPD FTE PAYE VAT GDPR DBS
-    AGM EGM QBR RFP RFQ SOP IOU ATM SMS CPR AED PPE WC HMRC IRS ATO CRA DVLA NI OT PT SEN SENCO
-    IEP LEA DfE CQC HSE ITV BBC CNN SKY BT EE AA RAC NY NYC LA SF DC TX CA BC NJ UES UWS ONE
-    NOT YES AND THE ALL NEW OCD GAD CBT DBT BFF EBT CPS WTF USD GBP EUR GF BF ADHD ASD
-    SSRI ER EMT ED MRI IV DIY TBH IDK SMH""".split()
+    CPO CRO CSO CHRO SVP EVP OK FYI ASAP EOD COB OOO BTW TBC TBD TBA NB PS AM PM HQ NHS GP ER
+    ICU UAT KPI OKR SLA FAQ CV DM PTO WFH RSVP ETA AOB SLT SMT LMS CRM ERP SAP IRL LOL OMG IMO
+    TL DR NA NO ON OR IN AT TO OF UP SO GO DO BE WE ME MY AN AS IF IS BY HI OH CC BCC RE FW FWD
+    PDF PPT XLS URL API UX UI VIP MBA CPD FTE PAYE VAT GDPR DBS AGM EGM QBR RFP RFQ SOP IOU ATM
+    SMS CPR AED PPE WC HMRC IRS ATO CRA DVLA NI OT PT SEN SENCO IEP LEA CQC HSE ITV BBC CNN SKY
+    BT EE AA RAC NY NYC LA SF DC TX CA BC NJ UES UWS ONE NOT YES AND THE ALL NEW OCD GAD CBT
+    DBT BFF EBT CPS WTF USD GBP EUR GF BF ADHD ASD SSRI EMT ED MRI IV DIY TBH IDK SMH""".split()
 )
+_INITIALS_BEFORE = frozenset("per cc bcc ask asked told thanks thx ping pinged".split())
 _HEADERS = frozenset(
     """from to cc bcc attendees present apologies organiser organizer host assignee reviewer
     author owner""".split()
@@ -611,9 +612,6 @@ def initials(doc: Doc) -> list[int]:
     return found
 
 
-_INITIALS_BEFORE = frozenset("per cc bcc ask asked told thanks thx ping pinged".split())
-
-
 def _signed(doc: Doc, index: int) -> bool:
     """The last word of a message after a sign-off and a comma (``Best, Sunny``) or a dash."""
     if not _at_the_end(doc, index + 1) or index < 1:
@@ -664,16 +662,14 @@ def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
                 is_given_name(word) or (token.is_title and reads_as_name(token, english, weak=True))
             ):
                 found.append(index)
-        elif not token.is_alpha or token.is_lower and not is_given_name(word):
-            listing = listing and token.is_alpha and token.is_title
+        elif not token.is_alpha or (token.is_lower and not is_given_name(word)):
+            listing = False  # prose after the names
     return found
 
 
 def lower_on_leave(doc: Doc, english: frozenset[str]) -> list[int]:
     """``fyi kwabena is off sick``, ``grace is on leave``: a lower-case given name before a leave
     phrase (``boss is on holiday`` stays: a given name in some lexicon, but an English word)."""
-    from service.privacy.names import on_leave
-
     if not _LEAVE_TEXT.search(doc.text):
         return []
     return [
@@ -681,14 +677,5 @@ def lower_on_leave(doc: Doc, english: frozenset[str]) -> list[int]:
         for t in doc
         if t.is_lower
         and (strongly_a_lower_name(t, english) or (t.text in AMBIGUOUS and is_given_name(t.text)))
-        and on_leave(doc, t.i + 1)
-    ]
-    return [
-        t.i
-        for t in doc
-        if t.is_lower
-        and t.is_alpha
-        and is_given_name(t.text)
-        and t.text not in NOT_NAMES
         and on_leave(doc, t.i + 1)
     ]
