@@ -12,6 +12,7 @@ _SETS = (
     ("unseen", "pii_unseen (test, never tuned on)"),
     ("dev2", "pii_dev2 (dev, tuned on)"),
     ("dev3", "pii_dev3 (dev, tuned on)"),
+    ("dev4", "pii_dev4 (dev, tuned on)"),
 )
 _MEASURES = (
     ("overall recall (ANY)", "ANY", "recall"),

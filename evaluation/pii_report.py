@@ -128,6 +128,7 @@ def render(
     clean: dict[str, Any],
     dev2: dict | None = None,
     dev3: dict | None = None,
+    dev4: dict | None = None,
 ) -> str:
     """The Markdown report."""
     counts = {split: sum(split in ("all", split_of(e.id)) for e in examples) for split in SPLITS}
@@ -158,6 +159,7 @@ def render(
     lines += _unseen_lines(unseen)
     lines += _unseen_lines(dev2, DEV2_TEXT)
     lines += _unseen_lines(dev3, DEV3_TEXT)
+    lines += _unseen_lines(dev4, DEV4_TEXT)
     lines += _clean_lines(clean)
     for split in SPLITS:
         lines += _baseline_table(configs, split, counts[split])
@@ -167,6 +169,8 @@ def render(
         lines += _misses("corpora/pii_dev2 (a dev set: tune on these)", *dev2["examples"])
     if dev3 is not None:
         lines += _misses("corpora/pii_dev3 (a dev set: tune on these)", *dev3["examples"])
+    if dev4 is not None:
+        lines += _misses("corpora/pii_dev4 (a dev set: tune on these)", *dev4["examples"])
     # The unseen set's misses are not listed: it is a test set, and nobody may tune on them.
     return "\n".join(lines) + "\n"
 
@@ -201,6 +205,14 @@ DEV3_TEXT = (
     "The third development set (corpora/pii_dev3), side by side",
     "Written by another helper who had not seen the redactor, in other voices (phone-call "
     "notes, e-mail threads, chat, minutes); rules may be tuned on it (misses below).",
+)
+
+DEV4_TEXT = (
+    "The fourth development set (corpora/pii_dev4), side by side",
+    "Written by a third blind helper (HR, payroll, events, legal and medical secretaries, "
+    "volunteers, transcripts, one-word answers); measured once blind, at commit dd46f23: recall "
+    "0.793, names 0.782, IDs 0.689, precision 0.918; rules may be tuned on it since (misses "
+    "below).",
 )
 
 

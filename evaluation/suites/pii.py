@@ -26,6 +26,7 @@ PRESIDIO = "presidio"
 UNSEEN = project_corpus("pii_unseen") / "pii_unseen.jsonl"
 DEV2 = project_corpus("pii_dev2")
 DEV3 = project_corpus("pii_dev3")
+DEV4 = project_corpus("pii_dev4")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--dev3", default=str(DEV3), help="third development set (a JSONL file or its folder)"
+    )
+    parser.add_argument(
+        "--dev4", default=str(DEV4), help="fourth development set (a JSONL file or its folder)"
     )
     parser.add_argument(
         "--corpora",
@@ -104,6 +108,7 @@ def run(args: argparse.Namespace) -> Path:
     unseen = _unseen(Path(args.unseen), full, presidio)
     dev2 = _unseen(_jsonl(Path(args.dev2)), full, presidio)
     dev3 = _unseen(_jsonl(Path(args.dev3)), full, presidio)
+    dev4 = _unseen(_jsonl(Path(args.dev4)), full, presidio)
     clean = pii_report.clean_rates(args.corpora, full, presidio)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +121,7 @@ def run(args: argparse.Namespace) -> Path:
         unseen=unseen,
         dev2=dev2,
         dev3=dev3,
+        dev4=dev4,
         clean=clean,
     )
     summary = {
@@ -126,6 +132,7 @@ def run(args: argparse.Namespace) -> Path:
         "unseen": {k: v for k, v in (unseen or {}).items() if k != "examples"} or None,
         "dev2": {k: v for k, v in (dev2 or {}).items() if k != "examples"} or None,
         "dev3": {k: v for k, v in (dev3 or {}).items() if k != "examples"} or None,
+        "dev4": {k: v for k, v in (dev4 or {}).items() if k != "examples"} or None,
         "false_person": clean,
     }
     previous = pii_previous.read_previous(out.with_suffix(".json"))
