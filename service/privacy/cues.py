@@ -159,6 +159,11 @@ def build_matcher(vocab: Vocab) -> Matcher:
         "PAIR", [[_NAME, {"LOWER": {"IN": ["and", "n", "&"]}}, {"LOWER": {"IN": ["i", "me"]}}]]
     )
     matcher.add("VERB", [[{"LOWER": {"IN": ["w", "w/"]}}, _NAME]])
+    # ``our new caretaker is Cliff``
+    matcher.add(
+        "ROTA",
+        [[{"LOWER": {"IN": sorted(ROLES - TITLES)}}, {"LOWER": {"IN": ["is", "was"]}}, _NAME]],
+    )
     # ``everyone calls him Nnam``: a nickname
     matcher.add(
         "NICKNAME",
@@ -616,9 +621,13 @@ def _signed(doc: Doc, index: int) -> bool:
     """The last word of a message after a sign-off and a comma (``Best, Sunny``) or a dash."""
     if not _at_the_end(doc, index + 1) or index < 1:
         return False
+    if doc[index - 1].is_space and "\n" in doc[index - 1].text:
+        return True  # a name alone on the last line (``see you at the AGM\nBec``)
     while index > 1 and doc[index - 1].is_space:
-        index -= 1  # ``Best,\nSunny``
+        index -= 1
     previous = doc[index - 1]
+    if previous.lower_ in {"thanks", "thx", "tnx", "ty", "cheers", "ta"}:
+        return True  # ``ok will do tnx benji``
     if previous.text in _DASHES or previous.text == "/":
         # a dash or slash standing apart (``– nat``, `` /Freja``), not ``self-harm``, ``$1,000/mo``
         return index < 2 or bool(doc[index - 2].whitespace_)

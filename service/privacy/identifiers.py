@@ -29,7 +29,8 @@ PERSON_LEAD_INS = frozenset(
 )
 LEAD_INS = PERSON_LEAD_INS | {"id", "ids"}
 _GROUPED_LEAD_INS = frozenset(
-    "aadhaar nhs ssn passport licence license nino ni cpf sss nin tin sin bsn".split()
+    "aadhaar nhs ssn passport licence license nino ni cpf sss nin tin sin bsn tfn ird pps pesel"
+    " curp".split()
 )
 _FILLERS = frozenset("number no no. num nr # id is was : - ( code card pass ref".split())
 # Words before a code that make it a thing, not a person's number.
@@ -37,6 +38,7 @@ THING_BEFORE = frozenset(
     """room rm flight gate invoice po order purchase page version model meeting webinar conference
     cost centre center budget line project sku part item build release table seat platform route
     bus train aisle floor building bldg desk ext extension ticket case lot batch serial incident
+    claim policy
     change request requisition contract supplier vendor asset tag expense tracking parcel quote
     pr""".split()
 )
@@ -48,7 +50,7 @@ PERSON_NOUNS = frozenset(
     contractor visitor person account reference ref case starter joiner leaver hire colleague
     manager intern trainee apprentice teammate passenger traveller traveler caller holder
     cardholder owner recipient beneficiary claimant subscriber player child kid son daughter
-    parent""".split()
+    parent delegate casual""".split()
 )
 _NOT_A_NAMING_NOUN = frozenset("number no num nr id code".split())
 # ``booking ref``, ``course code``, ``support case``: the word before the reference says whose it
@@ -57,7 +59,7 @@ _REFERENCE_WORDS = frozenset("ref reference case code number no".split())
 _THINGS_REFERENCED = frozenset(
     """booking course module order purchase support service shipment delivery reservation
     confirmation hotel flight travel project product tracking parcel invoice ticket
-    programme program event venue room""".split()
+    programme program event venue room serial policy claim court file""".split()
 )
 # Things that carry a person's number (``access card B-7781``, ``PAN ABCDE1234F``).
 _PERSONAL_DOCUMENTS = frozenset(

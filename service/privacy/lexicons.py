@@ -54,7 +54,7 @@ NOT_NAMES = frozenset(
     god lord person uni ps fyi asap eta wfh ooo pto friends folks guys everyone everybody y'all
     redditors reddit fam ladies gentlemen ids ramadan eid diwali hanukkah chanukah christmas
     easter passover thanksgiving halloween holi navratri vesak lent advent shabbat mon tue tues
-    wed weds thu thur thurs fri sat siri""".split()
+    wed weds thu thur thurs fri sat siri tel fax""".split()
 ) | (STOP_WORDS - AMBIGUOUS)
 CUES_BEFORE = frozenset(
     """boss manager colleague coworker co-worker teammate assistant exec executive director vp
@@ -76,7 +76,7 @@ STRONG_AFTER = frozenset(
     """said says told asked mentioned emailed called 's ’s thinks wants wanted left joined
     covered suggested""".split()
 )
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "mx", "sir", "madam", "dame"})
+TITLES = frozenset("mr mrs ms miss dr prof mx sir madam dame khun capt mister".split())
 MONTHS = frozenset({"may", "june", "april", "august"})
 
 _PARTICLES = frozenset(

@@ -80,7 +80,9 @@ _OFFICE_WORK = frozenset(
 )
 _JOB_TITLES = frozenset(
     """pa ea assistant receptionist administrator admin coordinator manager officer secretary
-    director head lead intern apprentice trainee temp clerk analyst advisor adviser""".split()
+    director head lead intern apprentice trainee temp clerk analyst advisor adviser treasurer
+    leader chair chairperson caretaker bookkeeper accountant volunteer organiser organizer
+    supervisor""".split()
 )
 # Verbs only a person is the subject of: after a name that is also a word (``Grace organised``)
 # they are person evidence; ``Hope remains``, ``Autumn started``, ``Joy comes`` are not.
@@ -91,7 +93,7 @@ _HUMAN_VERBS = frozenset(
     chaired chairs hosted hosts joined left resigned retired quit sent sends signed signs
     approved approves confirmed confirms suggested suggests recommended recommends mentioned
     mentions explained explains wrote writes shared shares knows knew forgot forgets remembered
-    laughed cried complained
+    laughed cried complained fixed typed sorted printed filed
     complains helped helps offered offers volunteered volunteers presented presents runs ran
     manages managed handles handled arranged arranges invited invites introduced introduces
     shadowed trained trains mentors mentored interviewed interviews answered answers
@@ -380,6 +382,13 @@ def acts_as_a_person(doc: Doc, end: int) -> bool:
         len(words) > 3 and words[3] in {"notes", "minutes", "register", "call", "calls"}
     ):
         return True  # ``Holly will take the notes``
+    if (
+        len(words) >= 3
+        and words[0] in {"is", "was"}
+        and words[1] in {"our", "the", "my", "their", "your"}
+        and any(t.lower_ in _JOB_TITLES for t in doc[end + 2 : end + 6])
+    ):
+        return True  # ``Rocky is our treasurer``, ``Chance is the youth group leader``
     for index in range(end, min(end + 8, len(doc) - 1)):
         token = doc[index]
         if token.is_punct and token.text not in {"-", "'"}:

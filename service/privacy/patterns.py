@@ -26,10 +26,11 @@ class Span:
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 # An address spelt out against harvesters: "bea dot lindqvist at example dot com", "jo (at) x.org".
-_DOT = r"(?:\s+dot\s+|\s*[.]\s*)"
+_DOT = r"(?:\s+dot\s+|\s*[.]\s*|\s*\[dot\]\s*|\s*\(dot\)\s*)"
 SPELT_EMAIL = re.compile(
     r"\b[a-z0-9_+-]+(?:" + _DOT + r"[a-z0-9_+-]+)*\s*(?:\s+at\s+|\(at\)|\[at\])\s*"
-    r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*(?:\s+dot\s+)(?:com|org|net|edu|gov|io|co|uk|ie|de|fr|"
+    r"[a-z0-9-]+(?:" + _DOT + r"[a-z0-9-]+)*(?:\s+dot\s+|\s*\[dot\]\s*|\s*\(dot\)\s*)"
+    r"(?:com|org|net|edu|gov|io|co|uk|ie|de|fr|"
     r"nl|es|it|au|ca|in|example)\b",
     re.IGNORECASE,
 )
@@ -81,7 +82,8 @@ _ID_WORDS = (
     r"employee|staff|badge|member(?:ship)?|payroll|personnel|student|passport|licen[cs]e|"
     r"driving licen[cs]e|driver'?s licen[cs]e|ssn|social security|national insurance|national id|"
     r"ni|contractor|visa(?: application)?|permit|parking permit|frequent[- ]flyer|loyalty|aadhaar|"
-    r"nhs|medicare|pupil|patient|hospital|mrn|locum|candidate|applicant|learner"
+    r"nhs|medicare|pupil|patient|hospital|mrn|locum|candidate|applicant|learner|delegate|tfn|"
+    r"tax file|ird|pps|pesel|curp|sin"
 )
 ID = re.compile(
     r"\b(?:(?:EMP|EID|ID|INC|REQ|RITM|TKT|CASE|CHG|SR|HR|EE)[-#_ ]?\d{3,}[A-Z]?"
@@ -266,6 +268,7 @@ _PHONE_CUE = re.compile(
 )
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:[A-Za-z]-|\bv|\b(?:version|build|release|invoice|po|order|ref(?:erence)?|passcode|"
+    r"abn|acn|vat|company|registration|confirmation|booking|parcel id|claim|policy|"
     r"shipment|tracking|parcel|consignment|awb|dhl|fedex|ups|usps|"
     r"(?:zoom|teams|meeting|webinar|conference)(?:\s+(?:id|number|no))?)\.?\s*[#:]?\s*"
     r"(?:is\s+)?)$",
@@ -391,6 +394,8 @@ def _names_a_person(url: str, gazetteer: frozenset[str]) -> bool:
             len(first) > 2 and name_rules.is_given_name(first) and first not in name_rules.AMBIGUOUS
         ):
             return True
+        if name_rules.is_given_name(first) and name_rules.is_surname(words[1]):
+            return True  # ``dawn-richards``: a name-word with a family name
     return False
 
 
@@ -449,6 +454,34 @@ def _spelt(found: str) -> bool:
     return name_rules.is_given_name(local) and local.lower() not in name_rules.AMBIGUOUS
 
 
+_SPOKEN_DIGIT = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|double|triple)"
+# ``call marlon on oh four nine one five seven...``: a number read out in a voice transcript.
+SPOKEN_NUMBER = re.compile(
+    r"\b(?:plus\s+)?" + _SPOKEN_DIGIT + r"(?:[\s,-]+" + _SPOKEN_DIGIT + r"){5,}\b", re.IGNORECASE
+)
+_SPOKEN_ID_BEFORE = re.compile(
+    r"\b(?:id|employee|staff|member|membership|hospital|patient|payroll|student|sin|tfn|ird|"
+    r"badge|ni|nhs|number\s+is\s+(?=\S*$))\b[^.!?]{0,25}$",
+    re.IGNORECASE,
+)
+_SPOKEN_PHONE_BEFORE = re.compile(
+    r"\b(?:call|ring|phone|mobile|cell|on|text|whatsapp|number is|back on)\b[^.!?]{0,15}$",
+    re.IGNORECASE,
+)
+
+
+def find_spoken_numbers(text: str) -> Iterator[Span]:
+    """Numbers read out digit by digit (``eight seven six five five five oh one four two``): a
+    phone after a phone cue, an ID after an ID cue, else a phone from eight digits up."""
+    for match in SPOKEN_NUMBER.finditer(text):
+        before = text[: match.start()]
+        digits = len(re.findall(_SPOKEN_DIGIT, match.group(), re.IGNORECASE))
+        if _SPOKEN_ID_BEFORE.search(before) and not before.rstrip().lower().endswith("on"):
+            yield Span(match.start(), match.end(), "ID")
+        elif _SPOKEN_PHONE_BEFORE.search(before) or digits >= 8:
+            yield Span(match.start(), match.end(), "PHONE")
+
+
 def find_patterns(text: str, *, gazetteer: frozenset[str] = frozenset()) -> list[Span]:
     """Every shaped span in ``text`` (may overlap; the caller resolves overlaps)."""
     spans: list[Span] = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
@@ -466,4 +499,5 @@ def find_patterns(text: str, *, gazetteer: frozenset[str] = frozenset()) -> list
     spans += find_ids(text)
     spans += find_addresses(text)
     spans += find_phones(text)
+    spans += find_spoken_numbers(text)
     return spans

@@ -6,7 +6,7 @@ can fire:
 
 - only ASCII letters, spaces and plain punctuation: no digit (phones, IDs, addresses, IPs), no
   ``@`` (e-mail), no ``/`` or a dot inside a word (URLs), no word "dot" (an address spelt
-  out), no accented letter (names such as ``Zoë``);
+  out), no accented letter (names such as ``Zoë``), no number read out digit by digit;
 - no capital letter except a sentence's first letter and the pronoun ``I``;
 - every word is an English dictionary word or a stop word and is none of: a given name, a
   family name (or shaped like one, ``-ska``), a name that is also a word (``Grace``, ``Will``),
@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from service.privacy import lexicons
+from service.privacy.patterns import SPOKEN_NUMBER
 
 _PLAIN = re.compile(r"[A-Za-z ,.;:!?'()\-\n]*")
 _DOT_IN_WORD = re.compile(r"\.[A-Za-z]")
@@ -80,6 +81,8 @@ def cannot_hold_pii(
     """
     if not _PLAIN.fullmatch(text) or _DOT_IN_WORD.search(text) or _SPELT_DOT.search(text):
         return False
+    if SPOKEN_NUMBER.search(text):
+        return False  # a number read out (``four four seven one eight two``)
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     for match in _WORD.finditer(text):
         word = match.group()

@@ -92,10 +92,12 @@ class PiiRedactor:
                 )
             ]
         kept = resolve_overlaps(
-            s for s in spans if s.label != "PERSON" or not _names_a_venue(doc, s)
+            s
+            for s in spans
+            if s.label != "PERSON" or not (_names_a_venue(doc, s) or _names_a_facility(doc, s))
         )
         kept = resolve_overlaps([*kept, *_listed_with_names(doc, kept, self.english)])
-        kept = resolve_overlaps([*kept, *_name_lists(doc)])
+        kept = resolve_overlaps([*kept, *_name_lists(doc, self.english)])
         doc._.pii_spans = [_with_given_name_before(doc, s) for s in kept]
         return doc
 
@@ -107,6 +109,25 @@ class PiiRedactor:
         return identifiers.is_allowed_code(value, self.id_allow_prefixes) or (
             value[:1].isalpha() and identifiers.named_by_a_noun(doc, span.start, self.english)
         )
+
+
+# ``the Simón Bolívar building``, ``Jorge Chávez airport``, ``the Victoria Room``: a name before
+# one of these nouns names the place or the day, not a person.
+_FACILITIES = frozenset(
+    """building airport room hall centre center wing street road avenue bridge station library
+    campus house day park stadium arena theatre theater school college university
+    hospital""".split()
+)
+
+
+def _names_a_facility(doc: Doc, span: Span) -> bool:
+    following = next((t for t in doc if t.idx >= span.end), None)
+    return (
+        following is not None
+        and following.idx == span.end + 1
+        and following.lower_ in _FACILITIES
+        and following.tag_ in {"NN", "NNP", "NNS", "NNPS"}
+    )
 
 
 def _cue_name(doc: Doc, index: int, english: frozenset[str]) -> Span:
@@ -140,14 +161,14 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str])
     return found
 
 
-def _name_lists(doc: Doc) -> list[Span]:
+def _name_lists(doc: Doc, english: frozenset[str]) -> list[Span]:
     """``Joy, Faith and Hope all on the desk``, ``Amber and Ivy are splitting the office``: three
     capitalised given names in a list, or two before a plural verb, are people even when each is
     also a word."""
     found: list[Span] = []
     index = 0
     while index < len(doc):
-        if not _given_in_a_list(doc[index]):
+        if not _given_in_a_list(doc[index], english):
             index += 1
             continue
         members = [index]
@@ -155,13 +176,13 @@ def _name_lists(doc: Doc) -> list[Span]:
         while (
             cursor + 2 < len(doc)
             and doc[cursor + 1].lower_ in {",", "and", "&", "n"}
-            and _given_in_a_list(doc[cursor])
+            and _given_in_a_list(doc[cursor], english)
         ):
             cursor += 2
             members.append(cursor)
             if doc[cursor - 1].lower_ != ",":
                 break
-        names = [i for i in members if _given_in_a_list(doc[i])]
+        names = [i for i in members if _given_in_a_list(doc[i], english)]
         before = doc[index - 1].lower_ if index else ""
         if before in PLACE_BEFORE or any(doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names):
             names = []  # ``Flights to Jordan and Georgia``
@@ -179,7 +200,11 @@ def _name_lists(doc: Doc) -> list[Span]:
     return found
 
 
-def _given_in_a_list(token: Token) -> bool:
+def _given_in_a_list(token: Token, english: frozenset[str]) -> bool:
+    """A capitalised given name, or a lower-case one that is no English word (``kofi, lindiwe
+    and ravi``)."""
+    if token.is_lower:
+        return cues.strongly_a_lower_name(token, english)
     return (
         token.is_title
         and token.lower_ not in name_rules.NOT_NAMES | MONTHS

@@ -53,6 +53,25 @@ REDACTED = [
         "Autumn joined in March as the new receptionist",
         "[PERSON] joined in March as the new receptionist",
     ),
+    # transcripts, last lines and lists as people write them
+    (
+        "call rashida on oh seven nine four five five five oh one two three",
+        "call [PERSON] on [PHONE]",
+    ),
+    ("my staff id is four four seven one eight two", "my staff id is [ID]"),
+    ("Rusty is our treasurer this year", "[PERSON] is our treasurer this year"),
+    (
+        "our new receptionist is Precious, she starts today",
+        "our new receptionist is [PERSON], she starts today",
+    ),
+    ("see everyone thursday\nNokuthula", "see everyone thursday\n[PERSON]"),
+    ("ok sounds good tnx oluwatobi", "ok sounds good tnx [PERSON]"),
+    (
+        "the new starters are chidi, olamide and svetlana",
+        "the new starters are [PERSON], [PERSON] and [PERSON]",
+    ),
+    ("write to amara [at] example [dot] org", "write to [EMAIL]"),
+    ("TFN 318 552 907 for the new casual", "TFN [ID] for the new casual"),
     # numbers about a person
     ("pupil no. 40417 needs the lift pass", "pupil no. [ID] needs the lift pass"),
     ("MRN 3318842 - wrong date of birth", "MRN [ID] - wrong date of birth"),
@@ -81,6 +100,11 @@ KEPT = [
     "Hope is fading for the new budget.",
     "Autumn started early this year.",
     "the boss is off sick again, quiet week",
+    "We met in the Nelson Mandela building.",
+    "Fly into Indira Gandhi airport on the Monday.",
+    "Our ABN is 53 004 085 616, put it on the invoice.",
+    "Claim CLM-55120 for the storm damage is with the insurer.",
+    "hotel confirmation 77120934 covers the block",
 ]
 
 
