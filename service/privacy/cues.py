@@ -554,6 +554,11 @@ _SIGNOFFS = frozenset(
 )
 
 
+_HEADER_TEXT = re.compile(
+    r"\b(?:from|to|cc|bcc|attendees|present|apologies|organi[sz]er|host|assignee|reviewer|"
+    r"author|owner)\s*:",
+    re.IGNORECASE,
+)
 _CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])")
 _LEAVE_TEXT = re.compile(
     r"\b(?:leave|sick|holidays?|vacation|pto|sabbatical|furlough|maternity|paternity|parental)\b",
@@ -651,7 +656,7 @@ def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
     """``From: Ewa Zielińska Sent:``, ``to: amira; cc: jonas, ruth``: the names listed after a
     mail or minutes header, up to the next header."""
     found: list[int] = []
-    if ":" not in doc.text:
+    if not _HEADER_TEXT.search(doc.text):
         return found
     listing = False
     for index, token in enumerate(doc):

@@ -161,6 +161,9 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str])
     return found
 
 
+_LIST_JOINERS = frozenset({",", "and", "&", "n"})
+
+
 def _name_lists(doc: Doc, english: frozenset[str]) -> list[Span]:
     """``Joy, Faith and Hope all on the desk``, ``Amber and Ivy are splitting the office``: three
     capitalised given names in a list, or two before a plural verb, are people even when each is
@@ -168,14 +171,15 @@ def _name_lists(doc: Doc, english: frozenset[str]) -> list[Span]:
     found: list[Span] = []
     index = 0
     while index < len(doc):
-        if not _given_in_a_list(doc[index], english):
+        joined = index + 1 < len(doc) and doc[index + 1].lower_ in _LIST_JOINERS
+        if not joined or not _given_in_a_list(doc[index], english):
             index += 1
             continue
         members = [index]
         cursor = index
         while (
             cursor + 2 < len(doc)
-            and doc[cursor + 1].lower_ in {",", "and", "&", "n"}
+            and doc[cursor + 1].lower_ in _LIST_JOINERS
             and _given_in_a_list(doc[cursor], english)
         ):
             cursor += 2
