@@ -78,6 +78,10 @@ STRONG_AFTER = frozenset(
 )
 TITLES = frozenset("mr mrs ms miss dr prof mx sir madam dame khun capt mister".split())
 MONTHS = frozenset({"may", "june", "april", "august"})
+# ``St Thomas'``, ``San Isidro``: a saint names a church, school, hospital or place.
+SAINTS = frozenset({"st", "saint", "ste", "san", "santa"})
+# Mail headers that end a name written before them (``From: Ewa Nowak Sent: Monday``).
+MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
 
 _PARTICLES = frozenset(
     """van von de der den da di del la le bin bint al el ibn du dos das ter st. ní nic ó ua uí

@@ -14,8 +14,10 @@ from service.privacy.lexicons import (
     CUES_AFTER,
     CUES_BEFORE,
     DEPARTMENTS,
+    MAIL_HEADERS,
     MONTHS,
     NOT_NAMES,
+    SAINTS,
     STRONG_AFTER,
     STRONG_BEFORE,
     TITLES,
@@ -71,7 +73,6 @@ _TIME_ENTS = frozenset({"DATE", "TIME", "EVENT"})
 _FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "(", "-", "–", "—", "•", "*", "“"})
 _MAX_NAME_WORDS = 4
-_MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
 _AUXILIARIES = frozenset("is was will 'll 's can could would has had".split())
 _OFFICE_WORK = frozenset(
     """shadowing covering chairing minuting emailing sending send booking book organising
@@ -106,7 +107,6 @@ _HUMAN_WORK = frozenset(
     manage help present join sign approve confirm bring collect take train mentor interview
     answer reply phone text message invite introduce""".split()
 )
-_SAINT = frozenset({"st", "saint", "ste", "san", "santa"})
 _BE = frozenset({"is", "was", "'s", "’s", "has", "had"})
 _LEAVE = frozenset(
     """leave sick holiday holidays vacation pto sabbatical furlough maternity paternity
@@ -180,7 +180,7 @@ def _is_name(doc: Doc, ctx: _Context, gazetteer: frozenset[str], use_lexicon: bo
     lower = token.lower_
     if lower in MONTHS and date_context(doc, ctx.start):
         return False
-    if ctx.previous in _SAINT or (lower.rstrip(".") in _SAINT and len(ctx.words) > 1):
+    if ctx.previous in SAINTS or (lower.rstrip(".") in SAINTS and len(ctx.words) > 1):
         return False  # ``St Thomas'``, ``St Brigid's Primary``: a church, school or hospital
     if named_venue(doc, ctx.end):
         return False  # ``Mrs Patel's Sweet Centre``: a business, even after a title
@@ -321,7 +321,7 @@ def _extent(doc: Doc, index: int) -> int:
     end, words = index + 1, 1
     while end < len(doc) and words < _MAX_NAME_WORDS:
         token = doc[end]
-        if token.lower_ in _MAIL_HEADERS and end + 1 < len(doc) and doc[end + 1].text == ":":
+        if token.lower_ in MAIL_HEADERS and end + 1 < len(doc) and doc[end + 1].text == ":":
             break  # ``From: Ewa Nowak Sent: Monday``
         if _glued_hyphen(doc, end):
             end += 2

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 from service.config import DEFAULT_ID_ALLOW_PREFIXES, PrivacySettings
 from service.privacy import cues, identifiers, precheck
 from service.privacy import names as name_rules
-from service.privacy.lexicons import MONTHS, english_words
+from service.privacy.lexicons import MAIL_HEADERS, MONTHS, SAINTS, english_words
 from service.privacy.patterns import Span, find_patterns
 from service.privacy.things import PLACE_BEFORE, VENUE_WORDS, lead_in, named_venue
 
@@ -121,6 +121,7 @@ _FACILITIES = frozenset(
 
 
 def _names_a_facility(doc: Doc, span: Span) -> bool:
+    """The span is followed, after one space, by a facility noun."""
     following = next((t for t in doc if t.idx >= span.end), None)
     return (
         following is not None
@@ -162,6 +163,7 @@ def _listed_with_names(doc: Doc, spans: Sequence[Span], english: frozenset[str])
 
 
 _LIST_JOINERS = frozenset({",", "and", "&", "n"})
+_PLURAL_AFTER = frozenset({"are", "were", "have", "both", "all"})
 
 
 def _name_lists(doc: Doc, english: frozenset[str]) -> list[Span]:
@@ -191,13 +193,7 @@ def _name_lists(doc: Doc, english: frozenset[str]) -> list[Span]:
         if before in PLACE_BEFORE or any(doc[i].ent_type_ in _NOT_PEOPLE_ENTS for i in names):
             names = []  # ``Flights to Jordan and Georgia``
         following = doc[cursor + 1] if cursor + 1 < len(doc) else None
-        plural = following is not None and following.lower_ in {
-            "are",
-            "were",
-            "have",
-            "both",
-            "all",
-        }
+        plural = following is not None and following.lower_ in _PLURAL_AFTER
         if len(names) == len(members) and (len(names) >= 3 or (len(names) == 2 and plural)):
             found += [Span(doc[i].idx, doc[i].idx + len(doc[i]), "PERSON") for i in names]
         index = cursor + 1
@@ -247,9 +243,7 @@ def _with_given_name_before(doc: Doc, span: Span) -> Span:
     return span
 
 
-_SAINT = frozenset({"st", "saint", "ste"})
 _NOT_PEOPLE_ENTS = frozenset("GPE LOC FAC DATE".split())
-_MAIL_HEADERS = frozenset("sent subject date to cc bcc from re fw".split())
 
 
 def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:
@@ -264,10 +258,10 @@ def _entity_names(doc: Doc, english: frozenset[str]) -> list[Span]:
         while end > start and (
             doc[end - 1].text in _POSSESSIVE
             or doc[end - 1].is_punct
-            or (doc[end - 1].lower_ in _MAIL_HEADERS and end < len(doc) and doc[end].text == ":")
+            or (doc[end - 1].lower_ in MAIL_HEADERS and end < len(doc) and doc[end].text == ":")
         ):
             end -= 1  # ``Radoslaw Nowicki Sent: Monday``: the next header is no part of the name
-        if doc[start].lower_.rstrip(".") in _SAINT or (
+        if doc[start].lower_.rstrip(".") in SAINTS or (
             end - start == 1 and doc[start].lower_ in VENUE_WORDS
         ):
             continue  # ``St Thomas'`` (a hospital), ``St Brigid's Primary`` (a school)
