@@ -26,7 +26,7 @@ from service.privacy.lexicons import (
     looks_like_name_word,
     name_words,
 )
-from service.privacy.names import on_leave
+from service.privacy.names import LEAVE_WORDS, on_leave
 from service.privacy.things import NOT_NAME_TAGS
 
 ROLES = (
@@ -554,15 +554,13 @@ _SIGNOFFS = frozenset(
 )
 
 
+# The text-level pre-checks are built from the word sets the rules read, so they cannot drift.
 _HEADER_TEXT = re.compile(
-    r"\b(?:from|to|cc|bcc|attendees|present|apologies|organi[sz]er|host|assignee|reviewer|"
-    r"author|owner)\s*:",
-    re.IGNORECASE,
+    r"\b(?:" + "|".join(sorted(_HEADERS, key=len, reverse=True)) + r")\s*:", re.IGNORECASE
 )
 _CAPITALS = re.compile(r"(?<![A-Za-z])[A-Z]{2,3}(?![A-Za-z])")
 _LEAVE_TEXT = re.compile(
-    r"\b(?:leave|sick|holidays?|vacation|pto|sabbatical|furlough|maternity|paternity|parental)\b",
-    re.IGNORECASE,
+    r"\b(?:" + "|".join(sorted(LEAVE_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
 
 

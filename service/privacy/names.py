@@ -108,7 +108,7 @@ _HUMAN_WORK = frozenset(
     answer reply phone text message invite introduce""".split()
 )
 _BE = frozenset({"is", "was", "'s", "’s", "has", "had"})
-_LEAVE = frozenset(
+LEAVE_WORDS = frozenset(
     """leave sick holiday holidays vacation pto sabbatical furlough maternity paternity
     parental""".split()
 )
@@ -410,7 +410,7 @@ def on_leave(doc: Doc, end: int) -> bool:
         len(words) >= 3
         and words[0] in _BE
         and words[1] in {"on", "off", "out", "away", "taking", "takes", "took"}
-        and any(w in _LEAVE for w in words[2:])
+        and any(w in LEAVE_WORDS for w in words[2:])
     )
 
 
