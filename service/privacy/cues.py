@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
+from service.privacy import lazy
+from service.privacy.lazy import TagMatcher, tag
 from service.privacy.lexicons import (
     AMBIGUOUS,
     DEPARTMENTS,
@@ -87,6 +88,11 @@ _NAME = {"IS_TITLE": True}
 # no English word counts (``reads_as_lower_name``).
 _LOWER = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}}
 _LOWER_SHORT = {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 2}}
+# A lower-case given name from the lexicons, where a pattern's tag alone would let any word
+# match (``priya said``): the rules after it ask for a given name anyway.
+if not Token.has_extension("pii_given_name"):
+    Token.set_extension("pii_given_name", getter=lambda token: is_given_name(token.text))
+_LOWER_GIVEN = {**_LOWER, "_": {"pii_given_name": True}}
 _SAID = frozenset("said says told asked mentioned emailed called thinks wants suggested".split())
 _END = {"TEXT": {"IN": [",", "!", ".", ":", "—", "-"]}}
 _UNITS = frozenset("office team branch site department depot store hub".split())
@@ -109,7 +115,7 @@ _NOT_BEFORE_PAIR = frozenset(
 )
 
 
-def build_matcher(vocab: Vocab) -> Matcher:
+def build_matcher(vocab: Vocab) -> TagMatcher:
     """Patterns whose label says which token may start a name.
 
     ``ROLE``, ``VERB``, ``PHRASE``: the last token (``our CFO Helena``, ``asked Priya``,
@@ -117,7 +123,7 @@ def build_matcher(vocab: Vocab) -> Matcher:
     ``PAIR``: the first token (``Nkechi and I``); ``GREETING``: the token before the punctuation
     (``Hi Mark,``).
     """
-    matcher = Matcher(vocab)
+    matcher = TagMatcher(vocab)
     matcher.add("ROLE", [[{"LOWER": {"IN": sorted(ROLES)}}, {"TEXT": ",", "OP": "?"}, _NAME]])
     matcher.add(
         "ROLE_OF",
@@ -204,7 +210,7 @@ def build_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def _add_lower_case(matcher: Matcher) -> None:
+def _add_lower_case(matcher: TagMatcher) -> None:
     """The same evidence before a name written in lower case (``told sam``, ``hi priya,``)."""
     matcher.add("LOWER_VERB", [[{"LOWER": {"IN": sorted(VERBS)}}, _LOWER]])
     matcher.add(
@@ -219,9 +225,9 @@ def _add_lower_case(matcher: Matcher) -> None:
     matcher.add("LOWER_FIRST", [[_LOWER, {"LOWER": {"IN": sorted(_SAID)}}]])
     # ``not sure why brett gets``, ``i think gráinne should``: a subject before a finite verb
     # (only a given name that is no English word; see ``reads_as_lower_name``).
-    matcher.add("LOWER_FIRST", [[_LOWER, _FINITE]])
+    matcher.add("LOWER_FIRST", [[_LOWER_GIVEN, _FINITE]])
     # ``helena marsh has been``: a lower-case given name and surname before a verb
-    matcher.add("LOWER_FULL", [[_LOWER, _LOWER, {"TAG": {"REGEX": "^(VB|MD)"}}]])
+    matcher.add("LOWER_FULL", [[_LOWER_GIVEN, _LOWER, {"TAG": {"REGEX": "^(VB|MD)"}}]])
     matcher.add(
         "LOWER_VERB",
         [
@@ -252,7 +258,7 @@ def _add_lower_case(matcher: Matcher) -> None:
         "LOWER_STRONG_MID",
         [
             # ``can ahmed get the numbers``: a name between a modal and its verb
-            [{"LOWER": {"IN": sorted(_MODALS)}}, _LOWER, {"TAG": "VB"}],
+            [{"LOWER": {"IN": sorted(_MODALS)}}, _LOWER_GIVEN, {"TAG": "VB"}],
             # ``pls add tomás to the list``
             [{"LOWER": {"IN": sorted(_ADDING)}}, _LOWER, {"LOWER": {"IN": ["to", "on", "in"]}}],
         ],
@@ -278,14 +284,18 @@ def _add_lower_case(matcher: Matcher) -> None:
     )
 
 
-def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int]:
-    """Token indices where the evidence says a name starts (the word there reads as a name)."""
+def name_starts(doc: Doc, matcher: TagMatcher, english: frozenset[str]) -> list[int]:
+    """Token indices where the evidence says a name starts (the word there reads as a name).
+
+    A pattern's tags are checked last, so that a text is tagged only when its words qualify.
+    """
     starts = set()
-    for match_id, start, end in matcher(doc):
-        label = doc.vocab.strings[match_id]
+    for match in matcher(doc):
+        label, start, end = match.label, match.start, match.end
         if label.startswith("LOWER"):
             lower = _lower_name_index(doc, label, start, end, english)
-            starts.update([] if lower is None else [lower])
+            if lower is not None and match.tags_hold():
+                starts.add(lower)
             continue
         if label == "ROLE_OF":
             index = _first_given_name(doc, start + 2, min(end + 2, len(doc)))
@@ -310,7 +320,7 @@ def name_starts(doc: Doc, matcher: Matcher, english: frozenset[str]) -> list[int
                 and looks_like_name_word(doc[index].text)
                 and doc[index].lower_ not in NOT_NAMES
             )
-        ):
+        ) and match.tags_hold():
             starts.add(index)
     return sorted(starts)
 
@@ -332,9 +342,9 @@ def _lower_name_index(
         ok = (
             is_given_name(first.text)
             and first.text not in NOT_NAMES | AMBIGUOUS
-            and (first.tag_ == "NNP" or not is_english(first.text, english))
-            and doc[start + 1].tag_ in {"NNP", "NN"}
             and _lower_surname(doc[start + 1])
+            and (not is_english(first.text, english) or tag(first) == "NNP")
+            and tag(doc[start + 1]) in {"NNP", "NN"}
         )
         return start if ok else None
     if label == "LOWER_TO_DO":
@@ -360,7 +370,7 @@ def _addressed(doc: Doc, verb: int, index: int) -> bool:
     spoken_to = index == verb + 2 and doc[verb + 1].lower_ in {"to", "with"}
     if not (head in _ADDRESSING or (spoken_to and head in _HEADS_TO | _HEADS_WITH)):
         return False
-    if not is_given_name(token.text) or token.text in NOT_NAMES or token.tag_.startswith("VB"):
+    if not is_given_name(token.text) or token.text in NOT_NAMES or tag(token).startswith("VB"):
         return False
     if index != verb + 1 and not spoken_to:
         return False
@@ -376,7 +386,7 @@ def _addressed(doc: Doc, verb: int, index: int) -> bool:
     )
     return (
         in_department
-        or following.tag_ in {"DT", "PRP", "PRP$", "TO", "WRB", "WDT", "WP"}
+        or tag(following) in {"DT", "PRP", "PRP$", "TO", "WRB", "WDT", "WP"}
         or following.lower_ in {"that", "about", "if", "whether", "to", "for"}
     )
 
@@ -389,12 +399,12 @@ def _lower_surname(token: Token) -> bool:
 def lower_start(doc: Doc, english: frozenset[str]) -> int | None:
     """``niamh out sick again``: a note written all in lower case that starts with a given name
     that is no English word (``reads_as_lower_name``), before a verb or an adverb."""
-    letters = [c for c in doc.text if c.isalpha()]
+    letters = [c for c in lazy.text(doc) if c.isalpha()]
     if not doc or not letters or any(c.isupper() for c in letters):
         return None
     following = doc[1] if len(doc) > 1 else None
     subject = following is not None and (
-        following.tag_[:2] in {"VB", "MD", "RB", "RP"} or following.lower_ in {"out", "off"}
+        tag(following)[:2] in {"VB", "MD", "RB", "RP"} or following.lower_ in {"out", "off"}
     )
     return 0 if subject and reads_as_lower_name(doc[0], english) else None
 
@@ -414,7 +424,7 @@ def _unknown_lower_word(token: Token, english: frozenset[str]) -> bool:
         word.isalpha()
         and len(word) >= 3
         and word not in NOT_NAMES
-        and token.tag_ not in NOT_NAME_TAGS
+        and tag(token) not in NOT_NAME_TAGS
         and not is_english(word, english)
     )
 
@@ -459,7 +469,7 @@ def reads_as_name(token: Token, english: frozenset[str], *, weak: bool = False) 
         return token.ent_type_ not in {"DATE", "TIME"}
     other = _OTHER_ENTS if weak else _OTHER_ENTS - _PLACE_ENTS
     return (
-        token.tag_ in {"NNP", "NNPS"}
+        tag(token) in {"NNP", "NNPS"}
         and not is_english(token.lower_, english)
         and token.ent_type_ not in other
     )
@@ -490,10 +500,10 @@ def reads_as_lower_name(token: Token, english: frozenset[str], *, any_tag: bool 
         word.isalpha()
         and word not in NOT_NAMES
         and word not in AMBIGUOUS
-        and (any_tag or token.tag_ not in NOT_NAME_TAGS)
         and is_given_name(word)
         and not is_english(word, english)
         and word not in name_words()
+        and (any_tag or tag(token) not in NOT_NAME_TAGS)
     )
 
 
@@ -509,7 +519,7 @@ def strongly_a_lower_name(token: Token, english: frozenset[str]) -> bool:
         and is_given_name(word)
         and (
             not is_english(word, english)
-            or token.tag_ in {"NNP", "NNPS"}
+            or tag(token) in {"NNP", "NNPS"}
             or token.ent_type_ == "PERSON"
         )
     )
@@ -520,7 +530,7 @@ def lower_name_end(doc: Doc, index: int, english: frozenset[str]) -> int:
     end = index + 1
     if end < len(doc):
         following = doc[end]
-        verb_after = end + 1 < len(doc) and doc[end + 1].tag_[:2] in {"VB", "MD"}
+        verb_after = end + 1 < len(doc) and tag(doc[end + 1])[:2] in {"VB", "MD"}
         if (
             following.is_lower
             and following.is_alpha
@@ -574,7 +584,7 @@ def initials(doc: Doc) -> list[int]:
     """Initials used as a person's handle: ``per KB``, ``cc: LW, DP``, ``AO to circulate``,
     ``RK - book venue``, ``JT wants the deck``, ``best, KP``."""
     found: list[int] = []
-    if not _CAPITALS.search(doc.text):
+    if not _CAPITALS.search(lazy.text(doc)):
         return found
     for token in doc:
         if not is_initials(token):
@@ -593,7 +603,7 @@ def initials(doc: Doc) -> list[int]:
                 and following is not None
                 and following.lower_ == "to"
                 and after is not None
-                and after.tag_ == "VB"
+                and tag(after) == "VB"
             )
             or (
                 clause_start
@@ -605,7 +615,7 @@ def initials(doc: Doc) -> list[int]:
             or (
                 clause_start
                 and following is not None
-                and following.tag_ in {"VBZ", "VBD"}
+                and tag(following) in {"VBZ", "VBD"}
                 and following.lower_ not in {"is", "was", "has"}
             )
             or (
@@ -654,7 +664,7 @@ def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
     """``From: Ewa Zielińska Sent:``, ``to: amira; cc: jonas, ruth``: the names listed after a
     mail or minutes header, up to the next header."""
     found: list[int] = []
-    if not _HEADER_TEXT.search(doc.text):
+    if not _HEADER_TEXT.search(lazy.text(doc)):
         return found
     listing = False
     for index, token in enumerate(doc):
@@ -682,7 +692,7 @@ def header_names(doc: Doc, english: frozenset[str]) -> list[int]:
 def lower_on_leave(doc: Doc, english: frozenset[str]) -> list[int]:
     """``fyi kwabena is off sick``, ``grace is on leave``: a lower-case given name before a leave
     phrase (``boss is on holiday`` stays: a given name in some lexicon, but an English word)."""
-    if not _LEAVE_TEXT.search(doc.text):
+    if not _LEAVE_TEXT.search(lazy.text(doc)):
         return []
     return [
         t.i

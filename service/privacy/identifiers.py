@@ -16,6 +16,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from service.privacy.lazy import tag
+
 # A letter prefix glued to digits, with an optional hyphen: X-12345, E12345, AB-1234567, CTR-0091.
 # The tokenizer leaves a full stop on a code at the end of a sentence (``A1234567B.``); the
 # span stops before it.
@@ -97,7 +99,7 @@ def named_by_a_noun(doc: Doc, char_start: int, english: frozenset[str]) -> bool:
     if word in _REFERENCE_WORDS and index and doc[index - 1].lower_ in _THINGS_REFERENCED:
         return True  # ``booking ref RB-20331``, ``course code ADM-4410``
     return (
-        noun.tag_ in {"NN", "NNS", "NNP"}
+        tag(noun) in {"NN", "NNS", "NNP"}
         and noun.is_alpha
         and len(word) >= 3  # ``id`` is tokenized as ``i`` ``d``
         and word in english

@@ -98,6 +98,8 @@ _FOLD = str.maketrans(
 
 def fold(word: str) -> str:
     """Lower-case ``word`` and strip its diacritics (``Kamińska`` -> ``kaminska``)."""
+    if word.isascii():
+        return word.lower()  # nothing to strip
     decomposed = unicodedata.normalize("NFKD", word.lower().translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -154,7 +156,8 @@ def load_lexicons() -> None:
 def is_given_name(word: str) -> bool:
     """A given name in the lexicon (case- and diacritic-insensitive)."""
     names = first_names()
-    return word.lower() in names or fold(word) in names
+    lower = word.lower()
+    return lower in names or (not word.isascii() and fold(word) in names)
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from service.privacy.lazy import tag
 from service.privacy.lexicons import (
     AMBIGUOUS,
     CUES_AFTER,
@@ -124,8 +125,13 @@ class _Context:
     words: tuple[str, ...]
     cue: bool
     strong_cue: bool
-    propn: bool
+    token: Token  # the candidate's first token
     english: frozenset[str] = frozenset()
+
+    @property
+    def propn(self) -> bool:
+        """The tagger reads the first token as a proper noun (read only when a rule asks)."""
+        return _is_propn(self.token)
 
 
 def find_names(
@@ -154,7 +160,7 @@ def _name_at(
     """The end token of a name starting at ``index``, or ``index`` when there is none."""
     token = doc[index]
     if not looks_like_name_word(token.text) or (
-        lead_in(token) and index + 1 < len(doc) and looks_like_name_word(doc[index + 1].text)
+        index + 1 < len(doc) and looks_like_name_word(doc[index + 1].text) and lead_in(token)
     ):
         return index
     end = _extent(doc, index)
@@ -170,7 +176,7 @@ def _name_at(
         or acts_as_a_person(doc, end)
     )
     context = _Context(
-        index, end, previous, words, has_cue(doc, index, end), strong, _is_propn(token), english
+        index, end, previous, words, has_cue(doc, index, end), strong, token, english
     )
     return end if _is_name(doc, context, gazetteer, use_lexicon) else index
 
@@ -227,12 +233,12 @@ def _ambiguous_is_name(doc: Doc, ctx: _Context) -> bool:
     return (
         ctx.propn
         and following is not None
-        and following.tag_ in _FINITE_VERB_TAGS
+        and tag(following) in _FINITE_VERB_TAGS
         and (
             following.lower_ in _HUMAN_VERBS
             or doc[ctx.start].ent_type_ == "PERSON"
             or (
-                following.tag_ == "MD"
+                tag(following) == "MD"
                 and ctx.end + 1 < len(doc)
                 and doc[ctx.end + 1].lower_ in _HUMAN_WORK
             )
@@ -269,7 +275,7 @@ def _given_name_in_context(doc: Doc, ctx: _Context) -> bool:
         return ctx.cue or with_surname or not plain_word(token, ctx.english)
     if word and token.ent_type_ in _NON_PERSON_ENTS:
         return ctx.strong_cue or with_surname
-    if token.tag_ in NOT_NAME_TAGS:
+    if tag(token) in NOT_NAME_TAGS:
         return ctx.cue or with_surname
     if _at_sentence_start(doc, ctx.start):
         return (
@@ -287,8 +293,8 @@ def _subject_position(doc: Doc, end: int) -> bool:
         return False
     following = doc[end]
     return (
-        following.tag_.startswith("VB")
-        or following.tag_ == "MD"
+        tag(following).startswith("VB")
+        or tag(following) == "MD"
         or following.lower_ in CUES_AFTER | {","}
     )
 
@@ -422,7 +428,7 @@ def date_context(doc: Doc, index: int) -> bool:
 
 
 def _is_propn(token: Token) -> bool:
-    return token.pos_ == "PROPN" or token.tag_ in {"NNP", "NNPS"}
+    return token.pos_ == "PROPN" or tag(token) in {"NNP", "NNPS"}
 
 
 def _at_sentence_start(doc: Doc, index: int) -> bool:

@@ -9,6 +9,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from service.privacy.lazy import tag
 from service.privacy.lexicons import (
     STRONG_BEFORE,
     TITLES,
@@ -105,8 +106,8 @@ def plain_word(token: Token, english: frozenset[str]) -> bool:
     adjective or adverb (``Calm about the reorg``, ``Felt good``)."""
     text = token.text
     if is_given_name(text) or is_surname(text):
-        return token.tag_ in NOT_NAME_TAGS and token.lower_ in english
-    return is_english(token.lower_, english) or token.tag_ in NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
+        return token.lower_ in english and tag(token) in NOT_NAME_TAGS
+    return is_english(token.lower_, english) or tag(token) in NOT_NAME_TAGS | {"JJ", "JJR", "JJS"}
 
 
 def reads_as_thing(doc: Doc, start: int, end: int, english: frozenset[str]) -> bool:
@@ -145,7 +146,7 @@ def venue_possessive(doc: Doc, end: int) -> bool:
     return (
         following is None
         or following.is_punct
-        or following.tag_ in _AFTER_VENUE_TAGS
+        or tag(following) in _AFTER_VENUE_TAGS
         or following.lower_ in _HOLIDAY_WORDS
     )
 
@@ -155,11 +156,11 @@ def possessive_is_a_venue(doc: Doc, start: int, end: int) -> bool:
     (``Rao's is the best``, ``Nonna Lucia's ran late``) or the object of ``from``,
     ``recommend``, ``tried`` (``coffee from Big Tony's``). ``drinks at Priya's`` and ``round to
     Dave's`` stay a home."""
-    if end >= len(doc) or doc[end].tag_ != "POS":
+    if end >= len(doc) or tag(doc[end]) != "POS":
         return False
     following = doc[end + 1] if end + 1 < len(doc) else None
     # the tagger reads ``Enzo's arrived`` as a participle
-    subject = following is not None and following.tag_ in _SUBJECT_VERB_TAGS | {"VBN"}
+    subject = following is not None and tag(following) in _SUBJECT_VERB_TAGS | {"VBN"}
     if not subject and not venue_possessive(doc, end):
         return False
     first = start
@@ -200,7 +201,7 @@ def hyphen_compound(tokens: list[Token], english: frozenset[str]) -> bool:
             continue
         before, after = t.doc[t.i - 1], t.doc[t.i + 1]
         if not after.is_lower or not (
-            is_english(after.lower_, english) or after.tag_ in {"VBN", "VBG", "VBD", "JJ"}
+            is_english(after.lower_, english) or tag(after) in {"VBN", "VBG", "VBD", "JJ"}
         ):
             continue
         if is_given_name(before.text + after.text):
@@ -225,7 +226,7 @@ def lead_in(token: Token) -> bool:
     return (
         word in TITLES
         or word in _LEAD_IN_WORDS
-        or (token.tag_ in _LEAD_IN_TAGS and not is_given_name(token.text))
+        or (not is_given_name(token.text) and tag(token) in _LEAD_IN_TAGS)
     )
 
 
