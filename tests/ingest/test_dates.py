@@ -1,4 +1,4 @@
-"""Timestamps as the tools write them: the standard-library fast path reads them as dateutil does."""
+"""Timestamps as the tools write them: the standard library reads them as dateutil does."""
 
 from __future__ import annotations
 
