@@ -156,8 +156,7 @@ def load_lexicons() -> None:
 def is_given_name(word: str) -> bool:
     """A given name in the lexicon (case- and diacritic-insensitive)."""
     names = first_names()
-    lower = word.lower()
-    return lower in names or (not word.isascii() and fold(word) in names)
+    return word.lower() in names or fold(word) in names
 
 
 @lru_cache(maxsize=1)

@@ -434,7 +434,7 @@ def load_redactor(
     """Load the English pipeline with NER and the tagger (``NNP``); the parser is not needed.
 
     The NER model runs on every text; the ``tok2vec`` layer and the tagger only on a text
-    where a rule reads a tag (:mod:`service.privacy.tags`). The attribute ruler and the
+    where a rule reads a tag (:mod:`service.privacy.lazy`). The attribute ruler and the
     lemmatizer are loaded but do not run: the rules read the fine-grained tag (``NNP``)
     directly, which saves about 15% of the time that mapping it to ``PROPN`` would cost, and
     only the lemmatizer's tables are read (the English vocabulary).
